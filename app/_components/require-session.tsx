@@ -1,0 +1,21 @@
+"use client";
+import { useSession } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import type { ReactNode } from "react";
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  role: string;
+}
+
+/** Renders its children only for a signed-in user; everyone else is sent to the sign-in page. */
+export function RequireSession({ children }: { children: (user: SessionUser) => ReactNode }) {
+  const router = useRouter();
+  const { data, status } = useSession({
+    required: true,
+    onUnauthenticated: () => router.replace(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`),
+  });
+  if (status !== "authenticated") return <p className="muted">Checking your session…</p>;
+  return <>{children(data.user as SessionUser)}</>;
+}

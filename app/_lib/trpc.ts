@@ -1,0 +1,13 @@
+"use client";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCContext } from "@trpc/tanstack-react-query";
+import superjson from "superjson";
+import type { AppRouter } from "../../server/trpc/app-router";
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+export function createClient() {
+  return createTRPCClient<AppRouter>({
+    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+  });
+}

@@ -1,0 +1,113 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { use } from "react";
+import { formatDuration, formatState, stepLabel } from "../../_components/format";
+import { RequireSession } from "../../_components/require-session";
+import { useNow } from "../../_components/use-now";
+import { useRoom } from "../../_lib/socket";
+import { useTRPC } from "../../_lib/trpc";
+import { type ChartMetric, mergePoints, toChartRows } from "./chart-rows";
+import { CohortChart } from "./cohort-chart";
+import { HistoryList } from "./history-list";
+import { PauseButton } from "./pause-button";
+import { RegressionSwitch } from "./regression-switch";
+
+const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
+const ms = (v: number) => `${Math.round(v)} ms`;
+const CHARTS: { metric: ChartMetric; title: string; format: (v: number) => string }[] = [
+  { metric: "errorRate", title: "Error rate", format: percent },
+  { metric: "p95", title: "Latency p95", format: ms },
+  { metric: "p99", title: "Latency p99", format: ms },
+  { metric: "conversion", title: "Conversion", format: percent },
+];
+
+function RolloutDetail({ id }: { id: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const now = useNow();
+  const rollout = useQuery(trpc.rollouts.byId.queryOptions({ id }));
+  const series = useQuery(trpc.rollouts.series.queryOptions({ id }));
+  const me = useQuery(trpc.session.me.queryOptions());
+
+  const connection = useRoom({ rolloutId: id }, (socket) => {
+    const onSamples = (event: { rolloutId: string; points: NonNullable<typeof series.data> }) => {
+      if (event.rolloutId !== id) return;
+      queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) => mergePoints(known ?? [], event.points));
+    };
+    const onChanged = (event: { rolloutId: string }) => {
+      if (event.rolloutId !== id) return;
+      queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id }) });
+      queryClient.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey({ id }) });
+    };
+    socket.on("samples.ingested", onSamples);
+    socket.on("rollout.changed", onChanged);
+    return () => {
+      socket.off("samples.ingested", onSamples);
+      socket.off("rollout.changed", onChanged);
+    };
+  });
+
+  if (rollout.error) return <p role="alert">{rollout.error.message}</p>;
+  if (!rollout.data) return <p className="muted">Loading…</p>;
+  const r = rollout.data;
+  const permissions = me.data?.permissions ?? [];
+  return (
+    <section>
+      <div className="title-row">
+        <h1>
+          {r.service.name} <span className="muted">{r.release.version}</span>
+        </h1>
+        <span className={`connection ${connection}`} data-testid="connection">
+          {connection}
+        </span>
+      </div>
+      <dl className="facts card">
+        <div>
+          <dt>State</dt>
+          <dd data-testid="rollout-state">{formatState(r.state, r.phase)}</dd>
+        </div>
+        <div>
+          <dt>Mechanism</dt>
+          <dd>{r.mechanism}</dd>
+        </div>
+        <div>
+          <dt>Step</dt>
+          <dd>{stepLabel(r.currentStep, r.steps)}</dd>
+        </div>
+        <div>
+          <dt>Exposure</dt>
+          <dd data-testid="rollout-exposure">{r.exposurePercent}%</dd>
+        </div>
+        <div>
+          <dt>Last known good</dt>
+          <dd>{r.lastKnownGoodPercent}%</dd>
+        </div>
+        <div>
+          <dt>Time in step</dt>
+          <dd>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</dd>
+        </div>
+      </dl>
+      <div className="actions">
+        <PauseButton rollout={r} allowed={permissions.includes("rollouts:pause")} />
+        {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
+      </div>
+      <div className="charts">
+        {CHARTS.map((chart) => (
+          <CohortChart
+            key={chart.metric}
+            title={chart.title}
+            rows={toChartRows(series.data ?? [], chart.metric)}
+            format={chart.format}
+            testId={`chart-${chart.metric}`}
+          />
+        ))}
+      </div>
+      <HistoryList rolloutId={id} />
+    </section>
+  );
+}
+
+export default function RolloutPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = use(params);
+  return <RequireSession>{() => <RolloutDetail id={id} />}</RequireSession>;
+}

@@ -1,0 +1,37 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "../../_lib/trpc";
+
+const BAD_CANARY = { errorMultiplier: 8, latencyShiftMs: 150, conversionDrop: 0.3 };
+const HEALTHY = { errorMultiplier: 1, latencyShiftMs: 0, conversionDrop: 0 };
+
+/** The simulator's drill switch: makes this rollout's canary worse so gates have something to catch. */
+export function RegressionSwitch(props: {
+  rollout: { id: string; simulatedRegression: { errorMultiplier: number } | null };
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const active = (props.rollout.simulatedRegression?.errorMultiplier ?? 1) > 1;
+  const set = useMutation(
+    trpc.simulator.setRegression.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id: props.rollout.id }) }),
+    }),
+  );
+  return (
+    <div className="action">
+      <button
+        type="button"
+        className="secondary"
+        disabled={set.isPending}
+        onClick={() => set.mutate({ id: props.rollout.id, ...(active ? HEALTHY : BAD_CANARY) })}
+      >
+        {active ? "Stop simulated regression" : "Simulate a canary regression"}
+      </button>
+      {set.error ? (
+        <span role="alert" className="error">
+          {set.error.message}
+        </span>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { formatDuration, formatState, stepLabel } from "../_components/format";
+import { RequireSession } from "../_components/require-session";
+import { useNow } from "../_components/use-now";
+import { useRoom } from "../_lib/socket";
+import { useTRPC } from "../_lib/trpc";
+
+function RolloutTable() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const rollouts = useQuery(trpc.rollouts.list.queryOptions());
+  const now = useNow();
+  const connection = useRoom("overview", (socket) => {
+    const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
+    socket.on("rollout.changed", refresh);
+    return () => socket.off("rollout.changed", refresh);
+  });
+
+  if (rollouts.error) return <p role="alert">Could not load rollouts: {rollouts.error.message}</p>;
+  return (
+    <section>
+      <div className="title-row">
+        <h1>Rollouts</h1>
+        <span className={`connection ${connection}`} data-testid="connection">
+          {connection}
+        </span>
+      </div>
+      <table className="rollouts">
+        <thead>
+          <tr>
+            <th scope="col">Service</th>
+            <th scope="col">Release</th>
+            <th scope="col">Mechanism</th>
+            <th scope="col">Step</th>
+            <th scope="col">Exposure</th>
+            <th scope="col">State</th>
+            <th scope="col">Time in step</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rollouts.data?.map((r) => (
+            <tr key={r.id} data-testid={`rollout-row-${r.service.name}`}>
+              <td>
+                <Link href={`/rollouts/${r.id}`}>{r.service.name}</Link>
+              </td>
+              <td>{r.release.version}</td>
+              <td>{r.mechanism}</td>
+              <td>{stepLabel(r.currentStep, r.steps)}</td>
+              <td>{r.exposurePercent}%</td>
+              <td data-testid="state">{formatState(r.state, r.phase)}</td>
+              <td>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export default function RolloutsPage() {
+  return <RequireSession>{() => <RolloutTable />}</RequireSession>;
+}

@@ -1,0 +1,30 @@
+import { AppError } from "../domain/errors";
+
+export const ROLES = ["viewer", "operator", "release_manager", "auditor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may do what. The server enforces this table; the UI reads it only to hide or disable buttons. */
+export const PERMISSIONS = {
+  "rollouts:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
+  "rollouts:pause": ["operator", "release_manager"],
+  "audit:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
+  "simulator:control": ["operator", "release_manager", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export function requirePermission(actor: Actor, permission: Permission): void {
+  if (!can(actor.role, permission)) {
+    throw new AppError("FORBIDDEN", `Role ${actor.role} may not ${permission}`);
+  }
+}

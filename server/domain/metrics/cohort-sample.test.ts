@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { type CohortSample, sampleProblems, toSeriesPoint } from "./cohort-sample";
+
+const valid: CohortSample = {
+  rolloutId: "r1",
+  cohort: "canary",
+  intervalEnd: 1_000_000,
+  intervalSeconds: 10,
+  requests: 200,
+  errors: 4,
+  latency: { bounds: [50, 100, 250], counts: [100, 60, 40, 0] },
+  conversions: { successes: 3, trials: 20 },
+};
+
+describe("toSeriesPoint", () => {
+  it("summarises rates and quantiles", () => {
+    // p95 rank 190: 30 into the (100,250] bucket of 40 → 100 + 150 * 30/40 = 212.5
+    // p99 rank 198: 38 into it → 100 + 150 * 38/40 = 242.5
+    expect(toSeriesPoint(valid)).toEqual({
+      t: 1_000_000,
+      cohort: "canary",
+      requests: 200,
+      errorRate: 0.02,
+      p95: 212.5,
+      p99: 242.5,
+      conversion: 0.15,
+    });
+  });
+
+  it("has no rates without traffic", () => {
+    const empty = { ...valid, requests: 0, errors: 0, latency: { bounds: [50], counts: [0, 0] }, conversions: null };
+    expect(toSeriesPoint(empty)).toMatchObject({ errorRate: null, p95: null, p99: null, conversion: null });
+  });
+});
+
+describe("sampleProblems", () => {
+  it("accepts a consistent sample", () => {
+    expect(sampleProblems(valid)).toEqual([]);
+  });
+
+  it("names each inconsistent field", () => {
+    expect(
+      sampleProblems({
+        ...valid,
+        errors: 300,
+        latency: { bounds: [100, 50], counts: [1, 2] },
+        conversions: { successes: 5, trials: 2 },
+      }),
+    ).toEqual([
+      "errors: must not exceed requests",
+      "latency.bounds[1]: bounds must be positive and strictly increasing",
+      "latency.counts: needs 3 entries (one per bound plus overflow)",
+      "latency.counts: sum 3 must equal requests 200",
+      "conversions.successes: must not exceed trials",
+    ]);
+    expect(sampleProblems({ ...valid, requests: -1.5 })).toContain("requests: must be a whole number ≥ 0");
+  });
+});

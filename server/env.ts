@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }).optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+  SLUICE_DATA_DIR: z.string().min(1).default("./data"),
+  SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
+  SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
+  SLUICE_DEMO_PASSWORD: z.string().min(8).optional(),
+  SLUICE_SEED_DEMO: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Reads and checks the configuration once; a bad value stops the start naming the variable. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,103 @@
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+import { seedDemo } from "../prisma/seed-demo";
+import { loadOrCreateAuthSecret } from "./auth/auth-secret";
+import { createAuthOptions } from "./auth/auth-options";
+import { createDb } from "./db/client";
+import { startEmbeddedPostgres } from "./db/embedded-postgres";
+import { migrate } from "./db/migrate";
+import type { Env } from "./env";
+import { createRequestRouter } from "./http/request-router";
+import { writeDemoCredentials } from "./demo-credentials";
+import { startSimulator } from "./metrics/simulator";
+import { attachRealtime } from "./realtime/socket-server";
+import type { ServiceContext } from "./services/context";
+import { EventBus } from "./services/events/event-bus";
+
+export interface RunningSluice {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
+
+/**
+ * Starts everything on one HTTP server: the database (embedded unless DATABASE_URL is set), pending
+ * migrations, the demo seed on an empty database, Next's pages, the server's own endpoints, socket.io
+ * and the simulator. `stop()` undoes it in reverse order.
+ */
+export async function startSluice(env: Env, options: { dev: boolean; log: (line: string) => void }) {
+  const { log } = options;
+  const dataDir = path.resolve(env.SLUICE_DATA_DIR);
+  const embedded = env.DATABASE_URL
+    ? null
+    : await startEmbeddedPostgres(path.join(dataDir, "db"), env.SLUICE_EMBEDDED_PG_PORT);
+  const stops: (() => Promise<void>)[] = [];
+  if (embedded) stops.unshift(embedded.stop);
+  const stopAll = async () => {
+    for (const stop of stops.splice(0)) await stop().catch((e) => log(`shutdown: ${(e as Error).message}`));
+  };
+  try {
+    const databaseUrl = env.DATABASE_URL ?? (embedded?.url as string);
+    const applied = await migrate(databaseUrl);
+    if (applied.length) log(`Applied migrations: ${applied.join(", ")}`);
+
+    const db = createDb(databaseUrl);
+    stops.unshift(() => db.$disconnect());
+    const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
+
+    if (env.SLUICE_SEED_DEMO && (await db.user.count()) === 0) {
+      const credentials = await seedDemo(db, { now: services.now(), password: env.SLUICE_DEMO_PASSWORD });
+      const file = await writeDemoCredentials(dataDir, credentials);
+      log(`Seeded the demo. Sign in with one of these (also saved to ${file}):`);
+      for (const c of credentials) log(`  ${c.role.padEnd(16)} ${c.email.padEnd(28)} ${c.password}`);
+    }
+
+    const secret = await loadOrCreateAuthSecret(dataDir, env.NEXTAUTH_SECRET);
+    const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
+    process.env.NEXTAUTH_URL = publicUrl;
+
+    const nextApp = next({ dev: options.dev, dir: PROJECT_ROOT, hostname: env.HOST, port: env.PORT });
+    await nextApp.prepare();
+    stops.unshift(() => nextApp.close());
+
+    const handle = createRequestRouter({
+      services,
+      authOptions: createAuthOptions(db, secret),
+      secret,
+      nextHandler: nextApp.getRequestHandler(),
+    });
+    const server = createServer((req, res) => {
+      handle(req, res).catch((error) => {
+        log(`request ${req.method} ${req.url} failed: ${(error as Error).stack}`);
+        if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+        res.end(JSON.stringify({ code: "INTERNAL", message: "Internal error" }));
+      });
+    });
+    const realtime = attachRealtime(server, { secret, events: services.events });
+    stops.unshift(realtime.close);
+
+    const simulator = startSimulator(services, {
+      intervalSeconds: env.SLUICE_SIMULATOR_INTERVAL_SECONDS,
+      onError: (error) => log(`simulator: ${(error as Error).message}`),
+    });
+    stops.unshift(simulator.stop);
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(env.PORT, env.HOST, resolve);
+    });
+    stops.unshift(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+    return { url: publicUrl, stop: stopAll } satisfies RunningSluice;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

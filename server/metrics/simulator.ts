@@ -1,0 +1,70 @@
+import type { ServiceContext } from "../services/context";
+import { ingestSamples } from "../services/metrics/ingest-samples";
+import { NO_REGRESSION, type ServiceProfile, simulateInterval } from "./simulated-traffic";
+
+const DEMO_PROFILE: ServiceProfile = {
+  requestsPerSecond: 60,
+  errorRate: 0.005,
+  latencyMedianMs: 80,
+  latencySigma: 0.5,
+  conversionTrialRate: 0.2,
+  conversionRate: 0.3,
+};
+
+export interface Simulator {
+  stop(): Promise<void>;
+  /** Writes one interval now (tests call it instead of waiting for the timer). */
+  tick(): Promise<void>;
+}
+
+/**
+ * The embedded default metric source: every interval, writes baseline and canary samples for each
+ * rollout that has traffic, through the same ingestion service as the push API.
+ */
+export function startSimulator(
+  ctx: ServiceContext,
+  options: { intervalSeconds: number; random?: () => number; onError?: (error: unknown) => void },
+): Simulator {
+  const random = options.random ?? Math.random;
+  const intervalMs = options.intervalSeconds * 1000;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  async function tick(): Promise<void> {
+    // Interval ends are aligned to the clock so every instance and retry names the same interval.
+    const intervalEnd = Math.floor(ctx.now().getTime() / intervalMs) * intervalMs;
+    const rollouts = await ctx.db.rollout.findMany({
+      where: { state: { in: ["running", "paused"] } },
+      select: { id: true, exposurePercent: true, simulatedRegression: true },
+    });
+    const samples = rollouts.flatMap((rollout) =>
+      simulateInterval({
+        rolloutId: rollout.id,
+        intervalEnd,
+        intervalSeconds: options.intervalSeconds,
+        exposurePercent: rollout.exposurePercent,
+        profile: DEMO_PROFILE,
+        regression: rollout.simulatedRegression ?? NO_REGRESSION,
+        random,
+      }),
+    );
+    await ingestSamples(ctx, samples);
+  }
+
+  const timer = setInterval(() => {
+    running = running.then(tick).catch((error) => options.onError?.(error));
+  }, intervalMs);
+
+  return {
+    tick: () => {
+      running = running.then(tick);
+      return running;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+      await running.catch(() => {});
+    },
+  };
+}

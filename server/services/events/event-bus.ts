@@ -1,0 +1,26 @@
+import { EventEmitter } from "node:events";
+import type { SeriesPoint } from "../../domain/metrics/cohort-sample";
+
+/** What services announce after a change is committed. Small payloads: ids, versions, new data points. */
+export interface DomainEvents {
+  "rollout.changed": { rolloutId: string; version: number; state: string; exposurePercent: number };
+  "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
+  "audit.recorded": { id: string; targetType: string; targetId: string; action: string };
+}
+
+
+export type EventName = keyof DomainEvents;
+
+/** In-process publish/subscribe between services and transports (sockets). Database stays the truth. */
+export class EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  publish<E extends EventName>(name: E, payload: DomainEvents[E]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  subscribe<E extends EventName>(name: E, listener: (payload: DomainEvents[E]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

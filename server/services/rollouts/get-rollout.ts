@@ -1,0 +1,9 @@
+import { AppError } from "../../domain/errors";
+import type { ServiceContext } from "../context";
+import { type RolloutView, rolloutViewSelect } from "./rollout-view";
+
+export async function getRollout(ctx: ServiceContext, id: string): Promise<RolloutView> {
+  const rollout = await ctx.db.rollout.findUnique({ where: { id }, select: rolloutViewSelect });
+  if (!rollout) throw new AppError("NOT_FOUND", `No rollout with id ${id}`, "id");
+  return rollout;
+}

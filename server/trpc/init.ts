@@ -1,0 +1,50 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { type Actor, type Permission, requirePermission } from "../auth/permissions";
+import { AppError, type AppErrorCode } from "../domain/errors";
+import type { ServiceContext } from "../services/context";
+
+export interface TrpcContext {
+  actor: Actor | null;
+  services: ServiceContext;
+}
+
+const t = initTRPC.context<TrpcContext>().create({ transformer: superjson });
+
+const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
+  NOT_FOUND: "NOT_FOUND",
+  BAD_INPUT: "BAD_REQUEST",
+  ILLEGAL_TRANSITION: "PRECONDITION_FAILED",
+  CONFLICT: "CONFLICT",
+  FROZEN: "PRECONDITION_FAILED",
+  FORBIDDEN: "FORBIDDEN",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+};
+
+/** Services throw AppError; this is the one place it becomes a tRPC error with the matching status. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+const signedIn = mapAppErrors.unstable_pipe(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  return next({ ctx: { ...ctx, actor: ctx.actor } });
+});
+
+export const router = t.router;
+export const signedInProcedure = t.procedure.use(signedIn);
+export const createCallerFactory = t.createCallerFactory;
+
+/** A procedure that needs a session and the given permission; both are checked before the input. */
+export function procedureWith(permission: Permission) {
+  return signedInProcedure.use(({ ctx, next }) => {
+    requirePermission(ctx.actor, permission);
+    return next();
+  });
+}

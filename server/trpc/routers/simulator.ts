@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { setSimulatedRegression } from "../../services/rollouts/set-simulated-regression";
+import { procedureWith, router } from "../init";
+
+export const simulatorRouter = router({
+  setRegression: procedureWith("simulator:control")
+    .input(
+      z.object({
+        id: z.string().min(1).max(64),
+        errorMultiplier: z.number().min(1).max(100),
+        latencyShiftMs: z.number().min(0).max(10_000),
+        conversionDrop: z.number().min(0).max(1),
+      }),
+    )
+    .mutation(({ ctx, input }) => setSimulatedRegression(ctx.services, ctx.actor, input)),
+});
