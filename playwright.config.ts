@@ -5,7 +5,8 @@ import { defineConfig } from "@playwright/test";
 
 // Debian's chromium where it exists (Playwright cannot download its own browser here); otherwise the
 // browser Playwright installed. PLAYWRIGHT_CHROMIUM_PATH points the tests at any other Chromium.
-const chromium = process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const chromium =
+  process.env.PLAYWRIGHT_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const port = Number(process.env.E2E_PORT ?? 3999);
 export const E2E_PASSWORD = "e2e-demo-password";
 // Playwright loads this file in every worker; the first load picks the data directory for all of them.

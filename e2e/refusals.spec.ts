@@ -14,7 +14,11 @@ test("a socket connection without a session is refused", async ({ baseURL }) => 
   expect(outcome).toBe("unauthorized");
 });
 
-test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing nothing", async ({ browser, playwright, baseURL }) => {
+test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing nothing", async ({
+  browser,
+  playwright,
+  baseURL,
+}) => {
   const anonymous = await playwright.request.newContext({ baseURL });
   const list = await anonymous.get("/api/trpc/rollouts.list");
   expect(list.status()).toBe(401);
@@ -33,19 +37,24 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   expect(((await forbidden.json()) as TrpcError).error.json.data.code).toBe("FORBIDDEN");
 
   const after = (await (
-    await viewer.request.get(`/api/trpc/rollouts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: target.id } }))}`)
+    await viewer.request.get(
+      `/api/trpc/rollouts.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: target.id } }))}`,
+    )
   ).json()) as { result: { data: { json: { state: string; version: number } } } };
   expect(after.result.data.json).toMatchObject({ state: target.state, version: target.version });
 
   const operator = await browser.newContext();
   await signIn(operator, "operator");
-  const opPause = (id: unknown) => operator.request.post("/api/trpc/rollouts.pause", { data: { json: { id } } });
+  const opPause = (id: unknown) =>
+    operator.request.post("/api/trpc/rollouts.pause", { data: { json: { id } } });
   const unknown = await opPause("no-such-rollout");
   expect(unknown.status()).toBe(404);
   expect(((await unknown.json()) as TrpcError).error.json.message).toBe("No rollout with id no-such-rollout");
   const malformed = await opPause(42);
   expect(malformed.status()).toBe(400);
-  expect(((await malformed.json()) as TrpcError).error.json.message).toContain('"path": [\n      "id"\n    ]');
+  expect(((await malformed.json()) as TrpcError).error.json.message).toContain(
+    '"path": [\n      "id"\n    ]',
+  );
   await viewer.close();
   await operator.close();
 });

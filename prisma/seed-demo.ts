@@ -4,8 +4,8 @@ import type { Role } from "../server/auth/permissions";
 import { ROLES } from "../server/auth/permissions";
 import type { Db } from "../server/db/client";
 import { asJson } from "../server/db/json";
-import { recordAuditEvent } from "../server/services/audit/record-audit-event";
 import { defaultGates } from "../server/domain/analysis/default-gates";
+import { recordAuditEvent } from "../server/services/audit/record-audit-event";
 
 export interface DemoCredential {
   email: string;
@@ -44,10 +44,42 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
     }));
   const now = options.now.getTime();
   const demo = [
-    { service: "checkout-api", version: "2.14.0", mechanism: "canary", percents: CANARY_RAMP, step: 1, state: "running", phase: "holding" },
-    { service: "search", version: "3.2.0", mechanism: "flag", percents: CANARY_RAMP, step: 2, state: "running", phase: "holding" },
-    { service: "payments", version: "7.1.0", mechanism: "ring", percents: [2, 20, 100], step: 0, state: "running", phase: "holding" },
-    { service: "profile", version: "4.0.0", mechanism: "blue-green", percents: [0, 100], step: -1, state: "draft", phase: null },
+    {
+      service: "checkout-api",
+      version: "2.14.0",
+      mechanism: "canary",
+      percents: CANARY_RAMP,
+      step: 1,
+      state: "running",
+      phase: "holding",
+    },
+    {
+      service: "search",
+      version: "3.2.0",
+      mechanism: "flag",
+      percents: CANARY_RAMP,
+      step: 2,
+      state: "running",
+      phase: "holding",
+    },
+    {
+      service: "payments",
+      version: "7.1.0",
+      mechanism: "ring",
+      percents: [2, 20, 100],
+      step: 0,
+      state: "running",
+      phase: "holding",
+    },
+    {
+      service: "profile",
+      version: "4.0.0",
+      mechanism: "blue-green",
+      percents: [0, 100],
+      step: -1,
+      state: "draft",
+      phase: null,
+    },
   ] as const;
 
   await db.$transaction(async (tx) => {
@@ -55,7 +87,12 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
     for (const d of demo) {
       const service = await tx.service.create({ data: { name: d.service } });
       const release = await tx.release.create({
-        data: { serviceId: service.id, environment: "production", version: d.version, artifact: `registry.local/${d.service}:${d.version}` },
+        data: {
+          serviceId: service.id,
+          environment: "production",
+          version: d.version,
+          artifact: `registry.local/${d.service}:${d.version}`,
+        },
       });
       const plan = steps([...d.percents]);
       const exposure = d.step >= 0 ? (plan[d.step]?.exposurePercent ?? 0) : 0;

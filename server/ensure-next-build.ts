@@ -11,14 +11,22 @@ const UI_SOURCES = ["app", "public", "next.config.ts"];
  * any UI source file is redone, so a pulled change never serves stale pages.
  */
 export async function ensureNextBuild(log: (line: string) => void): Promise<void> {
-  if (existsSync(BUILD_ID) && newestMtime(UI_SOURCES.map((p) => path.join(ROOT, p))) <= statSync(BUILD_ID).mtimeMs) {
+  if (
+    existsSync(BUILD_ID) &&
+    newestMtime(UI_SOURCES.map((p) => path.join(ROOT, p))) <= statSync(BUILD_ID).mtimeMs
+  ) {
     return;
   }
   log("Building the dashboard (first start, or the UI changed)…");
   await new Promise<void>((resolve, reject) => {
-    const build = spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, stdio: "inherit" });
+    const build = spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
     build.on("error", reject);
-    build.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`))));
+    build.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build exited with ${code}`)),
+    );
   });
 }
 

@@ -19,7 +19,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 /** Reads and checks the configuration once; a bad value stops the start naming the variable. */
-export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);

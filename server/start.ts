@@ -1,6 +1,6 @@
-import { readEnv } from "./env";
 import { MigrationError } from "./db/migrate";
 import { ensureNextBuild } from "./ensure-next-build";
+import { readEnv } from "./env";
 import { startSluice } from "./main";
 
 const log = (line: string) => console.log(line);

@@ -1,6 +1,6 @@
 "use client";
-import { useSession } from "next-auth/react";
 import { useRouter } from "next/navigation";
+import { useSession } from "next-auth/react";
 import type { ReactNode } from "react";
 
 export interface SessionUser {
@@ -14,7 +14,8 @@ export function RequireSession({ children }: { children: (user: SessionUser) => 
   const router = useRouter();
   const { data, status } = useSession({
     required: true,
-    onUnauthenticated: () => router.replace(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`),
+    onUnauthenticated: () =>
+      router.replace(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`),
   });
   if (status !== "authenticated") return <p className="muted">Checking your session…</p>;
   return <>{children(data.user as SessionUser)}</>;

@@ -16,7 +16,10 @@ function getSocket(): SluiceSocket {
 export type ConnectionState = "connecting" | "live" | "reconnecting";
 
 /** Joins a room (and re-joins after every reconnect) and reports the connection state. */
-export function useRoom(room: { rolloutId: string } | "overview", onEvent: (socket: SluiceSocket) => () => void) {
+export function useRoom(
+  room: { rolloutId: string } | "overview",
+  onEvent: (socket: SluiceSocket) => () => void,
+) {
   const [state, setState] = useState<ConnectionState>("connecting");
   const key = typeof room === "string" ? room : room.rolloutId;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the room is identified by key; onEvent is re-bound by its owner

@@ -17,7 +17,10 @@ export function parseCookies(header: string | undefined): Record<string, string>
  * The signed-in user behind a request's cookies, or null. Used by tRPC and socket.io alike, so HTTP and
  * websocket traffic authenticate the same way.
  */
-export async function actorFromCookieHeader(header: string | undefined, secret: string): Promise<Actor | null> {
+export async function actorFromCookieHeader(
+  header: string | undefined,
+  secret: string,
+): Promise<Actor | null> {
   const cookies = parseCookies(header);
   const token = SESSION_COOKIES.map((name) => cookies[name]).find(Boolean);
   if (!token) return null;

@@ -22,9 +22,10 @@ export async function startEmbeddedPostgres(
   log: (line: string) => void = () => {},
 ): Promise<EmbeddedDatabase> {
   const databaseDir = path.resolve(dir);
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to reach the directory.
   await mkdir(path.dirname(databaseDir), { recursive: true });
-  await chmod(path.dirname(databaseDir), 0o777).catch(() => {});
+  // PostgreSQL refuses to run as root; the package then runs it as the `postgres` user (and creates and
+  // chowns the cluster directory for it), which needs only to traverse the parent directory.
+  if (process.getuid?.() === 0) await chmod(path.dirname(databaseDir), 0o711);
   stopOrphanedPostmaster(databaseDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -62,7 +63,8 @@ function stopOrphanedPostmaster(databaseDir: string): void {
     return; // not running: PostgreSQL removes the stale pid file itself
   }
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && isAlive(pid)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  while (Date.now() < deadline && isAlive(pid))
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
 }
 
 function isAlive(pid: number): boolean {

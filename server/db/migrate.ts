@@ -44,8 +44,11 @@ export async function migrate(url: string, migrations?: Migration[]): Promise<st
          name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const applied = new Map(
-      (await client.query<{ name: string; checksum: string }>("SELECT name, checksum FROM _sluice_migrations"))
-        .rows.map((row) => [row.name, row.checksum]),
+      (
+        await client.query<{ name: string; checksum: string }>(
+          "SELECT name, checksum FROM _sluice_migrations",
+        )
+      ).rows.map((row) => [row.name, row.checksum]),
     );
     for (const [name, checksum] of applied) {
       const known = all.find((m) => m.name === name);

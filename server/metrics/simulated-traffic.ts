@@ -64,7 +64,8 @@ function latencyHistogram(requests: number, profile: ServiceProfile, shiftMs: nu
   for (let i = 0; i < requests; i++) {
     const latency = profile.latencyMedianMs * Math.exp(profile.latencySigma * gaussian(random)) + shiftMs;
     const bucket = LATENCY_BOUNDS_MS.findIndex((bound) => latency <= bound);
-    counts[bucket === -1 ? LATENCY_BOUNDS_MS.length : bucket]! += 1;
+    const index = bucket === -1 ? LATENCY_BOUNDS_MS.length : bucket;
+    counts[index] = (counts[index] ?? 0) + 1;
   }
   return { bounds: [...LATENCY_BOUNDS_MS], counts };
 }

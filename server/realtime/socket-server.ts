@@ -1,8 +1,8 @@
 import type { Server as HttpServer } from "node:http";
 import { Server } from "socket.io";
-import { actorFromCookieHeader } from "../auth/session";
-import { can } from "../auth/permissions";
 import type { Actor } from "../auth/permissions";
+import { can } from "../auth/permissions";
+import { actorFromCookieHeader } from "../auth/session";
 import type { SeriesPoint } from "../domain/metrics/cohort-sample";
 import type { DomainEvents, EventBus } from "../services/events/event-bus";
 
@@ -12,7 +12,10 @@ export interface ServerToClientEvents {
 }
 
 export interface ClientToServerEvents {
-  subscribe: (room: { rolloutId: string } | "overview", ack?: (result: { ok: boolean; error?: string }) => void) => void;
+  subscribe: (
+    room: { rolloutId: string } | "overview",
+    ack?: (result: { ok: boolean; error?: string }) => void,
+  ) => void;
 }
 
 interface SocketData {
@@ -27,11 +30,14 @@ export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
  * handshake, from the same cookie as HTTP requests); clients then join the rooms they watch.
  */
 export function attachRealtime(httpServer: HttpServer, options: { secret: string; events: EventBus }) {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    // Leave upgrade requests that are not socket.io's (Next's dev websocket) to their own handlers.
-    destroyUpgrade: false,
-    serveClient: false,
-  });
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
+    httpServer,
+    {
+      // Leave upgrade requests that are not socket.io's (Next's dev websocket) to their own handlers.
+      destroyUpgrade: false,
+      serveClient: false,
+    },
+  );
 
   io.use(async (socket, next) => {
     const actor = await actorFromCookieHeader(socket.handshake.headers.cookie, options.secret);

@@ -2,10 +2,16 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { ChartRow } from "./chart-rows";
 
-const time = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const time = (t: number) =>
+  new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
 /** Baseline against canary for one metric; the data comes ready from chart-rows.ts. */
-export function CohortChart(props: { title: string; rows: ChartRow[]; format: (v: number) => string; testId: string }) {
+export function CohortChart(props: {
+  title: string;
+  rows: ChartRow[];
+  format: (v: number) => string;
+  testId: string;
+}) {
   return (
     <figure className="chart card" data-testid={props.testId} data-points={props.rows.length}>
       <figcaption>{props.title}</figcaption>
@@ -16,7 +22,14 @@ export function CohortChart(props: { title: string; rows: ChartRow[]; format: (v
           <YAxis tickFormatter={props.format} stroke="var(--muted)" width={64} />
           <Tooltip labelFormatter={(t) => time(Number(t))} formatter={(v) => props.format(Number(v))} />
           <Legend />
-          <Line type="linear" dataKey="baseline" stroke="var(--baseline)" dot={false} isAnimationActive={false} connectNulls />
+          <Line
+            type="linear"
+            dataKey="baseline"
+            stroke="var(--baseline)"
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+          />
           <Line
             type="linear"
             dataKey="canary"

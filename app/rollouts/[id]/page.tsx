@@ -32,7 +32,9 @@ function RolloutDetail({ id }: { id: string }) {
   const connection = useRoom({ rolloutId: id }, (socket) => {
     const onSamples = (event: { rolloutId: string; points: NonNullable<typeof series.data> }) => {
       if (event.rolloutId !== id) return;
-      queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) => mergePoints(known ?? [], event.points));
+      queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) =>
+        mergePoints(known ?? [], event.points),
+      );
     };
     const onChanged = (event: { rolloutId: string }) => {
       if (event.rolloutId !== id) return;

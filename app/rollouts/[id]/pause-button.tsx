@@ -10,7 +10,8 @@ export function PauseButton(props: { rollout: { id: string; state: string }; all
   const queryClient = useQueryClient();
   const pause = useMutation(
     trpc.rollouts.pause.mutationOptions({
-      onSuccess: (updated) => queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated),
+      onSuccess: (updated) =>
+        queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated),
     }),
   );
   const why = !props.allowed

@@ -14,7 +14,8 @@ export function RegressionSwitch(props: {
   const active = (props.rollout.simulatedRegression?.errorMultiplier ?? 1) > 1;
   const set = useMutation(
     trpc.simulator.setRegression.mutationOptions({
-      onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id: props.rollout.id }) }),
+      onSuccess: () =>
+        queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id: props.rollout.id }) }),
     }),
   );
   return (

@@ -1,5 +1,5 @@
-import type { Prisma } from "../../db/client";
 import type { Actor } from "../../auth/permissions";
+import type { Prisma } from "../../db/client";
 
 type Tx = Prisma.TransactionClient;
 

@@ -8,7 +8,6 @@ export interface DomainEvents {
   "audit.recorded": { id: string; targetType: string; targetId: string; action: string };
 }
 
-
 export type EventName = keyof DomainEvents;
 
 /** In-process publish/subscribe between services and transports (sockets). Database stays the truth. */

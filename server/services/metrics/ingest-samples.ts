@@ -1,5 +1,10 @@
-import { type CohortSample, type SeriesPoint, sampleProblems, toSeriesPoint } from "../../domain/metrics/cohort-sample";
 import { AppError } from "../../domain/errors";
+import {
+  type CohortSample,
+  type SeriesPoint,
+  sampleProblems,
+  toSeriesPoint,
+} from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
 
 export interface IngestResult {
@@ -33,7 +38,9 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     skipDuplicates: true,
     select: { rolloutId: true, cohort: true, intervalEnd: true },
   });
-  const storedKeys = new Set(created.map((row) => `${row.rolloutId}|${row.cohort}|${row.intervalEnd.getTime()}`));
+  const storedKeys = new Set(
+    created.map((row) => `${row.rolloutId}|${row.cohort}|${row.intervalEnd.getTime()}`),
+  );
   const stored = samples.filter((s) => storedKeys.has(`${s.rolloutId}|${s.cohort}|${s.intervalEnd}`));
   const pointsByRollout = new Map<string, SeriesPoint[]>();
   for (const sample of stored) {
@@ -41,6 +48,7 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     points.push(toSeriesPoint(sample));
     pointsByRollout.set(sample.rolloutId, points);
   }
-  for (const [rolloutId, points] of pointsByRollout) ctx.events.publish("samples.ingested", { rolloutId, points });
+  for (const [rolloutId, points] of pointsByRollout)
+    ctx.events.publish("samples.ingested", { rolloutId, points });
   return { stored: stored.length, duplicates: samples.length - stored.length };
 }

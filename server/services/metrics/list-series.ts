@@ -20,7 +20,9 @@ export async function listSeries(ctx: ServiceContext, rolloutId: string): Promis
       errors: row.errors,
       latency: { bounds: row.latencyBoundsMs, counts: row.latencyCounts },
       conversions:
-        row.conversionTrials === null ? null : { successes: row.conversionSuccesses ?? 0, trials: row.conversionTrials },
+        row.conversionTrials === null
+          ? null
+          : { successes: row.conversionSuccesses ?? 0, trials: row.conversionTrials },
     }),
   );
 }

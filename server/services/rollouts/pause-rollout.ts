@@ -23,7 +23,8 @@ export async function pauseRollout(
       where: { id: current.id, version: current.version },
       data: { state: "paused", phase: null, version: { increment: 1 } },
     });
-    if (count === 0) throw new AppError("CONFLICT", "The rollout changed meanwhile; reload and try again", "id");
+    if (count === 0)
+      throw new AppError("CONFLICT", "The rollout changed meanwhile; reload and try again", "id");
     await recordAuditEvent(tx, {
       actor,
       action: "rollout.pause",

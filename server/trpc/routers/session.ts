@@ -1,4 +1,4 @@
-import { PERMISSIONS, type Permission, can } from "../../auth/permissions";
+import { can, PERMISSIONS, type Permission } from "../../auth/permissions";
 import { router, signedInProcedure } from "../init";
 
 export const sessionRouter = router({

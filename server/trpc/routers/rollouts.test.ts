@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Actor } from "../../auth/permissions";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { appRouter } from "../app-router";
+import { createCallerFactory } from "../init";
+
+const createCaller = createCallerFactory(appRouter);
+
+describe("rollouts router", () => {
+  let demo: DemoFixture;
+  const callerFor = (actor: Actor | null) => createCaller({ actor, services: demo.services });
+  const checkout = () => demo.rollouts["checkout-api"] as string;
+
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("refuses every procedure without a session", async () => {
+    await expect(callerFor(null).rollouts.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+    await expect(callerFor(null).rollouts.pause({ id: checkout() })).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+  });
+
+  it("refuses a viewer's pause with FORBIDDEN and changes nothing", async () => {
+    const before = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: checkout() } });
+    const auditBefore = await demo.database.db.auditEvent.count();
+    await expect(callerFor(demo.actor("viewer")).rollouts.pause({ id: checkout() })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    expect(await demo.database.db.rollout.findUniqueOrThrow({ where: { id: checkout() } })).toEqual(before);
+    expect(await demo.database.db.auditEvent.count()).toBe(auditBefore);
+  });
+
+  it("names the problem with an unknown or malformed id", async () => {
+    const operator = callerFor(demo.actor("operator"));
+    await expect(operator.rollouts.pause({ id: "missing" })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      message: "No rollout with id missing",
+    });
+    await expect(operator.rollouts.pause({ id: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(operator.rollouts.pause({ id: "" })).rejects.toThrow(/id is required/);
+  });
+
+  it("pauses, audits in the same transaction, and announces the change", async () => {
+    const announced: unknown[] = [];
+    const unsubscribe = demo.services.events.subscribe("rollout.changed", (e) => announced.push(e));
+    const paused = await callerFor(demo.actor("operator")).rollouts.pause({
+      id: checkout(),
+      reason: "drill",
+    });
+    unsubscribe();
+    expect(paused).toMatchObject({ state: "paused", phase: null, version: 1 });
+    expect(announced).toEqual([{ rolloutId: checkout(), version: 1, state: "paused", exposurePercent: 5 }]);
+    const history = await callerFor(demo.actor("auditor")).rollouts.history({ id: checkout() });
+    expect(history[0]).toMatchObject({
+      action: "rollout.pause",
+      actor: "operator:operator",
+      reason: "drill",
+      before: { state: "running", phase: "holding", exposurePercent: 5 },
+      after: { state: "paused", exposurePercent: 5 },
+    });
+  });
+
+  it("refuses to pause what is already paused", async () => {
+    await expect(callerFor(demo.actor("operator")).rollouts.pause({ id: checkout() })).rejects.toMatchObject({
+      code: "PRECONDITION_FAILED",
+    });
+  });
+
+  it("lets exactly one of two simultaneous pauses win", async () => {
+    const id = demo.rollouts.search as string;
+    const operator = callerFor(demo.actor("operator"));
+    const results = await Promise.allSettled([
+      operator.rollouts.pause({ id }),
+      operator.rollouts.pause({ id }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const pauses = await demo.database.db.auditEvent.count({
+      where: { targetId: id, action: "rollout.pause" },
+    });
+    expect(pauses).toBe(1);
+  });
+});
