@@ -28,7 +28,13 @@ describe("toSeriesPoint", () => {
   });
 
   it("has no rates without traffic", () => {
-    const empty = { ...valid, requests: 0, errors: 0, latency: { bounds: [50], counts: [0, 0] }, conversions: null };
+    const empty = {
+      ...valid,
+      requests: 0,
+      errors: 0,
+      latency: { bounds: [50], counts: [0, 0] },
+      conversions: null,
+    };
     expect(toSeriesPoint(empty)).toMatchObject({ errorRate: null, p95: null, p99: null, conversion: null });
   });
 });
