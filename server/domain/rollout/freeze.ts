@@ -1,0 +1,91 @@
+import { AppError } from "../errors";
+import type { Actor } from "./rollout-types";
+
+export interface ActiveIncident {
+  id: string;
+  severity: string;
+  /** Services the incident freezes, or "*" for all. */
+  services: readonly string[] | "*";
+}
+
+export interface ExhaustedBudget {
+  serviceId: string;
+  /** Which SLO's budget is spent, e.g. "availability". */
+  slo: string;
+}
+
+/** Everything currently freezing releases, as gathered by the service. */
+export interface FreezeState {
+  incidents: readonly ActiveIncident[];
+  exhaustedBudgets: readonly ExhaustedBudget[];
+}
+
+/** Break-glass: a release manager proceeds despite a freeze, with a written reason. */
+export interface FreezeOverride {
+  reason: string;
+}
+
+export interface BlockingFreezes {
+  incidents: ActiveIncident[];
+  exhaustedBudgets: ExhaustedBudget[];
+}
+
+const OVERRIDE_ROLES = new Set<Actor["role"]>(["release_manager", "admin"]);
+
+export function blockingFreezes(freeze: FreezeState | null, serviceId: string): BlockingFreezes {
+  if (!freeze) return { incidents: [], exhaustedBudgets: [] };
+  return {
+    incidents: freeze.incidents.filter((i) => i.services === "*" || i.services.includes(serviceId)),
+    exhaustedBudgets: freeze.exhaustedBudgets.filter((b) => b.serviceId === serviceId),
+  };
+}
+
+export function isFrozen(freeze: FreezeState | null, serviceId: string): boolean {
+  const b = blockingFreezes(freeze, serviceId);
+  return b.incidents.length > 0 || b.exhaustedBudgets.length > 0;
+}
+
+export function describeFreezes(b: BlockingFreezes): string {
+  return [
+    ...b.incidents.map((i) => `incident ${i.id} (${i.severity})`),
+    ...b.exhaustedBudgets.map((e) => `exhausted ${e.slo} error budget of ${e.serviceId}`),
+  ].join(", ");
+}
+
+/**
+ * Refuses a command that would raise or re-enable exposure while the service is frozen, unless a
+ * release manager breaks glass with a reason. Returns the freezes overridden (empty when none).
+ */
+export function checkFreeze(
+  command: string,
+  serviceId: string,
+  freeze: FreezeState | null,
+  actor: Actor,
+  override: FreezeOverride | undefined,
+): BlockingFreezes | null {
+  const blocking = blockingFreezes(freeze, serviceId);
+  if (blocking.incidents.length === 0 && blocking.exhaustedBudgets.length === 0) return null;
+  const what = describeFreezes(blocking);
+  if (!override) {
+    throw new AppError(
+      "FROZEN",
+      `${command} refused: ${serviceId} is frozen by ${what}; a release manager may override with a written reason`,
+      "override",
+    );
+  }
+  if (!OVERRIDE_ROLES.has(actor.role)) {
+    throw new AppError(
+      "FORBIDDEN",
+      `${command} refused: only a release manager or admin may override the freeze (${what})`,
+      "override",
+    );
+  }
+  if (override.reason.trim() === "") {
+    throw new AppError(
+      "BAD_INPUT",
+      `override.reason: overriding the freeze (${what}) needs a written reason`,
+      "override.reason",
+    );
+  }
+  return blocking;
+}
