@@ -5,7 +5,19 @@ import { ROLES } from "../server/auth/permissions";
 import type { Db } from "../server/db/client";
 import { asJson } from "../server/db/json";
 import { defaultGates } from "../server/domain/analysis/default-gates";
+import {
+  blueGreenPlan,
+  decide,
+  defaultCanaryPlan,
+  type Mechanism,
+  newRolloutDraft,
+  type PlanStep,
+  type RolloutEvent,
+  type RolloutSnapshot,
+} from "../server/domain/rollout";
+import { systemActor } from "../server/services/actors";
 import { recordAuditEvent } from "../server/services/audit/record-audit-event";
+import { snapshotColumns } from "../server/services/rollouts/rollout-snapshot";
 
 export interface DemoCredential {
   email: string;
@@ -14,7 +26,87 @@ export interface DemoCredential {
 }
 
 const HOLD_SECONDS = 300;
-const CANARY_RAMP = [1, 5, 25, 50, 100];
+
+interface DemoRollout {
+  service: string;
+  version: string;
+  mechanism: Mechanism;
+  tags: string[];
+  steps: PlanStep[];
+  /** How many steps have already passed (-1: still a draft). */
+  passedSteps: number;
+}
+
+function demoRollouts(): DemoRollout[] {
+  const gates = defaultGates();
+  const canary = defaultCanaryPlan({ gates, holdSeconds: HOLD_SECONDS });
+  const ring = (name: string, exposurePercent: number, members: string[]): PlanStep => ({
+    exposurePercent,
+    holdSeconds: HOLD_SECONDS,
+    requiresApproval: exposurePercent === 100,
+    gates,
+    ring: { name, members: members.map((id) => ({ kind: "segment", id })) },
+  });
+  return [
+    {
+      service: "checkout-api",
+      version: "2.14.0",
+      mechanism: "canary",
+      tags: ["payment"],
+      steps: canary,
+      passedSteps: 1,
+    },
+    { service: "search", version: "3.2.0", mechanism: "flag", tags: [], steps: canary, passedSteps: 2 },
+    {
+      service: "payments",
+      version: "7.1.0",
+      mechanism: "ring",
+      tags: ["payment"],
+      steps: [
+        ring("internal", 2, ["staff"]),
+        ring("early", 20, ["beta-testers", "eu-west"]),
+        ring("broad", 100, ["everyone"]),
+      ],
+      passedSteps: 0,
+    },
+    {
+      service: "profile",
+      version: "4.0.0",
+      mechanism: "blue-green",
+      tags: [],
+      steps: blueGreenPlan({ gates, preCutoverHoldSeconds: HOLD_SECONDS, holdSeconds: HOLD_SECONDS }),
+      passedSteps: -1,
+    },
+  ];
+}
+
+/**
+ * Drives a new draft through the real state machine to where the demo wants it, so the seeded history
+ * is what Sluice would have recorded.
+ */
+function replay(
+  draft: RolloutSnapshot,
+  passedSteps: number,
+  end: number,
+): { snapshot: RolloutSnapshot; events: RolloutEvent[] } {
+  const actor = { id: "system:seed", role: "system" as const };
+  let snapshot = draft;
+  const events: RolloutEvent[] = [];
+  const apply = (command: Parameters<typeof decide>[1], now: number) => {
+    const decision = decide(snapshot, command, { now, freeze: null, actor });
+    snapshot = decision.next;
+    events.push(...decision.events);
+  };
+  if (passedSteps < 0) return { snapshot, events };
+  let now = end - (passedSteps * HOLD_SECONDS + 60) * 1000;
+  apply({ type: "start" }, now);
+  for (let step = 0; step < passedSteps; step++) {
+    now = snapshot.holdUntil ?? now;
+    apply({ type: "gates-passed", stepIndex: step }, now);
+    apply({ type: "advance" }, now);
+  }
+  return { snapshot, events };
+}
 
 /**
  * Fills an empty database with a live demo: one user per role and four rollouts, one per mechanism, in
@@ -35,92 +127,44 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
       passwordHash: await hashPassword(c.password),
     })),
   );
-  const steps = (percents: number[]) =>
-    percents.map((exposurePercent) => ({
-      exposurePercent,
-      holdSeconds: HOLD_SECONDS,
-      requiresApproval: false,
-      gates: defaultGates(),
-    }));
-  const now = options.now.getTime();
-  const demo = [
-    {
-      service: "checkout-api",
-      version: "2.14.0",
-      mechanism: "canary",
-      percents: CANARY_RAMP,
-      step: 1,
-      state: "running",
-      phase: "holding",
-    },
-    {
-      service: "search",
-      version: "3.2.0",
-      mechanism: "flag",
-      percents: CANARY_RAMP,
-      step: 2,
-      state: "running",
-      phase: "holding",
-    },
-    {
-      service: "payments",
-      version: "7.1.0",
-      mechanism: "ring",
-      percents: [2, 20, 100],
-      step: 0,
-      state: "running",
-      phase: "holding",
-    },
-    {
-      service: "profile",
-      version: "4.0.0",
-      mechanism: "blue-green",
-      percents: [0, 100],
-      step: -1,
-      state: "draft",
-      phase: null,
-    },
-  ] as const;
-
+  const actor = systemActor("seed");
   await db.$transaction(async (tx) => {
     await tx.user.createMany({ data: users });
-    for (const d of demo) {
-      const service = await tx.service.create({ data: { name: d.service } });
+    for (const demo of demoRollouts()) {
+      const service = await tx.service.create({ data: { name: demo.service } });
       const release = await tx.release.create({
         data: {
           serviceId: service.id,
           environment: "production",
-          version: d.version,
-          artifact: `registry.local/${d.service}:${d.version}`,
+          version: demo.version,
+          artifact: `registry.local/${demo.service}:${demo.version}`,
         },
       });
-      const plan = steps([...d.percents]);
-      const exposure = d.step >= 0 ? (plan[d.step]?.exposurePercent ?? 0) : 0;
-      const lastKnownGood = d.step > 0 ? (plan[d.step - 1]?.exposurePercent ?? 0) : 0;
       const rollout = await tx.rollout.create({
         data: {
           serviceId: service.id,
           releaseId: release.id,
-          mechanism: d.mechanism,
-          steps: asJson(plan),
-          currentStep: d.step,
-          state: d.state,
-          phase: d.phase,
-          exposurePercent: exposure,
-          lastKnownGoodPercent: lastKnownGood,
-          stepStartedAt: d.step >= 0 ? new Date(now - 60_000) : null,
-          holdUntil: d.step >= 0 ? new Date(now - 60_000 + HOLD_SECONDS * 1000) : null,
+          mechanism: demo.mechanism,
+          steps: asJson(demo.steps),
+          tags: demo.tags,
+          candidateColour: demo.mechanism === "blue-green" ? "green" : null,
+          state: "draft",
         },
       });
-      await recordAuditEvent(tx, {
-        actor: "system",
-        action: "rollout.seeded",
-        targetType: "rollout",
-        targetId: rollout.id,
-        reason: "demo data",
-        after: { state: d.state, currentStep: d.step, exposurePercent: exposure },
-        at: options.now,
-      });
+      const draft = newRolloutDraft({ ...demo, id: rollout.id, serviceId: demo.service });
+      const { snapshot, events } = replay(draft, demo.passedSteps, options.now.getTime());
+      await tx.rollout.update({ where: { id: rollout.id }, data: snapshotColumns(snapshot) });
+      for (const event of [{ type: "rollout.created", at: options.now.getTime() - 3_600_000 }, ...events]) {
+        await recordAuditEvent(tx, {
+          actor,
+          action: event.type,
+          targetType: "rollout",
+          targetId: rollout.id,
+          reason: "demo data",
+          after: asJson(event),
+          at: new Date(event.at),
+        });
+      }
     }
   });
   return credentials;

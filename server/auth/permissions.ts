@@ -7,6 +7,9 @@ export type Role = (typeof ROLES)[number];
 export const PERMISSIONS = {
   "rollouts:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "rollouts:pause": ["operator", "release_manager"],
+  "rollouts:kill": ["operator", "release_manager"],
+  "rollouts:manage": ["release_manager"],
+  "incidents:manage": ["operator", "release_manager"],
   "audit:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "simulator:control": ["operator", "release_manager", "admin"],
 } as const satisfies Record<string, readonly Role[]>;

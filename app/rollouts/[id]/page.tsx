@@ -90,7 +90,7 @@ function RolloutDetail({ id }: { id: string }) {
         </div>
       </dl>
       <div className="actions">
-        <PauseButton rollout={r} allowed={permissions.includes("rollouts:pause")} />
+        <PauseButton rollout={r} />
         {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
       </div>
       <div className="charts">

@@ -2,23 +2,19 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../_lib/trpc";
 
-const PAUSABLE = ["draft", "running"];
+type Availability = { allowed: true } | { allowed: false; reason: string };
 
-/** Pause, shown to everyone but disabled with the reason when the server would refuse it. */
-export function PauseButton(props: { rollout: { id: string; state: string }; allowed: boolean }) {
+/** Pause, shown to everyone but disabled with the server's reason when it would be refused. */
+export function PauseButton(props: { rollout: { id: string; commands: { pause: Availability } } }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const pause = useMutation(
     trpc.rollouts.pause.mutationOptions({
-      onSuccess: (updated) =>
-        queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated),
+      onSuccess: (updated) => queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated),
     }),
   );
-  const why = !props.allowed
-    ? "Your role may not pause rollouts"
-    : !PAUSABLE.includes(props.rollout.state)
-      ? `A ${props.rollout.state} rollout cannot be paused`
-      : null;
+  const availability = props.rollout.commands.pause;
+  const why = availability.allowed ? null : availability.reason;
   return (
     <div className="action">
       <button

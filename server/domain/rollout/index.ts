@@ -1,3 +1,4 @@
+export * from "./command-availability";
 export * from "./decide";
 export * from "./exposure";
 export * from "./flag-debt";

@@ -1,12 +1,12 @@
-import type { Actor } from "../../auth/permissions";
 import type { Prisma } from "../../db/client";
+import type { CommandActor } from "../actors";
 
 type Tx = Prisma.TransactionClient;
 
 export interface AuditEntry {
-  actor: Actor | "system";
+  actor: CommandActor;
   action: string;
-  targetType: "rollout" | "service" | "user" | "incident";
+  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;
@@ -16,11 +16,10 @@ export interface AuditEntry {
 
 /** Appends an audit event inside the caller's transaction, so it commits or rolls back with the change. */
 export async function recordAuditEvent(tx: Tx, entry: AuditEntry): Promise<{ id: bigint }> {
-  const actor = entry.actor === "system" ? "system" : `${entry.actor.role}:${entry.actor.name}`;
   return tx.auditEvent.create({
     data: {
       at: entry.at,
-      actor,
+      actor: `${entry.actor.role}:${entry.actor.name}`,
       action: entry.action,
       targetType: entry.targetType,
       targetId: entry.targetId,

@@ -5,7 +5,7 @@ import type { SeriesPoint } from "../../domain/metrics/cohort-sample";
 export interface DomainEvents {
   "rollout.changed": { rolloutId: string; version: number; state: string; exposurePercent: number };
   "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
-  "audit.recorded": { id: string; targetType: string; targetId: string; action: string };
+  "freeze.changed": { incidentId: string };
 }
 
 export type EventName = keyof DomainEvents;

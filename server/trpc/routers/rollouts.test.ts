@@ -51,21 +51,33 @@ describe("rollouts router", () => {
       reason: "drill",
     });
     unsubscribe();
-    expect(paused).toMatchObject({ state: "paused", phase: null, version: 1 });
+    expect(paused).toMatchObject({ state: "paused", phase: "holding", version: 1 });
+    expect(paused.commands.pause).toEqual({ allowed: false, reason: "already paused" });
     expect(announced).toEqual([{ rolloutId: checkout(), version: 1, state: "paused", exposurePercent: 5 }]);
     const history = await callerFor(demo.actor("auditor")).rollouts.history({ id: checkout() });
     expect(history[0]).toMatchObject({
-      action: "rollout.pause",
+      action: "rollout.paused",
       actor: "operator:operator",
       reason: "drill",
       before: { state: "running", phase: "holding", exposurePercent: 5 },
-      after: { state: "paused", exposurePercent: 5 },
+      after: { state: "paused", phase: "holding", exposurePercent: 5 },
     });
   });
 
-  it("refuses to pause what is already paused", async () => {
-    await expect(callerFor(demo.actor("operator")).rollouts.pause({ id: checkout() })).rejects.toMatchObject({
+  it("treats pausing a paused rollout as a no-op", async () => {
+    const events = () => demo.database.db.auditEvent.count({ where: { targetId: checkout() } });
+    const before = await events();
+    const again = await callerFor(demo.actor("operator")).rollouts.pause({ id: checkout() });
+    expect(again).toMatchObject({ state: "paused", version: 1 });
+    expect(await events()).toBe(before);
+  });
+
+  it("refuses an illegal command with the state machine's reason", async () => {
+    await expect(
+      callerFor(demo.actor("release_manager")).rollouts.advance({ id: checkout() }),
+    ).rejects.toMatchObject({
       code: "PRECONDITION_FAILED",
+      message: expect.stringContaining("advance is not allowed"),
     });
   });
 
@@ -78,7 +90,7 @@ describe("rollouts router", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const pauses = await demo.database.db.auditEvent.count({
-      where: { targetId: id, action: "rollout.pause" },
+      where: { targetId: id, action: "rollout.paused" },
     });
     expect(pauses).toBe(1);
   });

@@ -1,18 +1,53 @@
 import { z } from "zod";
+import type { RolloutCommand, UserCommand } from "../../domain/rollout";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
 import { listSeries } from "../../services/metrics/list-series";
-import { getRollout } from "../../services/rollouts/get-rollout";
+import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { listRollouts } from "../../services/rollouts/list-rollouts";
-import { pauseRollout } from "../../services/rollouts/pause-rollout";
+import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
 import { procedureWith, router } from "../init";
 
 const rolloutId = z.object({ id: z.string().min(1, "id is required").max(64) });
+const reason = z.string().trim().min(3, "reason must say why (3+ characters)").max(500);
+const commandInput = rolloutId.extend({
+  reason: reason.optional(),
+  expectedVersion: z.number().int().min(0).optional(),
+  /** Break glass during a freeze: a release manager's written reason. */
+  breakGlassReason: reason.optional(),
+});
+
+function toCommand(type: UserCommand, input: z.infer<typeof commandInput>): RolloutCommand {
+  const override = input.breakGlassReason ? { reason: input.breakGlassReason } : undefined;
+  switch (type) {
+    case "start":
+    case "advance":
+    case "approve":
+    case "resume":
+      return { type, override };
+    case "pause":
+    case "abort":
+    case "kill":
+      return { type, reason: input.reason };
+  }
+}
+
+/** One mutation per command, each guarded by the permission the command needs. */
+function commandProcedure(type: UserCommand, input: z.ZodType<z.infer<typeof commandInput>> = commandInput) {
+  return procedureWith(COMMAND_PERMISSIONS[type])
+    .input(input)
+    .mutation(async ({ ctx, input }) => {
+      await runRolloutCommand(ctx.services, ctx.actor, input.id, toCommand(type, input), {
+        expectedVersion: input.expectedVersion,
+      });
+      return getRolloutForActor(ctx.services, ctx.actor, input.id);
+    });
+}
 
 export const rolloutsRouter = router({
   list: procedureWith("rollouts:read").query(({ ctx }) => listRollouts(ctx.services)),
   byId: procedureWith("rollouts:read")
     .input(rolloutId)
-    .query(({ ctx, input }) => getRollout(ctx.services, input.id)),
+    .query(({ ctx, input }) => getRolloutForActor(ctx.services, ctx.actor, input.id)),
   series: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => listSeries(ctx.services, input.id)),
@@ -21,7 +56,11 @@ export const rolloutsRouter = router({
     .query(({ ctx, input }) =>
       listAuditEvents(ctx.services, { targetType: "rollout", targetId: input.id, limit: 100 }),
     ),
-  pause: procedureWith("rollouts:pause")
-    .input(rolloutId.extend({ reason: z.string().trim().max(500).optional() }))
-    .mutation(({ ctx, input }) => pauseRollout(ctx.services, ctx.actor, input)),
+  start: commandProcedure("start"),
+  advance: commandProcedure("advance"),
+  approve: commandProcedure("approve"),
+  resume: commandProcedure("resume"),
+  pause: commandProcedure("pause"),
+  abort: commandProcedure("abort", commandInput.required({ reason: true })),
+  kill: commandProcedure("kill", commandInput.required({ reason: true })),
 });

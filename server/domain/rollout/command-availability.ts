@@ -1,0 +1,34 @@
+import { AppError } from "../errors";
+import { decide } from "./decide";
+import type { DecideContext, RolloutCommand } from "./rollout-commands";
+import type { RolloutSnapshot } from "./rollout-types";
+
+/** The commands people issue (verdicts come from the evaluator). */
+export const USER_COMMANDS = ["start", "advance", "approve", "pause", "resume", "abort", "kill"] as const;
+export type UserCommand = (typeof USER_COMMANDS)[number];
+
+export type Availability = { allowed: true } | { allowed: false; reason: string };
+
+/**
+ * Which commands the state machine would accept right now, and why not for the others, by asking it:
+ * the UI disables buttons with the very reason the server would give.
+ */
+export function commandAvailability(
+  rollout: RolloutSnapshot,
+  ctx: DecideContext,
+): Record<UserCommand, Availability> {
+  const result = {} as Record<UserCommand, Availability>;
+  for (const type of USER_COMMANDS) {
+    try {
+      const decision = decide(rollout, { type } as RolloutCommand, ctx);
+      result[type] =
+        decision.changed || type === "kill"
+          ? { allowed: true }
+          : { allowed: false, reason: `already ${rollout.state}` };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      result[type] = { allowed: false, reason: error.message };
+    }
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+import { AppError } from "../../domain/errors";
+import type { CommandActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+
+/** Resolves an incident (by Sluice id or the incident tool's id), lifting its freeze. Idempotent. */
+export async function resolveIncident(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  ref: { id?: string; externalId?: string },
+) {
+  const now = ctx.now();
+  const incident = await ctx.db.$transaction(async (tx) => {
+    const found = ref.id
+      ? await tx.incident.findUnique({ where: { id: ref.id } })
+      : ref.externalId
+        ? await tx.incident.findUnique({ where: { externalId: ref.externalId } })
+        : null;
+    if (!found)
+      throw new AppError(
+        "NOT_FOUND",
+        `No incident ${ref.id ?? ref.externalId ?? "(no id given)"}`,
+        ref.id ? "id" : "externalId",
+      );
+    if (found.resolvedAt) return found;
+    const resolved = await tx.incident.update({
+      where: { id: found.id },
+      data: { resolvedAt: now, resolvedBy: actor.name },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "incident.resolved",
+      targetType: "incident",
+      targetId: found.id,
+      reason: found.title,
+      at: now,
+    });
+    return resolved;
+  });
+  ctx.events.publish("freeze.changed", { incidentId: incident.id });
+  return incident;
+}

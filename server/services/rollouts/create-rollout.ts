@@ -1,0 +1,94 @@
+import { asJson } from "../../db/json";
+import { defaultGates } from "../../domain/analysis/default-gates";
+import { AppError } from "../../domain/errors";
+import {
+  blueGreenPlan,
+  type Colour,
+  defaultCanaryPlan,
+  type Mechanism,
+  newRolloutDraft,
+  type PlanStep,
+} from "../../domain/rollout";
+import type { CommandActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+import { auditSummary, snapshotColumns } from "./rollout-snapshot";
+
+export interface CreateRolloutInput {
+  service: string;
+  environment: string;
+  version: string;
+  mechanism: Mechanism;
+  /** Omitted: the default plan for the mechanism (rings must always be given). */
+  steps?: PlanStep[];
+  tags?: string[];
+  candidateColour?: Colour;
+  appliedBy?: string;
+}
+
+function defaultPlan(mechanism: Mechanism): PlanStep[] {
+  switch (mechanism) {
+    case "flag":
+    case "canary":
+      return defaultCanaryPlan({ gates: defaultGates() });
+    case "blue-green":
+      return blueGreenPlan({ gates: defaultGates() });
+    case "ring":
+      throw new AppError("BAD_INPUT", "steps: a ring rollout must list its rings", "steps");
+  }
+}
+
+/** Creates a draft rollout of a deployed release. The plan is checked before anything is stored. */
+export async function createRollout(ctx: ServiceContext, actor: CommandActor, input: CreateRolloutInput) {
+  const release = await ctx.db.release.findFirst({
+    where: { service: { name: input.service }, environment: input.environment, version: input.version },
+    select: { id: true, serviceId: true },
+  });
+  if (!release) {
+    throw new AppError(
+      "NOT_FOUND",
+      `No deploy of ${input.service} ${input.version} to ${input.environment}; register the deploy first`,
+      "version",
+    );
+  }
+  const steps = input.steps ?? defaultPlan(input.mechanism);
+  // Validate with a placeholder id: nothing is written unless the plan is sound.
+  const draft = newRolloutDraft({ ...input, steps, id: "new", serviceId: input.service });
+  const now = ctx.now();
+  const rollout = await ctx.db.$transaction(async (tx) => {
+    const created = await tx.rollout.create({
+      data: {
+        serviceId: release.serviceId,
+        releaseId: release.id,
+        mechanism: draft.mechanism,
+        tags: [...draft.tags],
+        candidateColour: draft.candidateColour ?? null,
+        appliedBy: input.appliedBy ?? (draft.mechanism === "flag" ? "sluice flags" : "sluice"),
+        ...snapshotColumns(draft),
+        steps: asJson(steps),
+      },
+      select: { id: true },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "rollout.created",
+      targetType: "rollout",
+      targetId: created.id,
+      after: {
+        ...auditSummary(draft),
+        mechanism: draft.mechanism,
+        steps: asJson(steps),
+        tags: [...draft.tags],
+      },
+      at: now,
+    });
+    return created;
+  });
+  ctx.events.publish("rollout.changed", {
+    rolloutId: rollout.id,
+    version: 0,
+    state: "draft",
+    exposurePercent: 0,
+  });
+  return rollout;
+}

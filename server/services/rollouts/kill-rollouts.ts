@@ -1,0 +1,47 @@
+import type { RolloutState } from "../../domain/rollout";
+import type { CommandActor } from "../actors";
+import type { ServiceContext } from "../context";
+import { type CommandOutcome, runRolloutCommand } from "./run-rollout-command";
+
+export type KillScope = { rolloutId: string } | { service: string } | { all: true };
+
+const ACTIVE: RolloutState[] = ["draft", "running", "paused"];
+
+/**
+ * The kill switch: every rollout in scope goes back to its last-known-good exposure. Each rollout's kill
+ * is its own transaction, so one failure never blocks the others, and the shared idempotency key makes
+ * a repeated kill (a retry, a double click, fifty pagers) change nothing a second time.
+ */
+export async function killRollouts(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  scope: KillScope,
+  input: { reason: string; idempotencyKey?: string },
+): Promise<CommandOutcome[]> {
+  const targets =
+    "rolloutId" in scope
+      ? [{ id: scope.rolloutId }]
+      : await ctx.db.rollout.findMany({
+          where: {
+            state: { in: ACTIVE },
+            ...("service" in scope ? { service: { name: scope.service } } : {}),
+          },
+          select: { id: true },
+          orderBy: { createdAt: "asc" },
+        });
+  const outcomes: CommandOutcome[] = [];
+  for (const target of targets) {
+    outcomes.push(
+      await runRolloutCommand(
+        ctx,
+        actor,
+        target.id,
+        { type: "kill", reason: input.reason },
+        {
+          idempotencyKey: input.idempotencyKey,
+        },
+      ),
+    );
+  }
+  return outcomes;
+}

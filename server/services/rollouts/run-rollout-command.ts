@@ -1,0 +1,139 @@
+import type { Prisma } from "../../db/client";
+import { asJson } from "../../db/json";
+import { AppError } from "../../domain/errors";
+import {
+  assertVersion,
+  conflictError,
+  decide,
+  type RolloutCommand,
+  type RolloutEvent,
+  type RolloutSnapshot,
+} from "../../domain/rollout";
+import type { CommandActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+import { loadFreezeState } from "../freezes/load-freeze-state";
+import { auditSummary, snapshotColumns, snapshotSelect, toSnapshot } from "./rollout-snapshot";
+
+export interface CommandOutcome {
+  rollout: RolloutSnapshot;
+  events: RolloutEvent[];
+  changed: boolean;
+  /** True when an earlier command with the same idempotency key had already done the work. */
+  repeated: boolean;
+}
+
+export interface CommandOptions {
+  /** The version the caller last saw; a newer one means someone else acted first (CONFLICT). */
+  expectedVersion?: number;
+  /** Repeats with the same key return the first outcome and change nothing. */
+  idempotencyKey?: string;
+}
+
+/**
+ * Every rollout command goes through here: load the rollout and the freezes, let the state machine
+ * decide, write the change with a compare-and-set on the version and its audit events in the same
+ * transaction, then announce it. A refused command throws and changes nothing.
+ */
+export async function runRolloutCommand(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  rolloutId: string,
+  command: RolloutCommand,
+  options: CommandOptions = {},
+): Promise<CommandOutcome> {
+  const now = ctx.now();
+  const outcome = await ctx.db.$transaction(async (tx) => {
+    if (options.idempotencyKey) {
+      // Scoped to the command and rollout, so one key can drive a service-wide kill of many rollouts.
+      const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
+      const earlier = await claimIdempotencyKey(tx, key, command.type);
+      if (earlier) {
+        await recordAuditEvent(tx, {
+          actor,
+          action: `rollout.${command.type}-repeated`,
+          targetType: "rollout",
+          targetId: rolloutId,
+          reason: `idempotency key ${options.idempotencyKey} already used; no second effect`,
+          at: now,
+        });
+        return { ...earlier, repeated: true, changed: false };
+      }
+    }
+    const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
+    if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
+    const before = toSnapshot(row);
+    if (options.expectedVersion !== undefined) assertVersion(before, options.expectedVersion);
+    const decision = decide(before, command, {
+      now: now.getTime(),
+      freeze: await loadFreezeState(tx),
+      actor,
+    });
+    let after = before;
+    if (decision.changed) {
+      const { count } = await tx.rollout.updateMany({
+        where: { id: before.id, version: before.version },
+        data: { ...snapshotColumns(decision.next), version: { increment: 1 } },
+      });
+      if (count === 0) throw conflictError(before.id, before.version);
+      after = { ...decision.next, version: before.version + 1 };
+    }
+    for (const event of decision.events) {
+      await recordAuditEvent(tx, {
+        actor,
+        action: event.type,
+        targetType: "rollout",
+        targetId: before.id,
+        reason: reasonOf(command, event),
+        before: auditSummary(before),
+        after: { ...auditSummary(after), event: asJson(event) },
+        at: now,
+      });
+    }
+    const result: CommandOutcome = {
+      rollout: after,
+      events: decision.events,
+      changed: decision.changed,
+      repeated: false,
+    };
+    if (options.idempotencyKey) {
+      const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
+      await tx.idempotencyKey.update({ where: { key }, data: { result: asJson(result) } });
+    }
+    return result;
+  });
+  if (outcome.changed) {
+    ctx.events.publish("rollout.changed", {
+      rolloutId: outcome.rollout.id,
+      version: outcome.rollout.version,
+      state: outcome.rollout.state,
+      exposurePercent: outcome.rollout.exposurePercent,
+    });
+  }
+  return outcome;
+}
+
+/**
+ * Takes the key for this command, or returns the outcome stored by whoever took it first. A concurrent
+ * holder of the same key makes this insert wait for its commit, so exactly one caller does the work.
+ */
+async function claimIdempotencyKey(
+  tx: Prisma.TransactionClient,
+  key: string,
+  command: string,
+): Promise<CommandOutcome | null> {
+  const { count } = await tx.idempotencyKey.createMany({
+    data: [{ key, command, result: {} }],
+    skipDuplicates: true,
+  });
+  if (count === 1) return null;
+  const stored = await tx.idempotencyKey.findUniqueOrThrow({ where: { key } });
+  return stored.result as unknown as CommandOutcome;
+}
+
+function reasonOf(command: RolloutCommand, event: RolloutEvent): string | null {
+  if ("reason" in event && typeof event.reason === "string" && event.reason) return event.reason;
+  if ("why" in event) return event.why;
+  if ("override" in command && command.override) return `break glass: ${command.override.reason}`;
+  return "reason" in command ? (command.reason ?? null) : null;
+}
