@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "Rollout" ADD COLUMN     "appliedBy" TEXT NOT NULL DEFAULT 'sluice',
 ADD COLUMN     "candidateColour" TEXT,
+ADD COLUMN     "holdExtended" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "tags" TEXT[] DEFAULT ARRAY[]::TEXT[];
 
 -- CreateTable

@@ -37,7 +37,7 @@ const rolloutArb = fc
 /** Commands whose step index is relative to the current step, resolved when applied. */
 type Op =
   | { type: "start" | "advance" | "approve" | "resume" | "pause" | "abort" | "kill"; override: boolean }
-  | { type: "gates-passed"; offset: number }
+  | { type: "gates-passed" | "gates-inconclusive"; offset: number }
   | { type: "gates-failed"; offset: number; critical: boolean };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -51,7 +51,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 6,
     arbitrary: fc.record({
-      type: fc.constant("gates-passed" as const),
+      type: fc.constantFrom("gates-passed" as const, "gates-passed" as const, "gates-inconclusive" as const),
       offset: fc.constantFrom(0, 0, 0, -1, 1),
     }),
   },
@@ -78,6 +78,8 @@ function toCommand(op: Op, r: RolloutSnapshot): RolloutCommand {
   switch (op.type) {
     case "gates-passed":
       return { type: op.type, stepIndex: r.currentStep + op.offset };
+    case "gates-inconclusive":
+      return { type: op.type, stepIndex: r.currentStep + op.offset, reason: "too little canary traffic" };
     case "gates-failed":
       return {
         type: op.type,

@@ -334,3 +334,39 @@ describe("decide: freezes", () => {
     expect(blank.field).toBe("override.reason");
   });
 });
+
+describe("an inconclusive step", () => {
+  const holding = () => decide(canaryDraft(), { type: "start" }, ctx(T0)).next;
+  const inconclusive = { type: "gates-inconclusive", stepIndex: 0, reason: "canary 40 requests" } as const;
+
+  it("is ignored while the hold runs", () => {
+    const decision = decide(holding(), inconclusive, ctx(T0 + 30_000));
+    expect(decision.changed).toBe(false);
+  });
+
+  it("extends the hold once, then pauses for a human with the reason", () => {
+    const extended = decide(holding(), inconclusive, ctx(T0 + 60_000));
+    expect(extended.next).toMatchObject({
+      state: "running",
+      phase: "holding",
+      holdExtended: true,
+      holdUntil: T0 + 120_000,
+    });
+    expect(extended.events.map((e) => e.type)).toEqual(["rollout.hold-extended"]);
+    const paused = decide(extended.next, inconclusive, ctx(T0 + 120_000));
+    expect(paused.next).toMatchObject({ state: "paused", exposurePercent: 1 });
+    expect(paused.events).toMatchObject([
+      {
+        type: "rollout.paused",
+        reason: "steps[0] (1%) still inconclusive after its extended hold: canary 40 requests",
+      },
+    ]);
+  });
+
+  it("gets a fresh extension on the next step", () => {
+    const extended = decide(holding(), inconclusive, ctx(T0 + 60_000)).next;
+    const passed = decide(extended, { type: "gates-passed", stepIndex: 0 }, ctx(T0 + 120_000)).next;
+    const next = decide(passed, { type: "advance" }, ctx(T0 + 120_000)).next;
+    expect(next).toMatchObject({ currentStep: 1, holdExtended: false });
+  });
+});

@@ -91,6 +91,7 @@ function run(
       exposurePercent: step.exposurePercent,
       stepStartedAt: ctx.now,
       holdUntil,
+      holdExtended: false,
     };
     const events = [
       emit({
@@ -158,7 +159,7 @@ function run(
   };
 
   const ignoreVerdict = (
-    verdict: "gates-passed" | "gates-failed",
+    verdict: "gates-passed" | "gates-failed" | "gates-inconclusive",
     stepIndex: number,
     why: string,
   ): Draft => ({
@@ -337,6 +338,36 @@ function run(
         };
       }
       return { next: { ...r, phase: "ramping", lastKnownGoodPercent: passed, holdUntil: null }, events };
+    }
+
+    case "gates-inconclusive": {
+      const i = command.stepIndex;
+      if (r.state !== "running" || r.phase !== "holding") {
+        return ignoreVerdict("gates-inconclusive", i, `rollout is ${stateLabel(r)}, not holding a step`);
+      }
+      if (i !== r.currentStep) {
+        return ignoreVerdict(
+          "gates-inconclusive",
+          i,
+          `stale verdict: the current step is ${stepName(r, r.currentStep)}`,
+        );
+      }
+      if (r.holdUntil === null || ctx.now < r.holdUntil) {
+        return ignoreVerdict("gates-inconclusive", i, `${stepName(r, i)} is still in its hold`);
+      }
+      if (!r.holdExtended) {
+        const holdUntil = ctx.now + (r.steps[i]?.holdSeconds ?? 0) * 1000;
+        return {
+          next: { ...r, holdUntil, holdExtended: true },
+          events: [emit({ type: "rollout.hold-extended", stepIndex: i, holdUntil, reason: command.reason })],
+        };
+      }
+      // Still no evidence after the extension: a human decides; exposure stays where it is.
+      const reason = `${stepName(r, i)} still inconclusive after its extended hold: ${command.reason}`;
+      return {
+        next: { ...r, state: "paused" },
+        events: [emit({ type: "rollout.paused", reason, resumeInto: r.phase ?? "draft" })],
+      };
     }
 
     case "gates-failed": {

@@ -32,6 +32,7 @@ export function newRolloutDraft(input: NewRolloutInput): RolloutSnapshot {
     lastKnownGoodPercent: 0,
     stepStartedAt: null,
     holdUntil: null,
+    holdExtended: false,
     version: 0,
   };
 }

@@ -12,6 +12,8 @@ export type RolloutCommand =
   | { type: "kill"; reason?: string }
   /** The evaluator judged step `stepIndex` healthy. */
   | { type: "gates-passed"; stepIndex: number }
+  /** The evaluator lacked evidence either way when the hold ended: extend the hold once, then pause. */
+  | { type: "gates-inconclusive"; stepIndex: number; reason: string }
   /** The evaluator judged step `stepIndex` unhealthy; critical failures roll back at once. */
   | {
       type: "gates-failed";
@@ -46,6 +48,7 @@ export type RolloutEvent = EventBase &
     | { type: "rollout.step-passed"; stepIndex: number; lastKnownGoodPercent: number }
     | { type: "rollout.completed"; exposurePercent: number }
     | { type: "rollout.paused"; reason: string | null; resumeInto: RunningPhase | "draft" }
+    | { type: "rollout.hold-extended"; stepIndex: number; holdUntil: number; reason: string }
     | { type: "rollout.resumed"; phase: RunningPhase | "draft"; holdUntil: number | null }
     | { type: "rollout.aborted"; reason: string | null }
     | {
@@ -67,7 +70,7 @@ export type RolloutEvent = EventBase &
       }
     | {
         type: "rollout.verdict-ignored";
-        verdict: "gates-passed" | "gates-failed";
+        verdict: "gates-passed" | "gates-failed" | "gates-inconclusive";
         stepIndex: number;
         why: string;
       }

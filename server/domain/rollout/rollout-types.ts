@@ -66,6 +66,8 @@ export interface RolloutSnapshot {
   stepStartedAt: number | null;
   /** When the current step's hold ends; only set while holding. */
   holdUntil: number | null;
+  /** The current step's hold was extended once for want of evidence; the next inconclusive end pauses. */
+  holdExtended: boolean;
   /** Optimistic-lock counter; the service increments it on every write. */
   version: number;
 }

@@ -23,6 +23,7 @@ export const snapshotSelect = {
   lastKnownGoodPercent: true,
   stepStartedAt: true,
   holdUntil: true,
+  holdExtended: true,
   version: true,
   service: { select: { name: true } },
 } satisfies Prisma.RolloutSelect;
@@ -45,6 +46,7 @@ export function toSnapshot(row: SnapshotRow): RolloutSnapshot {
     lastKnownGoodPercent: row.lastKnownGoodPercent,
     stepStartedAt: row.stepStartedAt?.getTime() ?? null,
     holdUntil: row.holdUntil?.getTime() ?? null,
+    holdExtended: row.holdExtended,
     version: row.version,
   };
 }
@@ -60,6 +62,7 @@ export function snapshotColumns(s: RolloutSnapshot) {
     lastKnownGoodPercent: s.lastKnownGoodPercent,
     stepStartedAt: s.stepStartedAt === null ? null : new Date(s.stepStartedAt),
     holdUntil: s.holdUntil === null ? null : new Date(s.holdUntil),
+    holdExtended: s.holdExtended,
   } satisfies Prisma.RolloutUpdateManyMutationInput;
 }
 
