@@ -1,9 +1,8 @@
 import type { GateConfig } from "./gate-config";
 
 /**
- * The gates every step gets unless its plan says otherwise: error rate, latency p95 and p99, and the
- * conversion rate, each judged canary against baseline. Conversion is not critical: a dip pauses for a
- * human rather than rolling back on its own.
+ * The gates every canary step gets unless its plan says otherwise. Margins are what a change must exceed to
+ * matter: a regression smaller than both the relative and absolute margin neither fails nor blocks a pass.
  */
 export function defaultGates(): GateConfig[] {
   return [
@@ -11,9 +10,9 @@ export function defaultGates(): GateConfig[] {
       name: "error-rate",
       metric: "error-rate",
       badDirection: "higher",
-      minRelativeChange: 0.5,
-      minAbsoluteChange: 0.002,
-      minSamples: 200,
+      minRelativeChange: 0.25,
+      minAbsoluteChange: 0.0007,
+      minSamples: 50,
       critical: true,
     },
     {
@@ -21,8 +20,8 @@ export function defaultGates(): GateConfig[] {
       metric: "latency-p95",
       badDirection: "higher",
       minRelativeChange: 0.15,
-      minAbsoluteChange: 10,
-      minSamples: 200,
+      minAbsoluteChange: 5,
+      minSamples: 50,
       critical: true,
     },
     {
@@ -30,18 +29,27 @@ export function defaultGates(): GateConfig[] {
       metric: "latency-p99",
       badDirection: "higher",
       minRelativeChange: 0.2,
-      minAbsoluteChange: 20,
-      minSamples: 500,
+      minAbsoluteChange: 10,
+      minSamples: 50,
+      critical: true,
+    },
+    {
+      name: "latency-shift",
+      metric: "latency-shift",
+      badDirection: "higher",
+      minRelativeChange: 0.12,
+      minAbsoluteChange: 2,
+      minSamples: 50,
       critical: true,
     },
     {
       name: "conversion",
       metric: "conversion",
       badDirection: "lower",
-      minRelativeChange: 0.1,
-      minAbsoluteChange: 0.005,
-      minSamples: 300,
-      critical: false,
+      minRelativeChange: 0.08,
+      minAbsoluteChange: 0.002,
+      minSamples: 30,
+      critical: true,
     },
   ];
 }

@@ -1,5 +1,9 @@
-/** How one gate judges the canary against the baseline. Stored with each plan step. */
-export type GateMetric = "error-rate" | "latency-p95" | "latency-p99" | "conversion";
+/**
+ * How one gate judges the canary against the baseline. Stored with each plan step.
+ * "latency-shift" compares the whole latency distribution (a rank test), for slowdowns that barely move
+ * p95/p99; its margins apply to the median.
+ */
+export type GateMetric = "error-rate" | "latency-p95" | "latency-p99" | "latency-shift" | "conversion";
 
 export interface GateConfig {
   /** Stable name shown in verdicts and audit events, e.g. "error-rate". */

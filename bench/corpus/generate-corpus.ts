@@ -1,0 +1,41 @@
+/**
+ * Writes a synthetic corpus to disk: `npx tsx bench/corpus/generate-corpus.ts [--out dir] [--count n]
+ * [--seed s]` makes <dir>/gNNNNN.json scenarios plus <dir>/ANSWERS.jsonl (default bench-results/corpus,
+ * 3000 scenarios, seed 20240601). The bench generates the same corpus in memory.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { generateScenario } from "./generate-scenario";
+import { Prng } from "./prng";
+
+export const DEFAULT_SEED = 20240601;
+export const DEFAULT_COUNT = 3000;
+
+export function* corpus(seed: number, count: number) {
+  const rng = new Prng(seed);
+  for (let i = 0; i < count; i++) yield generateScenario(rng, i + 1);
+}
+
+function flag(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const out = flag(args, "--out") ?? "bench-results/corpus";
+  const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
+  const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
+  await mkdir(out, { recursive: true });
+  const answers: string[] = [];
+  for (const { scenario, truth } of corpus(seed, count)) {
+    await writeFile(path.join(out, truth.file), JSON.stringify(scenario));
+    answers.push(JSON.stringify(truth));
+  }
+  await writeFile(path.join(out, "ANSWERS.jsonl"), `${answers.join("\n")}\n`);
+  process.stdout.write(`wrote ${count} scenarios to ${out}\n`);
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  void main();
+}

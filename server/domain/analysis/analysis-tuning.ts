@@ -1,0 +1,18 @@
+/** Knobs of the statistics, fixed in code; the bench varies them to tune (docs/decisions/0002). */
+export interface AnalysisTuning {
+  /** A gate fails only when its evidence (an e-value) reaches 1/failAlpha: the false-alarm bound per gate. */
+  failAlpha: number;
+  /** A gate passes when the canary is this many standard errors on the good side of its margin. */
+  passZ: number;
+  /** Prior precision of the rank test's normal mixture (smaller favours large shifts found early). */
+  rankRho: number;
+  /** Promotion is refused when canary data is missing for more than this share of the hold. */
+  maxCanaryMissingFraction: number;
+}
+
+export const DEFAULT_TUNING: AnalysisTuning = {
+  failAlpha: 0.01,
+  passZ: 0.5,
+  rankRho: 1,
+  maxCanaryMissingFraction: 0.3,
+};

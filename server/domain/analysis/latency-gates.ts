@@ -1,0 +1,188 @@
+import type { LatencyHistogram } from "./analysis-sample";
+import type { CompareWindow } from "./compare-window";
+import { completePairs } from "./compare-window";
+import { evidenceText, ms, signedChange } from "./describe-numbers";
+import type { GateConfig } from "./gate-config";
+import type { GateVerdict, Verdict } from "./gate-verdict";
+import {
+  addHistograms,
+  countAbove,
+  exceedanceBound,
+  histogramQuantile,
+  histogramTotal,
+  sameBounds,
+} from "./latency-histogram";
+import {
+  logNormalMixtureEvidence,
+  type RankShiftStratum,
+  rankStratum,
+  summarizeRank,
+} from "./rank-shift-test";
+import { logRateEvidence, marginZ, type RateStratum } from "./rate-ratio-test";
+import { shiftHistogram } from "./shift-histogram";
+
+const QUANTILE = { "latency-p95": 0.95, "latency-p99": 0.99 } as const;
+
+function mergedCohorts(window: CompareWindow) {
+  const pairs = completePairs(window);
+  const canary = addHistograms(pairs.map((p) => p.canary.latency));
+  const baseline = addHistograms(pairs.map((p) => p.baseline.latency));
+  return { pairs, canary, baseline };
+}
+
+/** The slowdown factor at a gate's margin: worse by both the relative and the absolute (ms) margin. */
+function marginFactor(gate: GateConfig, baselineValue: number): number {
+  const relative = 1 + gate.minRelativeChange;
+  const absolute = baselineValue > 0 ? 1 + gate.minAbsoluteChange / baselineValue : relative;
+  return Math.max(relative, absolute);
+}
+
+function inconclusive(gate: GateConfig, detail: string): GateVerdict {
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict: "inconclusive",
+    evidence: 1,
+    detail,
+  };
+}
+
+/**
+ * p95 / p99: the share of canary requests above the baseline's quantile (a bucket bound), compared with the
+ * baseline's own share by the stratified rate test. Each interval counts against the bound set by the
+ * baseline intervals before it, so the bound never depends on the canary.
+ */
+export function judgeLatencyQuantile(
+  gate: GateConfig & { metric: "latency-p95" | "latency-p99" },
+  window: CompareWindow,
+): GateVerdict {
+  const q = QUANTILE[gate.metric];
+  const label = gate.metric === "latency-p95" ? "p95" : "p99";
+  const { pairs, canary, baseline } = mergedCohorts(window);
+  if (!canary || !baseline || histogramTotal(canary) === 0 || histogramTotal(baseline) === 0) {
+    return inconclusive(gate, `no ${label} latency to compare; inconclusive`);
+  }
+  const nc = histogramTotal(canary);
+  const nb = histogramTotal(baseline);
+  const qc = histogramQuantile(canary, q) ?? 0;
+  const qb = histogramQuantile(baseline, q) ?? 0;
+  const values = `canary ${label} ${ms(qc)} vs baseline ${ms(qb)} (${signedChange(qc, qb)})`;
+  if (nc < gate.minSamples) {
+    return inconclusive(
+      gate,
+      `${values}; below minimum sample of ${gate.minSamples} canary requests; inconclusive`,
+    );
+  }
+  const bound = exceedanceBound(baseline, q);
+  if (bound === null)
+    return inconclusive(gate, `${values}; baseline has no ${label} tail to compare; inconclusive`);
+
+  // Sequential evidence, interval by interval, against the bound known before each interval.
+  const strata: RateStratum[] = [];
+  let earlier: LatencyHistogram | null = null;
+  const judged = new Set(pairs.map((p) => p.intervalEnd));
+  for (const pair of window.pairs) {
+    const b = pair.baseline;
+    if (
+      pair.canary &&
+      b &&
+      judged.has(pair.intervalEnd) &&
+      (!earlier || sameBounds(earlier, pair.canary.latency))
+    ) {
+      const reference = earlier && histogramTotal(earlier) > 0 ? earlier : b.latency;
+      const j = exceedanceBound(reference, q);
+      if (j !== null) {
+        strata.push({
+          canaryEvents: countAbove(pair.canary.latency, j),
+          canaryTotal: pair.canary.requests,
+          baselineEvents: countAbove(b.latency, j),
+          baselineTotal: b.requests,
+        });
+      }
+    }
+    if (b) earlier = earlier ? addHistograms([earlier, b.latency]) : b.latency;
+  }
+  const logE = logRateEvidence(strata, "higher");
+
+  const boundMs = baseline.bounds[bound] ?? 0;
+  const canaryAbove = countAbove(canary, bound);
+  const baselineShare = countAbove(baseline, bound) / nb;
+  const expected = nc * baselineShare;
+  const factor = marginFactor(gate, qb);
+  const marginShare = countAbove(shiftHistogram(baseline, factor), bound) / nb;
+  const ratio = baselineShare > 0 ? marginShare / baselineShare : 1;
+  const z = marginZ(canaryAbove, nc, {
+    rate: marginShare,
+    variance: (ratio * ratio * baselineShare * (1 - baselineShare)) / nb,
+  });
+  // The change matters when the quantile itself moved past both margins and more canary requests are slow
+  // than the baseline's share predicts.
+  const matters =
+    qc - qb >= gate.minAbsoluteChange && qc >= qb * (1 + gate.minRelativeChange) && canaryAbove > expected;
+  let verdict: Verdict = "inconclusive";
+  if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
+  else if (z <= -window.tuning.passZ) verdict = "pass";
+  const expectedText = expected >= 10 ? expected.toFixed(0) : expected.toFixed(1);
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict,
+    evidence: Math.exp(Math.min(logE, 700)),
+    detail: `${values}, ${canaryAbove}/${nc} canary requests above ${ms(boundMs)} (baseline's ${label} bucket) where ${expectedText} were expected, ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
+  };
+}
+
+/**
+ * Whole-distribution shift: fails on rank evidence that canary requests are slower and a median at least
+ * the margin slower; passes when P(canary slower) is clearly below what a margin-sized slowdown would give.
+ */
+export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): GateVerdict {
+  const { pairs, canary, baseline } = mergedCohorts(window);
+  if (!canary || !baseline || histogramTotal(canary) === 0 || histogramTotal(baseline) === 0) {
+    return inconclusive(gate, "no latency to compare; inconclusive");
+  }
+  const nc = histogramTotal(canary);
+  const mc = histogramQuantile(canary, 0.5) ?? 0;
+  const mb = histogramQuantile(baseline, 0.5) ?? 0;
+  const values = `canary median ${ms(mc)} vs baseline ${ms(mb)} (${signedChange(mc, mb)})`;
+  if (nc < gate.minSamples) {
+    return inconclusive(
+      gate,
+      `${values}; below minimum sample of ${gate.minSamples} canary requests; inconclusive`,
+    );
+  }
+  const strata: RankShiftStratum[] = [];
+  for (const p of pairs) {
+    if (!sameBounds(p.canary.latency, p.baseline.latency)) continue;
+    const s = rankStratum(p.canary.latency, p.baseline.latency);
+    if (s) strata.push(s);
+  }
+  const summary = summarizeRank(strata);
+  const sign = gate.badDirection === "higher" ? 1 : -1;
+  const logE = logNormalMixtureEvidence(sign * summary.score, summary.variance, window.tuning.rankRho);
+  const factor = marginFactor(gate, mb);
+  const atMargin = rankStratum(
+    shiftHistogram(baseline, gate.badDirection === "higher" ? factor : 1 / factor),
+    baseline,
+  );
+  const marginSuperiority = atMargin ? atMargin.u / (atMargin.canary * atMargin.baseline) : 0.5;
+  // Matters when canary requests are slower than a margin-sized slowdown would make them.
+  const matters = sign * (summary.superiority - marginSuperiority) > 0;
+  const clear =
+    gate.badDirection === "higher"
+      ? summary.superiority + window.tuning.passZ * summary.superioritySe < marginSuperiority
+      : summary.superiority - window.tuning.passZ * summary.superioritySe > marginSuperiority;
+  let verdict: Verdict = "inconclusive";
+  if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
+  else if (clear) verdict = "pass";
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict,
+    evidence: Math.exp(Math.min(logE, 700)),
+    detail: `${values}, P(canary request slower) ${summary.superiority.toFixed(3)} (0.5 if alike, ${marginSuperiority.toFixed(3)} at margin), ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
+  };
+}

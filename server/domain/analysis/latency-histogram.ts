@@ -1,0 +1,88 @@
+import type { LatencyHistogram } from "./analysis-sample";
+
+/** Bucket-by-bucket sum; histograms with other bounds than the first are skipped (a source change). */
+export function addHistograms(histograms: readonly LatencyHistogram[]): LatencyHistogram | null {
+  const first = histograms[0];
+  if (!first) return null;
+  const counts = new Array<number>(first.counts.length).fill(0);
+  for (const h of histograms) {
+    if (!sameBounds(h, first)) continue;
+    for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] ?? 0) + (h.counts[i] ?? 0);
+  }
+  return { bounds: first.bounds, counts };
+}
+
+export function sameBounds(a: LatencyHistogram, b: LatencyHistogram): boolean {
+  if (a.bounds.length !== b.bounds.length) return false;
+  return a.bounds.every((bound, i) => bound === b.bounds[i]);
+}
+
+export function histogramTotal(h: LatencyHistogram): number {
+  let total = 0;
+  for (const c of h.counts) total += c;
+  return total;
+}
+
+/**
+ * The q-quantile in ms, interpolated linearly inside its bucket (as Prometheus' histogram_quantile).
+ * Null when empty; the largest bound when the quantile falls in the overflow bucket.
+ */
+export function histogramQuantile(h: LatencyHistogram, q: number): number | null {
+  const total = histogramTotal(h);
+  if (total === 0) return null;
+  const rank = q * total;
+  let below = 0;
+  for (let i = 0; i < h.counts.length; i++) {
+    const count = h.counts[i] ?? 0;
+    if (count > 0 && below + count >= rank) {
+      const upper = h.bounds[i];
+      if (upper === undefined) return h.bounds[h.bounds.length - 1] ?? null;
+      const lower = i === 0 ? 0 : (h.bounds[i - 1] ?? 0);
+      return lower + ((upper - lower) * (rank - below)) / count;
+    }
+    below += count;
+  }
+  return h.bounds[h.bounds.length - 1] ?? null;
+}
+
+/** Requests strictly above bounds[boundIndex] (every bucket after it, overflow included). */
+export function countAbove(h: LatencyHistogram, boundIndex: number): number {
+  let n = 0;
+  for (let i = boundIndex + 1; i < h.counts.length; i++) n += h.counts[i] ?? 0;
+  return n;
+}
+
+/**
+ * The bucket bound to count "slow" requests against for quantile q: the bound whose share of baseline
+ * requests above it is nearest (in ratio) to 1 - q, among bounds leaving at least (1 - q)/4 above, so the
+ * test keeps enough events. Buckets are coarse, so this is the baseline's q-quantile rounded to a bound.
+ * Null when the baseline is empty or nothing is above any bound.
+ */
+export function exceedanceBound(baseline: LatencyHistogram, q: number): number | null {
+  const total = histogramTotal(baseline);
+  if (total === 0) return null;
+  const target = 1 - q;
+  let best: number | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < baseline.bounds.length; i++) {
+    const share = countAbove(baseline, i) / total;
+    if (share < target / 4) break;
+    const distance = Math.abs(Math.log(share / target));
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/**
+ * Spread of log-latency around the median, from the baseline's p50 and p90: the sigma of a log-normal
+ * through those two points. Used to turn a relative latency margin into a margin on shares above a bound.
+ */
+export function logSpread(h: LatencyHistogram): number | null {
+  const p50 = histogramQuantile(h, 0.5);
+  const p90 = histogramQuantile(h, 0.9);
+  if (p50 === null || p90 === null || p50 <= 0 || p90 <= p50) return null;
+  return Math.log(p90 / p50) / 1.2815515655446004;
+}

@@ -1,0 +1,91 @@
+import type { CompareWindow } from "./compare-window";
+import { completePairs } from "./compare-window";
+import { evidenceText, percent, signedChange } from "./describe-numbers";
+import type { GateConfig } from "./gate-config";
+import type { GateVerdict, Verdict } from "./gate-verdict";
+import type { RateStratum } from "./rate-ratio-test";
+import { logRateEvidence, marginZ, rateMargin, sumStrata } from "./rate-ratio-test";
+
+/** Error rate: failed requests out of requests. */
+export function judgeErrorRate(gate: GateConfig, window: CompareWindow): GateVerdict {
+  const strata: RateStratum[] = completePairs(window).map((p) => ({
+    canaryEvents: p.canary.errors,
+    canaryTotal: p.canary.requests,
+    baselineEvents: p.baseline.errors,
+    baselineTotal: p.baseline.requests,
+  }));
+  return judgeRate(gate, window, strata, "requests");
+}
+
+/** Conversion: successes out of trials, on intervals where both cohorts report it. */
+export function judgeConversion(gate: GateConfig, window: CompareWindow): GateVerdict {
+  const strata: RateStratum[] = [];
+  for (const p of completePairs(window)) {
+    const c = p.canary.conversions;
+    const b = p.baseline.conversions;
+    if (!c || !b) continue;
+    strata.push({
+      canaryEvents: c.successes,
+      canaryTotal: c.trials,
+      baselineEvents: b.successes,
+      baselineTotal: b.trials,
+    });
+  }
+  return judgeRate(gate, window, strata, "trials");
+}
+
+/**
+ * Fail: sequential evidence that the canary's rate is worse (rate-ratio-test) and the observed change is
+ * beyond both margins. Pass: the canary's rate is clearly on the good side of the margin line.
+ */
+function judgeRate(
+  gate: GateConfig,
+  window: CompareWindow,
+  strata: RateStratum[],
+  unit: string,
+): GateVerdict {
+  const { tuning } = window;
+  const t = sumStrata(strata);
+  const pc = t.canaryTotal > 0 ? t.canaryEvents / t.canaryTotal : 0;
+  const pb = t.baselineTotal > 0 ? t.baselineEvents / t.baselineTotal : 0;
+  const numbers = `canary ${t.canaryEvents}/${t.canaryTotal} (${percent(pc)}) vs baseline ${t.baselineEvents}/${t.baselineTotal} (${percent(pb)})`;
+  const base = { gate: gate.name, metric: gate.metric, critical: gate.critical };
+  if (t.canaryTotal === 0 || t.baselineTotal === 0) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      evidence: 1,
+      detail: `${numbers}; no data to compare; inconclusive`,
+    };
+  }
+  if (t.canaryTotal < gate.minSamples) {
+    return {
+      ...base,
+      verdict: "inconclusive",
+      evidence: 1,
+      detail: `${numbers}; below minimum sample of ${gate.minSamples} canary ${unit}; inconclusive`,
+    };
+  }
+  const logE = logRateEvidence(strata, gate.badDirection);
+  const worse = gate.badDirection === "higher" ? pc - pb : pb - pc;
+  const matters = worse >= gate.minAbsoluteChange && worse >= gate.minRelativeChange * pb && worse > 0;
+  const margin = rateMargin(
+    pb,
+    t.baselineTotal,
+    gate.badDirection,
+    gate.minRelativeChange,
+    gate.minAbsoluteChange,
+  );
+  const z = marginZ(t.canaryEvents, t.canaryTotal, margin);
+  const clearOfMargin = gate.badDirection === "higher" ? z <= -tuning.passZ : z >= tuning.passZ;
+  let verdict: Verdict = "inconclusive";
+  if (logE >= Math.log(1 / tuning.failAlpha) && matters) verdict = "fail";
+  else if (clearOfMargin) verdict = "pass";
+  const marginText = `margin ${percent(margin.rate)}`;
+  return {
+    ...base,
+    verdict,
+    evidence: Math.exp(Math.min(logE, 700)),
+    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
+  };
+}
