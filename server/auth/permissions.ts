@@ -12,6 +12,11 @@ export const PERMISSIONS = {
   "incidents:manage": ["operator", "release_manager"],
   "audit:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "simulator:control": ["operator", "release_manager", "admin"],
+  "tokens:manage": ["admin"],
+  "flags:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
+  "flags:manage": ["release_manager", "admin"],
+  "flags:kill": ["operator", "release_manager"],
+  "flags:archive": ["release_manager"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

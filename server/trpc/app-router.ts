@@ -1,12 +1,18 @@
 import { router } from "./init";
+import { flagsRouter } from "./routers/flags";
+import { incidentsRouter } from "./routers/incidents";
 import { rolloutsRouter } from "./routers/rollouts";
 import { sessionRouter } from "./routers/session";
 import { simulatorRouter } from "./routers/simulator";
+import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = router({
+  flags: flagsRouter,
+  incidents: incidentsRouter,
   rollouts: rolloutsRouter,
   session: sessionRouter,
   simulator: simulatorRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

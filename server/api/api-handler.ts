@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
+import { MAX_BODY_BYTES } from "../http/read-body";
+import type { ServiceContext } from "../services/context";
+import { authenticateToken } from "../services/tokens/authenticate-token";
+import { ApiError, toErrorBody, zodToApiError } from "./api-errors";
+import { type ApiReply, type ApiRoute, type CompiledPath, compilePath } from "./api-route";
+import { API_ROUTES } from "./api-routes";
+import { API_PREFIX, openApiDocument } from "./openapi";
+import { readJsonBody } from "./read-json-body";
+
+export interface ApiHandlerOptions {
+  /** Where unexpected errors are logged (their details never reach the client). */
+  log?: (line: string) => void;
+  maxBodyBytes?: number;
+}
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) => Promise<void>;
+
+/**
+ * Answers /api/v1: match a route, authenticate the bearer token, check its scope, parse params, headers
+ * and body with the route's schemas, call the route's one service, and write JSON. Never rejects: every
+ * failure becomes a JSON error with a stable code.
+ */
+export function createApiHandler(services: ServiceContext, options: ApiHandlerOptions = {}): ApiHandler {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const table = API_ROUTES.map((route) => ({ route, ...compilePath(route.path) }));
+  const openapi = openApiDocument(API_ROUTES);
+
+  async function answer(req: IncomingMessage, path: string): Promise<ApiReply> {
+    const method = req.method ?? "GET";
+    if (path === "/openapi.json" && method === "GET") return { status: 200, body: openapi };
+    const { route, values } = matchRoute(table, method, path);
+    const token = await authenticateToken(services, req.headers.authorization);
+    if (!token) {
+      throw new ApiError("UNAUTHORIZED", "Send a valid API token: Authorization: Bearer slc_…", undefined, {
+        "WWW-Authenticate": 'Bearer realm="sluice"',
+      });
+    }
+    if (!route.scopes.some((scope) => token.scopes.includes(scope))) {
+      throw new ApiError("FORBIDDEN", `This token lacks the scope ${route.scopes.join(" or ")}`);
+    }
+    const params = parse(route.params, values);
+    const headers = parse(route.headers, req.headers);
+    const body = route.body ? parse(route.body, await readJsonBody(req, maxBodyBytes)) : undefined;
+    return route.handle({
+      services,
+      actor: { id: `token:${token.id}`, name: `token/${token.name}`, role: "system" },
+      params,
+      headers,
+      body,
+    });
+  }
+
+  return async (req, res, url = new URL(req.url ?? "/", "http://localhost")) => {
+    const path = url.pathname.slice(API_PREFIX.length) || "/";
+    let reply: ApiReply;
+    try {
+      reply = await answer(req, path);
+    } catch (error) {
+      const { status, body, internal } = toErrorBody(error);
+      if (internal)
+        log(`api ${req.method} ${url.pathname} failed: ${(error as Error)?.stack ?? String(error)}`);
+      const headers = error instanceof ApiError ? { ...error.headers } : {};
+      // The body may still be arriving; closing is cheaper than reading it.
+      if (status === 413) headers.Connection = "close";
+      reply = { status, body, headers };
+    }
+    send(res, reply);
+  };
+}
+
+type CompiledRoute = { route: ApiRoute } & CompiledPath;
+
+/** The route for this method and path with its decoded path parameters, or 404 / 405. */
+function matchRoute(table: readonly CompiledRoute[], method: string, path: string) {
+  const matches = table.flatMap(({ route, regex, names }) => {
+    const found = regex.exec(path);
+    return found ? [{ route, names, found: found.slice(1) }] : [];
+  });
+  if (matches.length === 0)
+    throw new ApiError("NOT_FOUND", `No API route ${path}; see ${API_PREFIX}/openapi.json`);
+  const match = matches.find((m) => m.route.method === method);
+  if (!match) {
+    const allow = matches.map((m) => m.route.method).join(", ");
+    throw new ApiError("METHOD_NOT_ALLOWED", `${method} is not allowed on ${path}; use ${allow}`, undefined, {
+      Allow: allow,
+    });
+  }
+  const values = Object.fromEntries(match.names.map((name, i) => [name, decode(match.found[i], name)]));
+  return { route: match.route, values };
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown): unknown {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToApiError(result.error);
+  return result.data;
+}
+
+function decode(segment: string | undefined, name: string): string {
+  try {
+    return decodeURIComponent(segment ?? "");
+  } catch {
+    throw new ApiError("BAD_INPUT", `${name}: not a valid URL path segment`, name);
+  }
+}
+
+function send(res: ServerResponse, reply: ApiReply): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const headers: Record<string, string> = { "Cache-Control": "no-store", ...reply.headers };
+  if (reply.body === undefined || reply.status === 304) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  res
+    .writeHead(reply.status, { ...headers, "Content-Type": "application/json; charset=utf-8" })
+    .end(JSON.stringify(reply.body));
+}

@@ -1,0 +1,79 @@
+import type { z } from "zod";
+import type { SystemActor } from "../services/actors";
+import type { ServiceContext } from "../services/context";
+import type { TokenScope } from "../services/tokens/token-scopes";
+import type { ApiErrorCode } from "./api-errors";
+
+export interface ApiReply {
+  status: number;
+  /** Serialised as JSON; omitted for 304. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteCall<P, H, B> {
+  services: ServiceContext;
+  /** The token, acting as a system identity: audited by name, and never allowed to break glass. */
+  actor: SystemActor;
+  params: P;
+  headers: H;
+  body: B;
+}
+
+type AnySchema = z.ZodType;
+
+/**
+ * One REST route: everything the handler checks (scope, params, headers, body) and everything the
+ * OpenAPI document says about it come from these same fields.
+ */
+export interface RouteSpec<P extends AnySchema, H extends AnySchema, B extends AnySchema> {
+  method: "GET" | "POST";
+  /** Relative to /api/v1, with `{name}` placeholders, e.g. "/rollouts/{id}". */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  /** Any one of these admits the token. */
+  scopes: readonly [TokenScope, ...TokenScope[]];
+  params?: P;
+  headers?: H;
+  body?: B;
+  /** Success statuses and what they mean. */
+  responses: Record<number, string>;
+  /** Errors particular to this route; auth, input and availability errors are added for every route. */
+  errors?: readonly ApiErrorCode[];
+  handle(call: RouteCall<z.output<P>, z.output<H>, z.output<B>>): Promise<ApiReply>;
+}
+
+export type ApiRoute = RouteSpec<AnySchema, AnySchema, AnySchema>;
+
+/** Keeps each route's types precise while the table holds them side by side. */
+export function defineRoute<
+  P extends AnySchema = z.ZodObject,
+  H extends AnySchema = z.ZodObject,
+  B extends AnySchema = z.ZodObject,
+>(spec: RouteSpec<P, H, B>): ApiRoute {
+  return spec as unknown as ApiRoute;
+}
+
+export interface CompiledPath {
+  regex: RegExp;
+  names: string[];
+}
+
+/** "/rollouts/{id}/pause" → a regex capturing one path segment per placeholder. */
+export function compilePath(path: string): CompiledPath {
+  const names: string[] = [];
+  const source = path
+    .split("/")
+    .map((segment) => {
+      const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (name) {
+        names.push(name);
+        return "([^/]+)";
+      }
+      return segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+    })
+    .join("/");
+  return { regex: new RegExp(`^${source}$`), names };
+}

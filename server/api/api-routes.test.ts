@@ -1,0 +1,331 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ServiceContext } from "../services/context";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { startTestApi, type TestApi } from "./api-test-client";
+import { newRollout, passCurrentStep, plan } from "./api-test-rollouts";
+
+type Outcome = {
+  rollout: { state: string; phase: string | null; exposurePercent: number; version: number };
+  repeated: boolean;
+};
+
+describe("/api/v1 routes", () => {
+  let demo: DemoFixture;
+  let clock = new Date("2026-11-27T10:00:00Z");
+  let ctx: ServiceContext;
+  let api: TestApi;
+  let writer: string;
+  let reader: string;
+  const db = () => demo.database.db;
+  const setNow = (now: Date) => {
+    clock = now;
+  };
+  const command = (id: string, type: string, body: object = {}, headers: Record<string, string> = {}) =>
+    api.request("POST", `/api/v1/rollouts/${id}/${type}`, { token: writer, body, headers });
+  const stored = async () => ({
+    releases: await db().release.count(),
+    rollouts: await db().rollout.count(),
+    audit: await db().auditEvent.count(),
+    samples: await db().metricSample.count(),
+    incidents: await db().incident.count(),
+  });
+
+  beforeAll(async () => {
+    demo = await createDemoFixture(clock);
+    ctx = { ...demo.services, now: () => clock };
+    api = await startTestApi(ctx);
+    writer = await api.token(["rollouts:write", "read"]);
+    reader = await api.token(["read"]);
+  });
+  afterAll(async () => {
+    await api.close();
+    await demo.database.drop();
+  });
+
+  it("registers a deploy once and exposes nothing", async () => {
+    const body = {
+      service: "ledger",
+      environment: "production",
+      version: "9.0.0",
+      artifact: "registry.local/ledger:9",
+    };
+    const first = await api.request("POST", "/api/v1/deploys", { token: writer, body });
+    const again = await api.request("POST", "/api/v1/deploys", { token: writer, body });
+    expect(first).toMatchObject({ status: 201, json: { ...body, created: true } });
+    expect(again).toMatchObject({ status: 200, json: { ...body, created: false } });
+    expect((again.json as { id: string }).id).toBe((first.json as { id: string }).id);
+    expect(await db().auditEvent.count({ where: { action: "release.deployed" } })).toBe(1);
+    const exposure = await api.request("GET", "/api/v1/exposure/ledger", { token: reader });
+    expect(exposure).toMatchObject({ status: 200, json: { service: "ledger", rollouts: [] } });
+  });
+
+  it("creates, lists and reads rollouts", async () => {
+    const id = await newRollout(api, writer, "catalog");
+    const list = await api.request("GET", "/api/v1/rollouts", { token: reader });
+    expect((list.json as { rollouts: { id: string }[] }).rollouts.map((r) => r.id)).toContain(id);
+    const one = await api.request("GET", `/api/v1/rollouts/${id}`, { token: reader });
+    expect(one).toMatchObject({
+      status: 200,
+      json: { id, service: "catalog", release: "1.0.0", state: "draft", exposurePercent: 0, version: 0 },
+    });
+    expect(await api.request("GET", "/api/v1/rollouts/missing", { token: reader })).toMatchObject({
+      status: 404,
+      json: { code: "NOT_FOUND", message: "No rollout with id missing", field: "id" },
+    });
+    const undeployed = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { service: "catalog", environment: "production", version: "2.0.0", mechanism: "canary" },
+    });
+    expect(undeployed).toMatchObject({ status: 404, json: { code: "NOT_FOUND", field: "version" } });
+  });
+
+  it("refuses a bad plan naming the step and field, storing nothing", async () => {
+    await newRollout(api, writer, "orders");
+    const before = await stored();
+    const steps = plan([1, 5, 25]);
+    const base = { service: "orders", environment: "production", version: "1.0.0", mechanism: "canary" };
+    const zeroHold = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...base, steps: steps.map((s, i) => (i === 2 ? { ...s, holdSeconds: 0 } : s)) },
+    });
+    expect(zeroHold.status).toBe(400);
+    expect(zeroHold.json).toMatchObject({
+      code: "BAD_INPUT",
+      field: "steps[2].holdSeconds",
+      message: expect.stringContaining("steps[2].holdSeconds: every step needs an explicit hold"),
+    });
+    const wrongType = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...base, steps: steps.map((s, i) => (i === 2 ? { ...s, holdSeconds: "600" } : s)) },
+    });
+    expect(wrongType.json).toMatchObject({ code: "BAD_INPUT", field: "steps[2].holdSeconds" });
+    const typo = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...base, tag: ["x"] },
+    });
+    expect(typo.json).toMatchObject({ code: "BAD_INPUT", field: "tag", message: "tag: unknown field" });
+    expect(await stored()).toEqual(before);
+  });
+
+  it("runs every command, refusing illegal ones with the state machine's reason", async () => {
+    const id = await newRollout(api, writer, "inventory", { steps: plan([1, 50, 100], [1]) });
+    expect(await command(id, "start")).toMatchObject({
+      status: 200,
+      json: {
+        rollout: { state: "running", phase: "holding", exposurePercent: 1, version: 1 },
+        repeated: false,
+      },
+    });
+    const early = await command(id, "advance");
+    expect(early.status).toBe(412);
+    expect(early.json).toEqual({
+      code: "ILLEGAL_TRANSITION",
+      field: "state",
+      message: `advance is not allowed while rollout ${id} is running/holding: steps[0] (1%) has not passed its hold and gates yet`,
+    });
+    await passCurrentStep(ctx, setNow, id);
+    expect(await command(id, "advance")).toMatchObject({
+      json: { rollout: { phase: "awaiting_approval", exposurePercent: 1 } },
+    });
+    expect(await command(id, "approve")).toMatchObject({
+      status: 200,
+      json: { rollout: { phase: "holding", exposurePercent: 50 } },
+    });
+    expect(await command(id, "pause", { reason: "looking" })).toMatchObject({
+      json: { rollout: { state: "paused" } },
+    });
+    expect(await command(id, "resume", { expectedVersion: 0 })).toMatchObject({
+      status: 409,
+      json: { code: "CONFLICT", field: "version" },
+    });
+    expect(await command(id, "resume")).toMatchObject({ json: { rollout: { state: "running" } } });
+    expect(await command(id, "kill")).toMatchObject({ status: 400, json: { field: "reason" } });
+    expect(await command(id, "kill", { reason: "bad canary" })).toMatchObject({
+      json: { rollout: { state: "rolled_back", exposurePercent: 1 } },
+    });
+    expect(await command(id, "start")).toMatchObject({ status: 412, json: { code: "ILLEGAL_TRANSITION" } });
+
+    const other = await newRollout(api, writer, "inventory-worker");
+    await command(other, "start");
+    expect(await command(other, "abort", { reason: "wrong build" })).toMatchObject({
+      json: { rollout: { state: "aborted", exposurePercent: 0 } },
+    });
+    expect((await api.request("GET", `/api/v1/rollouts/${other}`, { token: reader })).json).toMatchObject({
+      state: "aborted",
+    });
+  });
+
+  it("honours an Idempotency-Key header: a repeated kill has no second effect", async () => {
+    const id = await newRollout(api, writer, "mailer");
+    await command(id, "start");
+    await passCurrentStep(ctx, setNow, id);
+    await command(id, "advance");
+    const key = { "Idempotency-Key": "page-1234" };
+    const first = await command(id, "kill", { reason: "pager" }, key);
+    const second = await command(id, "kill", { reason: "pager" }, key);
+    expect(first.json).toMatchObject({
+      rollout: { state: "rolled_back", exposurePercent: 1 },
+      repeated: false,
+    });
+    expect(second.json).toMatchObject({
+      rollout: { state: "rolled_back", exposurePercent: 1 },
+      repeated: true,
+    });
+    expect(await db().auditEvent.count({ where: { targetId: id, action: "rollout.rolled-back" } })).toBe(1);
+    const mismatch = await command(id, "kill", { reason: "pager", idempotencyKey: "other" }, key);
+    expect(mismatch).toMatchObject({ status: 400, json: { field: "idempotencyKey" } });
+  });
+
+  it("freezes a service on an incident: start and advance refused, pause and kill work, until resolved", async () => {
+    const incidents = await api.token(["incidents:write"]);
+    const ramping = await newRollout(api, writer, "billing");
+    await command(ramping, "start");
+    await passCurrentStep(ctx, setNow, ramping);
+    const draft = await newRollout(api, writer, "billing-worker");
+    const report = (status: "active" | "resolved") =>
+      api.request("POST", "/api/v1/incidents", {
+        token: incidents,
+        body: {
+          id: "INC-42",
+          title: "Payments down",
+          severity: "sev1",
+          services: ["billing", "billing-worker"],
+          status,
+        },
+      });
+    expect(await report("active")).toMatchObject({
+      status: 200,
+      json: { externalId: "INC-42", active: true },
+    });
+    expect((await report("active")).status).toBe(200);
+    expect(await db().auditEvent.count({ where: { action: "incident.declared" } })).toBe(1);
+
+    const advance = await command(ramping, "advance");
+    expect(advance).toMatchObject({ status: 423, json: { code: "FROZEN", field: "override" } });
+    expect((advance.json as { message: string }).message).toContain("billing is frozen by incident");
+    expect(await command(draft, "start")).toMatchObject({ status: 423, json: { code: "FROZEN" } });
+    expect(await command(ramping, "pause")).toMatchObject({
+      status: 200,
+      json: { rollout: { state: "paused" } },
+    });
+    expect(await command(ramping, "resume")).toMatchObject({ status: 423 });
+    expect(await command(ramping, "kill", { reason: "incident" })).toMatchObject({
+      json: { rollout: { state: "rolled_back", exposurePercent: 1 } },
+    });
+
+    expect(await report("resolved")).toMatchObject({ status: 200, json: { active: false } });
+    expect((await report("resolved")).status).toBe(200);
+    expect(await db().auditEvent.count({ where: { action: "incident.resolved" } })).toBe(1);
+    expect(await command(draft, "start")).toMatchObject({
+      status: 200,
+      json: { rollout: { state: "running" } },
+    });
+    const unknown = await api.request("POST", "/api/v1/incidents", {
+      token: incidents,
+      body: { id: "INC-404", severity: "sev3", services: ["*"], status: "resolved" },
+    });
+    expect(unknown).toMatchObject({ status: 404, json: { code: "NOT_FOUND" } });
+    expect((await command(draft, "pause", {}, {})).status).toBe(200);
+  });
+
+  it("serves exposure with an ETag, 304 while unchanged, and the change right after a command", async () => {
+    const id = await newRollout(api, writer, "gateway");
+    await command(id, "start");
+    const first = await api.request("GET", "/api/v1/exposure/gateway", { token: reader });
+    const etag = first.headers.get("etag") as string;
+    expect(etag).toMatch(/^".+"$/);
+    expect(first.json).toMatchObject({
+      service: "gateway",
+      rollouts: [{ rolloutId: id, exposure: { mechanism: "canary", canaryWeight: 1, stableWeight: 99 } }],
+    });
+    const unchanged = await api.request("GET", "/api/v1/exposure/gateway", {
+      token: reader,
+      headers: { "If-None-Match": etag },
+    });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.text).toBe("");
+    expect(unchanged.headers.get("etag")).toBe(etag);
+
+    await passCurrentStep(ctx, setNow, id);
+    await command(id, "advance");
+    const changed = await api.request("GET", "/api/v1/exposure/gateway", {
+      token: reader,
+      headers: { "If-None-Match": etag },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect(changed.json).toMatchObject({ rollouts: [{ exposure: { canaryWeight: 5 } }] });
+    expect(await api.request("GET", "/api/v1/exposure/nowhere", { token: reader })).toMatchObject({
+      status: 404,
+    });
+  });
+
+  it("ingests a metrics batch once, and refuses a batch with one bad sample whole", async () => {
+    const pusher = await api.token(["metrics:write"]);
+    const id = await newRollout(api, writer, "search-api");
+    const sample = (cohort: string, end: string, extra: object = {}) => ({
+      rolloutId: id,
+      cohort,
+      intervalEnd: end,
+      intervalSeconds: 10,
+      requests: 10,
+      errors: 1,
+      latency: { bounds: [100, 200], counts: [5, 5, 0] },
+      ...extra,
+    });
+    const batch = [sample("baseline", "2026-11-27T10:00:10Z"), sample("canary", "2026-11-27T10:00:10Z")];
+    const push = (samples: object[]) =>
+      api.request("POST", "/api/v1/metrics", { token: pusher, body: { samples } });
+    expect(await push(batch)).toMatchObject({ status: 200, json: { stored: 2, duplicates: 0 } });
+    expect(await push(batch)).toMatchObject({ status: 200, json: { stored: 0, duplicates: 2 } });
+
+    const before = await stored();
+    const later = "2026-11-27T10:00:20Z";
+    const invalid = await push([sample("baseline", later), sample("canary", later, { errors: 11 })]);
+    expect(invalid).toMatchObject({
+      status: 400,
+      json: {
+        code: "BAD_INPUT",
+        field: "samples[1].errors",
+        message: "samples[1].errors: must not exceed requests",
+      },
+    });
+    const wrongType = await push([sample("baseline", later), sample("canary", later, { requests: "10" })]);
+    expect(wrongType).toMatchObject({ status: 400, json: { field: "samples[1].requests" } });
+    const unknownRollout = await push([sample("canary", later, { rolloutId: "no-such-rollout" })]);
+    expect(unknownRollout).toMatchObject({ status: 404, json: { code: "NOT_FOUND" } });
+    expect(await stored()).toEqual(before);
+  });
+
+  it("kills a service's rollouts once per idempotency key, and everything with all: true", async () => {
+    const ids = [
+      await newRollout(api, writer, "fleet"),
+      await newRollout(api, writer, "fleet", { tags: ["b"] }),
+    ];
+    for (const id of ids) await command(id, "start");
+    const kill = (body: object) => api.request("POST", "/api/v1/kill", { token: writer, body });
+    const first = await kill({ service: "fleet", reason: "bad config", idempotencyKey: "k-1" });
+    expect((first.json as { outcomes: Outcome[] }).outcomes.map((o) => o.rollout.state)).toEqual([
+      "rolled_back",
+      "rolled_back",
+    ]);
+    expect((await kill({ service: "fleet", reason: "bad config", idempotencyKey: "k-1" })).status).toBe(200);
+    const reverts = await db().auditEvent.count({
+      where: { targetId: { in: ids }, action: "rollout.rolled-back" },
+    });
+    expect(reverts).toBe(2);
+    expect(await kill({ service: "fleet", reason: "no key" })).toMatchObject({
+      status: 400,
+      json: { field: "idempotencyKey" },
+    });
+    expect(await kill({ service: "fleet", all: true, reason: "both", idempotencyKey: "k" })).toMatchObject({
+      status: 400,
+      json: { field: "service" },
+    });
+
+    const everything = await kill({ all: true, reason: "big red button", idempotencyKey: "k-all" });
+    expect(everything.status).toBe(200);
+    const active = await db().rollout.count({ where: { state: { in: ["running", "paused", "draft"] } } });
+    expect(active).toBe(0);
+  });
+});

@@ -1,0 +1,220 @@
+import { USER_COMMANDS, type UserCommand } from "../domain/rollout";
+import { registerDeploy } from "../services/deploys/register-deploy";
+import { getServiceExposure } from "../services/exposure/get-service-exposure";
+import { declareIncident } from "../services/incidents/declare-incident";
+import { resolveIncident } from "../services/incidents/resolve-incident";
+import { ingestSamples } from "../services/metrics/ingest-samples";
+import { createRollout } from "../services/rollouts/create-rollout";
+import { getRollout } from "../services/rollouts/get-rollout";
+import { killRollouts } from "../services/rollouts/kill-rollouts";
+import { listRollouts } from "../services/rollouts/list-rollouts";
+import { runRolloutCommand } from "../services/rollouts/run-rollout-command";
+import { ApiError } from "./api-errors";
+import { type ApiRoute, defineRoute } from "./api-route";
+import {
+  commandBody,
+  createRolloutBody,
+  deployBody,
+  exposureHeaders,
+  idempotencyHeaders,
+  incidentBody,
+  killBody,
+  metricsBody,
+  reasonedCommandBody,
+  rolloutIdParams,
+  serviceParams,
+} from "./api-schemas";
+import { incidentJson, outcomeJson, releaseJson, rolloutJson } from "./api-views";
+
+/** One key from the body or the Idempotency-Key header; two different ones are a client bug. */
+function idempotencyKeyOf(body: { idempotencyKey?: string }, headers: { "idempotency-key"?: string }) {
+  const header = headers["idempotency-key"];
+  if (body.idempotencyKey && header && body.idempotencyKey !== header) {
+    throw new ApiError(
+      "BAD_INPUT",
+      "idempotencyKey: differs from the Idempotency-Key header",
+      "idempotencyKey",
+    );
+  }
+  return body.idempotencyKey ?? header;
+}
+
+const COMMAND_SUMMARIES: Record<UserCommand, string> = {
+  start: "Start a draft rollout: its first step goes live (or awaits approval)",
+  advance: "Ramp a rollout whose current step passed to its next step",
+  approve: "Approve the step awaiting approval: its exposure goes live",
+  pause: "Pause a rollout where it is (allowed during a freeze)",
+  resume: "Resume a paused rollout; a paused hold restarts in full",
+  abort: "Abort a rollout: exposure back to 0%",
+  kill: "Kill switch for one rollout: exposure back to its last-known-good (allowed during a freeze)",
+};
+
+function commandRoute(type: UserCommand): ApiRoute {
+  const needsReason = type === "abort" || type === "kill";
+  return defineRoute({
+    method: "POST",
+    path: `/rollouts/{id}/${type}`,
+    operationId: `${type}Rollout`,
+    summary: COMMAND_SUMMARIES[type],
+    scopes: ["rollouts:write"],
+    params: rolloutIdParams,
+    headers: idempotencyHeaders,
+    body: needsReason ? reasonedCommandBody : commandBody,
+    responses: { 200: "The outcome; `repeated` when the idempotency key had already been used" },
+    errors: ["NOT_FOUND", "CONFLICT", "ILLEGAL_TRANSITION", "FROZEN"],
+    async handle({ services, actor, params, headers, body }) {
+      const command =
+        type === "pause" || type === "abort" || type === "kill" ? { type, reason: body.reason } : { type };
+      const outcome = await runRolloutCommand(services, actor, params.id, command, {
+        expectedVersion: body.expectedVersion,
+        idempotencyKey: idempotencyKeyOf(body, headers),
+      });
+      return { status: 200, body: outcomeJson(outcome) };
+    },
+  });
+}
+
+/** Every route of /api/v1. The handler and the OpenAPI document both read this table. */
+export const API_ROUTES: readonly ApiRoute[] = [
+  defineRoute({
+    method: "POST",
+    path: "/deploys",
+    operationId: "registerDeploy",
+    summary: "Record that an artifact reached an environment (exposes nothing); idempotent",
+    scopes: ["rollouts:write"],
+    body: deployBody,
+    responses: { 201: "Registered", 200: "Already registered: the first record, unchanged" },
+    errors: ["CONFLICT"],
+    async handle({ services, actor, body }) {
+      const { release, created } = await registerDeploy(services, actor, body);
+      return { status: created ? 201 : 200, body: releaseJson(body.service, release, created) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/rollouts",
+    operationId: "createRollout",
+    summary: "Create a draft rollout of a deployed release; the plan is checked before anything is stored",
+    scopes: ["rollouts:write"],
+    body: createRolloutBody,
+    responses: { 201: "Created as a draft; Location names it" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, actor, body }) {
+      const { id } = await createRollout(services, actor, body);
+      return { status: 201, body: { id }, headers: { Location: `/api/v1/rollouts/${id}` } };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/rollouts",
+    operationId: "listRollouts",
+    summary: "Every rollout, newest first",
+    scopes: ["read"],
+    responses: { 200: "The rollouts" },
+    async handle({ services }) {
+      const rollouts = await listRollouts(services);
+      return { status: 200, body: { rollouts: rollouts.map(rolloutJson) } };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/rollouts/{id}",
+    operationId: "getRollout",
+    summary: "One rollout",
+    scopes: ["read"],
+    params: rolloutIdParams,
+    responses: { 200: "The rollout" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, params }) {
+      return { status: 200, body: rolloutJson(await getRollout(services, params.id)) };
+    },
+  }),
+  ...USER_COMMANDS.map(commandRoute),
+  defineRoute({
+    method: "POST",
+    path: "/kill",
+    operationId: "killRollouts",
+    summary: "Kill switch for a service or everything: active rollouts back to last-known-good",
+    description: "Needs an idempotency key (body or header): retries and concurrent calls revert once.",
+    scopes: ["rollouts:write"],
+    headers: idempotencyHeaders,
+    body: killBody,
+    responses: { 200: "One outcome per rollout in scope (empty when none was active)" },
+    errors: ["CONFLICT"],
+    async handle({ services, actor, headers, body }) {
+      const key = idempotencyKeyOf(body, headers);
+      if (!key)
+        throw new ApiError("BAD_INPUT", "idempotencyKey: a kill needs an idempotency key", "idempotencyKey");
+      const scope = body.service === undefined ? { all: true as const } : { service: body.service };
+      const outcomes = await killRollouts(services, actor, scope, {
+        reason: body.reason,
+        idempotencyKey: key,
+      });
+      return { status: 200, body: { outcomes: outcomes.map(outcomeJson) } };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/incidents",
+    operationId: "reportIncident",
+    summary: "An incident tool reports an incident: active freezes its services, resolved lifts the freeze",
+    description:
+      "Idempotent per `id` (the tool's own id). While active, start/advance/approve/resume of the named " +
+      "services answer 423 FROZEN; pause and kill still work. Resolving an id never declared is 404.",
+    scopes: ["incidents:write"],
+    body: incidentBody,
+    responses: { 200: "The incident as Sluice holds it" },
+    errors: ["NOT_FOUND", "CONFLICT"],
+    async handle({ services, actor, body }) {
+      const incident =
+        body.status === "active"
+          ? await declareIncident(services, actor, {
+              externalId: body.id,
+              title: body.title ?? `incident ${body.id}`,
+              severity: body.severity,
+              services: body.services,
+            })
+          : await resolveIncident(services, actor, { externalId: body.id });
+      return { status: 200, body: incidentJson(incident) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/metrics",
+    operationId: "ingestMetrics",
+    summary: "Push cohort samples (baseline and canary) for rollouts' gates",
+    description:
+      "The whole batch is refused when any sample is invalid, naming `samples[i].field`. A retried batch " +
+      "stores nothing twice: samples are keyed by rollout, cohort and interval end.",
+    scopes: ["metrics:write"],
+    body: metricsBody,
+    responses: { 200: "How many samples were stored, and how many were already there" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, body }) {
+      return { status: 200, body: await ingestSamples(services, body.samples) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/exposure/{service}",
+    operationId: "getExposure",
+    summary: "The exposure a router, mesh or SDK should apply for a service, with an ETag",
+    scopes: ["read", "flags:evaluate"],
+    params: serviceParams,
+    headers: exposureHeaders,
+    responses: { 200: "The desired exposure", 304: "Unchanged since the ETag in If-None-Match" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, params, headers }) {
+      const { body, etag } = await getServiceExposure(services, params.service);
+      const cache = { ETag: etag, "Cache-Control": "no-cache" };
+      if (etagMatches(headers["if-none-match"], etag)) return { status: 304, headers: cache };
+      return { status: 200, body, headers: cache };
+    },
+  }),
+];
+
+function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === "*") return true;
+  return ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}

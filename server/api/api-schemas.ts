@@ -1,0 +1,146 @@
+import { z } from "zod";
+import type { GateMetric } from "../domain/analysis/gate-config";
+import { MECHANISMS, type Mechanism } from "../domain/rollout";
+import { reason, text } from "../validation/text";
+
+/**
+ * Request schemas of /api/v1. They check shape and types only; the domain checks meaning (a plan's
+ * holds and exposures, a sample's counts), so each rule lives in one place and names its field.
+ */
+const name = text(200);
+export const idempotencyKey = text(200);
+/** The largest time a JavaScript Date can hold. */
+const MAX_EPOCH_MS = 8.64e15;
+
+export const rolloutIdParams = z.object({ id: text(64) });
+export const serviceParams = z.object({ service: name });
+
+const GATE_METRICS = [
+  "error-rate",
+  "latency-p95",
+  "latency-p99",
+  "latency-shift",
+  "conversion",
+] as const satisfies readonly GateMetric[];
+type MissingMetric = Exclude<GateMetric, (typeof GATE_METRICS)[number]>;
+// Fails to compile when the domain gains a gate metric this list lacks.
+const _everyMetric: [MissingMetric] extends [never] ? true : MissingMetric = true;
+
+const gate = z.strictObject({
+  name: text(100),
+  metric: z.enum(GATE_METRICS),
+  badDirection: z.enum(["higher", "lower"]),
+  minRelativeChange: z.number(),
+  minAbsoluteChange: z.number(),
+  minSamples: z.number().int(),
+  critical: z.boolean(),
+});
+
+const planStep = z.strictObject({
+  exposurePercent: z.number().describe("0..100 in steps of 0.01; strictly increasing across steps"),
+  holdSeconds: z.number().describe("Bake time at this exposure before its gates can pass it; > 0"),
+  requiresApproval: z.boolean(),
+  gates: z.array(gate).max(20),
+  ring: z
+    .strictObject({
+      name: text(100),
+      members: z
+        .array(z.strictObject({ kind: z.enum(["segment", "tenant", "region"]), id: text(200) }))
+        .max(500),
+    })
+    .optional()
+    .describe("Ring rollouts only: the ring this step adds"),
+});
+
+export const deployBody = z.strictObject({
+  service: name,
+  environment: text(100),
+  version: text(100),
+  artifact: text(1000),
+});
+
+export const createRolloutBody = z.strictObject({
+  service: name,
+  environment: text(100),
+  version: text(100),
+  mechanism: z.enum(MECHANISMS as [Mechanism, ...Mechanism[]]),
+  steps: z
+    .array(planStep)
+    .max(50)
+    .optional()
+    .describe("Omitted: the mechanism's default plan (rings: required)"),
+  tags: z.array(text(50)).max(20).optional(),
+  candidateColour: z.enum(["blue", "green"]).optional(),
+  appliedBy: text(100).optional().describe("What applies the exposure: a flag system, a mesh, a router"),
+});
+
+export const commandBody = z.strictObject({
+  reason: reason.optional(),
+  expectedVersion: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("The version you last saw; a newer one answers 409 instead of acting twice"),
+  idempotencyKey: idempotencyKey.optional().describe("Same as the Idempotency-Key header"),
+});
+
+export const reasonedCommandBody = commandBody.extend({ reason });
+
+export const idempotencyHeaders = z.object({
+  "idempotency-key": idempotencyKey.optional().describe("Repeats with the same key have no second effect"),
+});
+
+export const killBody = z
+  .strictObject({
+    service: name.optional().describe("Kill every active rollout of this service"),
+    all: z.literal(true).optional().describe("Kill every active rollout of every service"),
+    reason,
+    idempotencyKey: idempotencyKey.optional().describe("Required here or in the Idempotency-Key header"),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.service === undefined) === (body.all === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["service"],
+        message: 'name a service or send "all": true, not both',
+      });
+    }
+  });
+
+export const incidentBody = z.strictObject({
+  id: text(200).describe("The incident tool's own id; repeats update the same incident"),
+  title: text(500).optional(),
+  severity: text(50),
+  services: z.array(name).min(1).max(200).describe('Service names, or ["*"] for every service'),
+  status: z.enum(["active", "resolved"]),
+});
+
+/** Samples are stored in 32-bit integer columns; the domain checks the counts are whole and ≥ 0. */
+const count = z.number().max(2_147_483_647, "must fit a 32-bit integer");
+export const sampleSchema = z.strictObject({
+  rolloutId: text(64),
+  cohort: z.enum(["baseline", "canary"]),
+  intervalEnd: z
+    .union([z.number().int().min(0).max(MAX_EPOCH_MS), z.iso.datetime({ offset: true })])
+    .transform((v) => (typeof v === "number" ? v : Date.parse(v)))
+    .describe("End of the interval: epoch milliseconds or an ISO 8601 date-time"),
+  intervalSeconds: z.number().int().min(1).max(86_400),
+  requests: count,
+  errors: count,
+  latency: z.strictObject({
+    bounds: z.array(z.number()).max(100).describe("Upper bounds of the histogram buckets, ms"),
+    counts: z.array(count).max(101).describe("One count per bound plus one overflow bucket"),
+  }),
+  conversions: z
+    .strictObject({ successes: count, trials: count })
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+});
+
+export const metricsBody = z.strictObject({ samples: z.array(sampleSchema).max(1000) });
+
+export const exposureHeaders = z.object({
+  "if-none-match": z.string().max(1000).optional().describe("The ETag you hold; unchanged answers 304"),
+});

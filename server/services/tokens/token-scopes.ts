@@ -1,0 +1,13 @@
+/** What a machine token may do. A route names the scopes that admit it; no scope implies another. */
+export const TOKEN_SCOPES = [
+  "read",
+  "rollouts:write",
+  "metrics:write",
+  "incidents:write",
+  "flags:evaluate",
+] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+export function isTokenScope(value: string): value is TokenScope {
+  return (TOKEN_SCOPES as readonly string[]).includes(value);
+}
