@@ -1,0 +1,125 @@
+import { asJson } from "../../db/json";
+import { AppError } from "../../domain/errors";
+import {
+  assessSlo,
+  type BurnAlert,
+  type ErrorBudget,
+  planSloActions,
+  type SloChange,
+  type SloState,
+  type SloSubject,
+} from "../../domain/slo";
+import { type CommandActor, systemActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+import { killRollouts } from "../rollouts/kill-rollouts";
+import { loadSloCounts } from "./load-slo-counts";
+import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
+
+export interface SloEvaluation {
+  slo: SloSubject;
+  /** The state after this evaluation. */
+  state: SloState;
+  alert: BurnAlert;
+  budget: ErrorBudget;
+  /** What this evaluation recorded (alert and freeze changes), each with its audit event. */
+  changes: SloChange[];
+  /** Rollouts this evaluation rolled back because the SLO pages. */
+  rolledBack: string[];
+}
+
+/**
+ * Judges the SLOs of one service (or all) on the samples of the last windows: records alert changes and
+ * error-budget freezes, and while an SLO pages rolls the service's rollouts back through the kill
+ * switch, with a key that makes repeats during the same burn change nothing. One SLO failing does not
+ * keep the others from being judged; the failures are thrown together at the end.
+ */
+export async function evaluateSlos(
+  ctx: ServiceContext,
+  scope: { service: string } | { all: true },
+): Promise<SloEvaluation[]> {
+  const actor = systemActor("slo-watch");
+  const rows = await ctx.db.slo.findMany({
+    where: "service" in scope ? { service: { name: scope.service } } : {},
+    select: sloSelect,
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  if ("service" in scope && rows.length === 0) {
+    const exists = await ctx.db.service.count({ where: { name: scope.service } });
+    if (!exists) throw new AppError("NOT_FOUND", `No service named ${scope.service}`, "service");
+  }
+  const evaluations: SloEvaluation[] = [];
+  const failures: unknown[] = [];
+  for (const row of rows) {
+    try {
+      evaluations.push(await evaluateSlo(ctx, actor, row));
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length > 0) {
+    throw new AggregateError(failures, `${failures.length} of ${rows.length} SLO evaluations failed`);
+  }
+  return evaluations;
+}
+
+async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow): Promise<SloEvaluation> {
+  const now = ctx.now();
+  const slo = toSloSubject(row);
+  const state = toSloState(row);
+  const { alert, budget } = assessSlo(slo, await loadSloCounts(ctx.db, row.serviceId, slo, now));
+  const plan = planSloActions(slo, state, { alert, budget }, now.getTime());
+  const unchanged = { slo, state, alert, budget, changes: [], rolledBack: [] };
+  if (plan.changes.length > 0) {
+    const saved = await ctx.db.$transaction(async (tx) => {
+      // Compare-and-set on the remembered state: of two evaluators, one records the change.
+      const { count } = await tx.slo.updateMany({
+        where: {
+          id: row.id,
+          alertSeverity: row.alertSeverity,
+          alertSince: row.alertSince,
+          budgetExhaustedSince: row.budgetExhaustedSince,
+        },
+        data: {
+          alertSeverity: plan.next.alertSeverity,
+          alertSince: toDate(plan.next.alertSince),
+          budgetExhaustedSince: toDate(plan.next.budgetExhaustedSince),
+        },
+      });
+      if (count === 0) return false;
+      for (const change of plan.changes) {
+        await recordAuditEvent(tx, {
+          actor,
+          action: change.action,
+          targetType: "service",
+          targetId: row.serviceId,
+          reason: change.reason,
+          before: asJson({ slo: { id: slo.id, name: slo.name }, state }),
+          after: asJson({ slo: { id: slo.id, name: slo.name }, state: plan.next, alert, budget }),
+          at: now,
+        });
+      }
+      return true;
+    });
+    // Someone else recorded a newer state first; the next evaluation starts from theirs.
+    if (!saved) return unchanged;
+    if (plan.changes.some((change) => change.action.startsWith("slo.budget-"))) {
+      ctx.events.publish("freeze.changed", {
+        service: slo.service,
+        slo: slo.name,
+        exhausted: plan.next.budgetExhaustedSince !== null,
+      });
+    }
+  }
+  const outcomes = plan.kill ? await killRollouts(ctx, actor, { service: slo.service }, plan.kill) : [];
+  return {
+    ...unchanged,
+    state: plan.next,
+    changes: plan.changes,
+    rolledBack: outcomes.filter((o) => o.changed && !o.repeated).map((o) => o.rollout.id),
+  };
+}
+
+function toDate(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
