@@ -132,6 +132,26 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
     await tx.user.createMany({ data: users });
     for (const demo of demoRollouts()) {
       const service = await tx.service.create({ data: { name: demo.service } });
+      // The simulator serves 0.5% errors and ~1.1% of requests over 250 ms: both SLOs burn at ~0.5×.
+      await tx.slo.createMany({
+        data: [
+          {
+            serviceId: service.id,
+            name: "availability",
+            kind: "availability",
+            objective: 0.99,
+            windowDays: 30,
+          },
+          {
+            serviceId: service.id,
+            name: "latency-250ms",
+            kind: "latency",
+            objective: 0.98,
+            windowDays: 30,
+            latencyThresholdMs: 250,
+          },
+        ],
+      });
       const release = await tx.release.create({
         data: {
           serviceId: service.id,

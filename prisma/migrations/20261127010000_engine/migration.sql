@@ -44,6 +44,20 @@ CREATE TABLE "ApiToken" (
     CONSTRAINT "ApiToken_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "StepEvaluation" (
+    "id" BIGSERIAL NOT NULL,
+    "rolloutId" TEXT NOT NULL,
+    "stepIndex" INTEGER NOT NULL,
+    "intervalEnd" TIMESTAMP(3) NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "decision" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "gates" JSONB NOT NULL,
+
+    CONSTRAINT "StepEvaluation_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "Incident_externalId_key" ON "Incident"("externalId");
 
@@ -52,4 +66,10 @@ CREATE INDEX "Incident_resolvedAt_idx" ON "Incident"("resolvedAt");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ApiToken_secretHash_key" ON "ApiToken"("secretHash");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "StepEvaluation_rolloutId_stepIndex_intervalEnd_key" ON "StepEvaluation"("rolloutId", "stepIndex", "intervalEnd");
+
+-- AddForeignKey
+ALTER TABLE "StepEvaluation" ADD CONSTRAINT "StepEvaluation_rolloutId_fkey" FOREIGN KEY ("rolloutId") REFERENCES "Rollout"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { AppError } from "../../domain/errors";
+import { OPERATORS } from "../../domain/flags";
+import { NOT_STORABLE, storable, storableJson } from "../../validation/text";
+
+/** Flag and segment keys: what SDKs send, so plain and URL-safe. */
+export const flagKeySchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    "use 1-100 letters, digits, '.', '_' or '-', starting alphanumeric",
+  );
+
+const str = (max: number) => z.string().max(max).refine(storable, NOT_STORABLE);
+
+const name = z.string().trim().min(1, "a name is required").max(100).refine(storable, NOT_STORABLE);
+const scalar = z.union([str(500), z.number(), z.boolean()]);
+
+export const variantSchema = z.object({
+  name,
+  value: z.union([
+    z.boolean(),
+    str(10_000),
+    z.number(),
+    z.record(z.string(), z.json()).refine(storableJson, NOT_STORABLE),
+  ]),
+});
+
+export const attributeConditionSchema = z.strictObject({
+  attribute: str(200).trim().min(1, "name the context attribute"),
+  operator: z.enum(OPERATORS),
+  values: z.array(scalar).max(1000),
+});
+
+export const conditionSchema = z.union([
+  attributeConditionSchema,
+  z.strictObject({ segment: flagKeySchema, negate: z.boolean().optional() }),
+]);
+
+export const ruleSchema = z.object({
+  name,
+  conditions: z.array(conditionSchema).max(20),
+  serve: z.union([
+    z.strictObject({ variant: name }),
+    z.strictObject({
+      split: z.array(z.object({ variant: name, weight: z.number().int().min(0).max(1_000_000) })).max(50),
+    }),
+  ]),
+});
+
+const percentageSchema = z.number().min(0).max(100).nullable();
+
+/** The editable parts of a flag, each optional on update. */
+export const flagConfigSchema = z.object({
+  description: str(1000).trim(),
+  variants: z.array(variantSchema).min(1, "a flag needs at least one variant").max(50),
+  defaultVariant: name,
+  offVariant: name,
+  rules: z.array(ruleSchema).max(100),
+  percentageVariant: name.nullable(),
+  percentage: percentageSchema,
+  enabled: z.boolean(),
+  temporary: z.boolean(),
+});
+
+export const createFlagSchema = flagConfigSchema
+  .partial({
+    description: true,
+    rules: true,
+    percentageVariant: true,
+    percentage: true,
+    enabled: true,
+    temporary: true,
+  })
+  .extend({ key: flagKeySchema, service: z.string().trim().min(1, "service is required").max(100) });
+export type CreateFlagInput = z.input<typeof createFlagSchema>;
+
+export const updateFlagSchema = flagConfigSchema.partial();
+export type FlagPatch = z.input<typeof updateFlagSchema>;
+
+export const saveSegmentSchema = z.object({
+  key: flagKeySchema,
+  description: str(1000).trim().optional(),
+  includedKeys: z.array(str(200).min(1, "must not be empty")).max(10_000).default([]),
+  rules: z
+    .array(z.object({ conditions: z.array(attributeConditionSchema).min(1).max(20) }))
+    .max(100)
+    .default([]),
+});
+export type SaveSegmentInput = z.input<typeof saveSegmentSchema>;
+
+/** `["rules", 2, "serve"]` → `rules[2].serve`, the form the domain's messages use. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+/** Parses a use case's input; the first problem becomes BAD_INPUT naming its field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = fieldPath(issue?.path ?? []) || "input";
+  throw new AppError("BAD_INPUT", `${field}: ${issue?.message ?? "invalid input"}`, field);
+}

@@ -1,0 +1,159 @@
+import {
+  type EvaluableFlag,
+  type EvaluationContext,
+  evaluateFlag,
+  type FlagEvaluation,
+  type SegmentDefinition,
+} from "../../domain/flags";
+import type { ServiceContext } from "../context";
+
+import {
+  type FlagDefinitionRow,
+  flagDefinitionSelect,
+  segmentSelect,
+  toFlagDefinition,
+  toSegment,
+} from "./flag-rows";
+
+/** In-memory flags for the hot path: evaluation reads no database. */
+export interface FlagStore {
+  /** FLAG_NOT_FOUND for an unknown or archived key. */
+  evaluate(key: string, context: EvaluationContext): FlagEvaluation;
+  /** Every flag, by key: the OFREP bulk evaluation. */
+  evaluateAll(context: EvaluationContext): FlagEvaluation[];
+  keys(): string[];
+  /** Re-reads flags, segments and exposures. Calls during a read share one more read after it. */
+  reload(): Promise<void>;
+  /** When the database was last read. */
+  loadedAt(): Date;
+  /** Stops listening and the periodic refresh. */
+  close(): void;
+}
+
+export interface FlagStoreOptions {
+  /** Full re-read as a safety net for writes made by other processes; 0 disables. Default 30 s. */
+  refreshIntervalMs?: number;
+  /** A failed background reload keeps the last snapshot and reports here. Default: console.error. */
+  onError?: (error: unknown) => void;
+}
+
+interface Exposure {
+  percent: number;
+  version: number;
+}
+
+async function readSnapshot(ctx: ServiceContext) {
+  const [flags, segments] = await Promise.all([
+    ctx.db.flag.findMany({ where: { archivedAt: null }, select: flagDefinitionSelect }),
+    ctx.db.segment.findMany({ select: segmentSelect }),
+  ]);
+  return { flags, segments: new Map(segments.map((s) => [s.key, toSegment(s)])) };
+}
+
+/**
+ * Loads every unarchived flag, the segments and the linked rollouts' exposures, then keeps them current:
+ * a `rollout.changed` event sets the flag's percentage from its payload at once (newer versions only), a
+ * flag or segment write triggers a re-read, and a periodic re-read catches other processes' writes.
+ */
+export async function createFlagStore(
+  ctx: ServiceContext,
+  options: FlagStoreOptions = {},
+): Promise<FlagStore> {
+  const onError = options.onError ?? ((error: unknown) => console.error("flag store reload failed", error));
+  let rows = new Map<string, FlagDefinitionRow>();
+  let segments: ReadonlyMap<string, SegmentDefinition> = new Map();
+  let flags = new Map<string, EvaluableFlag>();
+  let sortedKeys: string[] = [];
+  /** Rollout id → flag key, for the rollouts driving a flag. */
+  let flagOfRollout = new Map<string, string>();
+  /** Newest exposure seen per rollout, from reads or events, whichever is newer: one entry per rollout. */
+  const exposures = new Map<string, Exposure>();
+  let loadedAt = ctx.now();
+
+  const evaluable = (row: FlagDefinitionRow): EvaluableFlag => {
+    const exposure = row.rollout ? exposures.get(row.rollout.id) : undefined;
+    return { ...toFlagDefinition(row, exposure?.percent), segments };
+  };
+
+  async function load(): Promise<void> {
+    const read = await readSnapshot(ctx);
+    for (const row of read.flags) {
+      if (!row.rollout) continue;
+      const known = exposures.get(row.rollout.id);
+      if (!known || row.rollout.version >= known.version) {
+        exposures.set(row.rollout.id, { percent: row.rollout.exposurePercent, version: row.rollout.version });
+      }
+    }
+    segments = read.segments;
+    rows = new Map(read.flags.map((row) => [row.key, row]));
+    flags = new Map(read.flags.map((row) => [row.key, evaluable(row)]));
+    sortedKeys = [...flags.keys()].sort();
+    flagOfRollout = new Map(read.flags.flatMap((row) => (row.rollout ? [[row.rollout.id, row.key]] : [])));
+    loadedAt = ctx.now();
+  }
+
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  function reload(): Promise<void> {
+    if (!running) {
+      running = load().finally(() => {
+        running = null;
+      });
+      return running;
+    }
+    // A read already under way may predate the change that asked for this one: read once more after it.
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return reload();
+      });
+    return queued;
+  }
+  const reloadInBackground = () => {
+    reload().catch(onError);
+  };
+
+  // Listen before the first read, so a change committed during it is not lost.
+  const unsubscribeRollouts = ctx.events.subscribe("rollout.changed", (change) => {
+    const known = exposures.get(change.rolloutId);
+    if (known && change.version <= known.version) return;
+    exposures.set(change.rolloutId, { percent: change.exposurePercent, version: change.version });
+    const key = flagOfRollout.get(change.rolloutId);
+    const row = key === undefined ? undefined : rows.get(key);
+    if (row) flags.set(row.key, evaluable(row));
+  });
+  const unsubscribeFlags = ctx.events.subscribe("flag.changed", reloadInBackground);
+  try {
+    await reload();
+  } catch (error) {
+    unsubscribeRollouts();
+    unsubscribeFlags();
+    throw error;
+  }
+  const timer =
+    (options.refreshIntervalMs ?? 30_000) > 0
+      ? setInterval(reloadInBackground, options.refreshIntervalMs ?? 30_000)
+      : null;
+  timer?.unref();
+
+  return {
+    evaluate(key, context) {
+      const flag = flags.get(key);
+      if (!flag)
+        return { key, reason: "ERROR", errorCode: "FLAG_NOT_FOUND", errorDetails: `No flag with key ${key}` };
+      return evaluateFlag(flag, context);
+    },
+    evaluateAll(context) {
+      return sortedKeys.map((key) => evaluateFlag(flags.get(key) as EvaluableFlag, context));
+    },
+    keys: () => [...sortedKeys],
+    reload,
+    loadedAt: () => loadedAt,
+    close() {
+      unsubscribeRollouts();
+      unsubscribeFlags();
+      if (timer) clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { AppError } from "../../domain/errors";
+import { checkFlagConfig, type FlagConfig } from "../../domain/flags";
+import type { CommandActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
+import type { ServiceContext } from "../context";
+import { configOf, segmentsNamed } from "./flag-rows";
+import { type FlagPatch, parseInput, updateFlagSchema } from "./flag-schemas";
+import type { FlagView } from "./flag-view";
+import {
+  auditOf,
+  configColumns,
+  existingSegments,
+  flagAudit,
+  loadWritableFlag,
+  writeFlag,
+} from "./flag-writes";
+import { getFlag } from "./list-flags";
+
+/**
+ * Changes a flag's variants, rules, percentage, description, enabled or lifecycle. The result is checked
+ * as a whole (a rule may not name a variant the same patch removes); a refused patch stores nothing.
+ */
+export async function updateFlag(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  key: string,
+  patch: FlagPatch,
+  options: { expectedVersion?: number } = {},
+): Promise<FlagView> {
+  const parsed = parseInput(updateFlagSchema, patch);
+  const now = ctx.now();
+  const version = await ctx.db.$transaction(async (tx) => {
+    const row = await loadWritableFlag(tx, key, options.expectedVersion);
+    if (row.rolloutId !== null && parsed.percentage != null) {
+      throw new AppError(
+        "BAD_INPUT",
+        `percentage: rollout ${row.rolloutId} drives this flag's percentage`,
+        "percentage",
+      );
+    }
+    const before = configOf(row);
+    const config: FlagConfig = {
+      variants: parsed.variants ?? before.variants,
+      defaultVariant: parsed.defaultVariant ?? before.defaultVariant,
+      offVariant: parsed.offVariant ?? before.offVariant,
+      rules: parsed.rules ?? before.rules,
+      percentageVariant:
+        parsed.percentageVariant !== undefined ? parsed.percentageVariant : before.percentageVariant,
+      percentage: parsed.percentage !== undefined ? parsed.percentage : before.percentage,
+    };
+    const segments = await existingSegments(tx, segmentsNamed(config.rules));
+    checkFlagConfig(config, { segments, drivenByRollout: row.rolloutId !== null });
+    const flag = {
+      enabled: parsed.enabled ?? row.enabled,
+      killed: row.killed,
+      temporary: parsed.temporary ?? row.temporary,
+      rolloutId: row.rolloutId,
+    };
+    const next = await writeFlag(tx, row, {
+      ...configColumns(config),
+      ...(parsed.description !== undefined ? { description: parsed.description } : {}),
+      enabled: flag.enabled,
+      temporary: flag.temporary,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "flag.updated",
+      targetType: "flag",
+      targetId: key,
+      before: auditOf(row),
+      after: flagAudit({ ...config, ...flag }),
+      at: now,
+    });
+    return next;
+  });
+  ctx.events.publish("flag.changed", { kind: "flag", key, version });
+  return getFlag(ctx, key);
+}
