@@ -48,6 +48,7 @@ export default defineConfig({
       SLUICE_DATA_DIR: process.env.E2E_DATA_DIR,
       SLUICE_EMBEDDED_PG_PORT: String(port + 1),
       SLUICE_SIMULATOR_INTERVAL_SECONDS: "1",
+      SLUICE_SIMULATOR_REQUESTS_PER_SECOND: "4000",
       SLUICE_DEMO_PASSWORD: E2E_PASSWORD,
     },
   },

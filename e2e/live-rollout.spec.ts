@@ -18,7 +18,7 @@ test("signing in through the form lands on the rollout list", async ({ page }) =
 
 test("a rollout's charts receive live points for both cohorts", async ({ context, page }) => {
   await signIn(context, "viewer");
-  await openRollout(page, "checkout-api");
+  await openRollout(page, "payments");
   await expect(page.getByTestId("connection")).toHaveText("live");
   const before = await pointsIn(page, "errorRate");
   // The simulator writes an interval every second in this run; no reload happens below.
@@ -46,7 +46,7 @@ test("a pause shows in another open browser within a second and in the history",
   await operator.getByRole("button", { name: "Pause" }).click();
   await expect(operator.getByTestId("rollout-state")).toHaveText("paused");
   await expect(viewer.getByTestId("rollout-state")).toHaveText("paused", { timeout: 1_000 });
-  await expect(viewer.getByTestId("history")).toContainText("rollout.pause by operator:operator");
+  await expect(viewer.getByTestId("history")).toContainText("rollout.paused by operator:operator");
   await viewer.screenshot({ path: "test-results/e2e/paused-in-second-browser.png", fullPage: true });
   await operatorContext.close();
   await viewerContext.close();

@@ -1,60 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import pg from "pg";
+import { newDataDir, query, startServer } from "./server-process";
 
 const port = Number(process.env.E2E_PORT ?? 3999) + 10;
-const pgPort = port + 1;
-const dataDir = mkdtempSync(path.join(tmpdir(), "sluice-restart-"));
-
-function startServer(): { child: ChildProcess; up: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn("node_modules/.bin/tsx", ["server/start.ts"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      SLUICE_DATA_DIR: dataDir,
-      SLUICE_EMBEDDED_PG_PORT: String(pgPort),
-      SLUICE_SIMULATOR_INTERVAL_SECONDS: "1",
-      SLUICE_DEMO_PASSWORD: "restart-password",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const up = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Sluice is up")) resolve();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("exit", (code) => reject(new Error(`server exited (${code}) before it was up:\n${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { child, up, exited };
-}
 
 async function counts() {
-  const client = new pg.Client({
-    connectionString: `postgresql://sluice:sluice-local@127.0.0.1:${pgPort}/sluice`,
-  });
-  await client.connect();
-  try {
-    const row = async (table: string) =>
-      Number((await client.query(`SELECT count(*) AS n FROM "${table}"`)).rows[0].n);
-    return {
-      users: await row("User"),
-      rollouts: await row("Rollout"),
-      samples: await row("MetricSample"),
-      audit: await row("AuditEvent"),
-    };
-  } finally {
-    await client.end();
-  }
+  const [row] = await query<{ users: string; rollouts: string; samples: string; audit: string }>(
+    port,
+    `SELECT (SELECT count(*) FROM "User") AS users, (SELECT count(*) FROM "Rollout") AS rollouts,
+            (SELECT count(*) FROM "MetricSample") AS samples, (SELECT count(*) FROM "AuditEvent") AS audit`,
+  );
+  return {
+    users: Number(row?.users),
+    rollouts: Number(row?.rollouts),
+    samples: Number(row?.samples),
+    audit: Number(row?.audit),
+  };
 }
 
 const portOpen = (p: number) =>
@@ -66,7 +27,8 @@ const portOpen = (p: number) =>
 
 test("Ctrl-C stops everything cleanly and a second start keeps every row", async () => {
   test.setTimeout(120_000);
-  const first = startServer();
+  const dataDir = newDataDir("restart");
+  const first = startServer(port, dataDir);
   await first.up;
   await new Promise((r) => setTimeout(r, 2_500)); // let the simulator write a few intervals
   const before = await counts();
@@ -76,9 +38,9 @@ test("Ctrl-C stops everything cleanly and a second start keeps every row", async
   first.child.kill("SIGINT");
   expect(await first.exited).toBe(0);
   expect(await portOpen(port)).toBe(false);
-  expect(await portOpen(pgPort)).toBe(false); // the embedded PostgreSQL was stopped too
+  expect(await portOpen(port + 1)).toBe(false); // the embedded PostgreSQL was stopped too
 
-  const second = startServer();
+  const second = startServer(port, dataDir);
   await second.up;
   const after = await counts();
   expect(after.users).toBe(5); // not seeded twice

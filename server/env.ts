@@ -9,6 +9,7 @@ const envSchema = z.object({
   SLUICE_DATA_DIR: z.string().min(1).default("./data"),
   SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
   SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
+  SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(400),
   SLUICE_DEMO_PASSWORD: z.string().min(8).optional(),
   SLUICE_SEED_DEMO: z
     .enum(["true", "false"])

@@ -12,6 +12,9 @@ import type { Env } from "./env";
 import { createRequestRouter } from "./http/request-router";
 import { startSimulator } from "./metrics/simulator";
 import { attachRealtime } from "./realtime/socket-server";
+import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
+import { startSloWatch } from "./scheduler/slo-watch";
+import { judgeStep } from "./services/analysis/judge-step";
 import type { ServiceContext } from "./services/context";
 import { EventBus } from "./services/events/event-bus";
 
@@ -67,6 +70,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       authOptions: createAuthOptions(db, secret),
       secret,
       nextHandler: nextApp.getRequestHandler(),
+      log,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {
@@ -80,9 +84,23 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
 
     const simulator = startSimulator(services, {
       intervalSeconds: env.SLUICE_SIMULATOR_INTERVAL_SECONDS,
+      requestsPerSecond: env.SLUICE_SIMULATOR_REQUESTS_PER_SECOND,
       onError: (error) => log(`simulator: ${(error as Error).message}`),
     });
     stops.unshift(simulator.stop);
+
+    const scheduler = startRolloutScheduler(services, {
+      judge: judgeStep,
+      intervalMs: 1000,
+      onError: (error) => log(`scheduler: ${describeError(error)}`),
+    });
+    stops.unshift(scheduler.stop);
+
+    const sloWatch = startSloWatch(services, {
+      intervalMs: 30_000,
+      onError: (error) => log(`slo-watch: ${describeError(error)}`),
+    });
+    stops.unshift(sloWatch.stop);
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -100,4 +118,10 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     await stopAll();
     throw error;
   }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof AggregateError)
+    return `${error.message}: ${error.errors.map(describeError).join("; ")}`;
+  return error instanceof Error ? error.message : String(error);
 }

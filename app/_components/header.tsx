@@ -1,28 +1,33 @@
 "use client";
 import Link from "next/link";
 import { signOut, useSession } from "next-auth/react";
+import { FreezeBanner } from "./freeze-banner";
 
 export function Header() {
   const { data: session } = useSession();
   const user = session?.user as { name?: string | null; role?: string } | undefined;
   return (
-    <header className="app-header">
-      <Link href="/rollouts" className="brand">
-        Sluice
-      </Link>
-      <nav aria-label="Main">
-        <Link href="/rollouts">Rollouts</Link>
-      </nav>
-      {user ? (
-        <div className="who">
-          <span data-testid="current-user">
-            {user.name} <span className="role">({user.role?.replace("_", " ")})</span>
-          </span>
-          <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })}>
-            Sign out
-          </button>
-        </div>
-      ) : null}
-    </header>
+    <>
+      <header className="app-header">
+        <Link href="/rollouts" className="brand">
+          Sluice
+        </Link>
+        <nav aria-label="Main">
+          <Link href="/rollouts">Rollouts</Link>
+          <Link href="/incidents">Incidents</Link>
+        </nav>
+        {user ? (
+          <div className="who">
+            <span data-testid="current-user">
+              {user.name} <span className="role">({user.role?.replace("_", " ")})</span>
+            </span>
+            <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })}>
+              Sign out
+            </button>
+          </div>
+        ) : null}
+      </header>
+      {user ? <FreezeBanner /> : null}
+    </>
   );
 }

@@ -7,6 +7,22 @@ import { useNow } from "../_components/use-now";
 import { useRoom } from "../_lib/socket";
 import { useTRPC } from "../_lib/trpc";
 
+const ICONS: Record<string, string> = { pass: "✓", fail: "✗", inconclusive: "?" };
+
+/** Icon and word for each gate, never colour alone. */
+function GateSummary({ gates }: { gates: { gate: string; verdict: string }[] }) {
+  if (gates.length === 0) return <span className="muted">not judged yet</span>;
+  return (
+    <ul className="gate-summary">
+      {gates.map((g) => (
+        <li key={g.gate} className={`gate ${g.verdict}`}>
+          <span aria-hidden="true">{ICONS[g.verdict]}</span> {g.gate} {g.verdict}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function RolloutTable() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -15,7 +31,11 @@ function RolloutTable() {
   const connection = useRoom("overview", (socket) => {
     const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
     socket.on("rollout.changed", refresh);
-    return () => socket.off("rollout.changed", refresh);
+    socket.on("verdict.recorded", refresh);
+    return () => {
+      socket.off("rollout.changed", refresh);
+      socket.off("verdict.recorded", refresh);
+    };
   });
 
   if (rollouts.error) return <p role="alert">Could not load rollouts: {rollouts.error.message}</p>;
@@ -36,7 +56,9 @@ function RolloutTable() {
             <th scope="col">Step</th>
             <th scope="col">Exposure</th>
             <th scope="col">State</th>
+            <th scope="col">Gates (latest)</th>
             <th scope="col">Time in step</th>
+            <th scope="col">Hold left</th>
           </tr>
         </thead>
         <tbody>
@@ -50,7 +72,13 @@ function RolloutTable() {
               <td>{stepLabel(r.currentStep, r.steps)}</td>
               <td>{r.exposurePercent}%</td>
               <td data-testid="state">{formatState(r.state, r.phase)}</td>
+              <td>
+                <GateSummary gates={(r.evaluations[0]?.gates ?? []) as { gate: string; verdict: string }[]} />
+              </td>
               <td>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</td>
+              <td>
+                {r.holdUntil && r.state === "running" ? formatDuration(r.holdUntil.getTime() - now) : "—"}
+              </td>
             </tr>
           ))}
         </tbody>

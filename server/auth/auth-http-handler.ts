@@ -5,13 +5,16 @@ import { cjsDefault } from "../cjs-default";
 import { readBody } from "../http/read-body";
 import { parseCookies } from "./session";
 
+/** Sign-in forms are tiny; anything bigger is not a sign-in. */
+const SIGN_IN_BODY_LIMIT = 16 * 1024;
+
 /**
  * Serves next-auth's endpoints (/api/auth/*) from the custom server, outside Next's bundle, by giving
  * Node's request and response the few API-route helpers next-auth's handler uses.
  */
 export function createAuthHttpHandler(options: AuthOptions) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
-    const raw = req.method === "POST" ? await readBody(req) : "";
+    const raw = req.method === "POST" ? await readBody(req, SIGN_IN_BODY_LIMIT) : "";
     const body = req.headers["content-type"]?.includes("application/json")
       ? parseJsonObject(raw)
       : Object.fromEntries(new URLSearchParams(raw));

@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { seededRandom } from "../testing/seeded-random";
 import { NO_REGRESSION, simulateInterval } from "./simulated-traffic";
 import { startSimulator } from "./simulator";
-
-/** A small deterministic PRNG (mulberry32) so simulated traffic is repeatable in tests. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const profile = {
   requestsPerSecond: 500,
@@ -32,7 +22,7 @@ describe("simulated traffic", () => {
       exposurePercent,
       profile,
       regression,
-      random: seeded(seed),
+      random: seededRandom(seed),
     });
 
   it("splits traffic by the exposure", () => {
@@ -71,7 +61,7 @@ describe("simulator", () => {
   afterAll(() => demo.database.drop());
 
   it("writes both cohorts for every rollout with traffic, once per interval", async () => {
-    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seeded(7) });
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(7) });
     const announced: string[] = [];
     const unsubscribe = demo.services.events.subscribe("samples.ingested", (e) =>
       announced.push(e.rolloutId),

@@ -3,7 +3,7 @@ import { ingestSamples } from "../services/metrics/ingest-samples";
 import { NO_REGRESSION, type ServiceProfile, simulateInterval } from "./simulated-traffic";
 
 const DEMO_PROFILE: ServiceProfile = {
-  requestsPerSecond: 60,
+  requestsPerSecond: 400,
   errorRate: 0.005,
   latencyMedianMs: 80,
   latencySigma: 0.5,
@@ -23,9 +23,19 @@ export interface Simulator {
  */
 export function startSimulator(
   ctx: ServiceContext,
-  options: { intervalSeconds: number; random?: () => number; onError?: (error: unknown) => void },
+  options: {
+    intervalSeconds: number;
+    /** Traffic of each simulated service (both cohorts together). */
+    requestsPerSecond?: number;
+    random?: () => number;
+    onError?: (error: unknown) => void;
+  },
 ): Simulator {
   const random = options.random ?? Math.random;
+  const profile = {
+    ...DEMO_PROFILE,
+    requestsPerSecond: options.requestsPerSecond ?? DEMO_PROFILE.requestsPerSecond,
+  };
   const intervalMs = options.intervalSeconds * 1000;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -43,7 +53,7 @@ export function startSimulator(
         intervalEnd,
         intervalSeconds: options.intervalSeconds,
         exposurePercent: rollout.exposurePercent,
-        profile: DEMO_PROFILE,
+        profile,
         regression: rollout.simulatedRegression ?? NO_REGRESSION,
         random,
       }),
@@ -52,12 +62,15 @@ export function startSimulator(
   }
 
   const timer = setInterval(() => {
-    running = running.then(tick).catch((error) => options.onError?.(error));
+    running = running
+      .catch(() => {})
+      .then(tick)
+      .catch((error) => options.onError?.(error));
   }, intervalMs);
 
   return {
     tick: () => {
-      running = running.then(tick);
+      running = running.catch(() => {}).then(tick);
       return running;
     },
     async stop() {

@@ -9,6 +9,8 @@ import type { DomainEvents, EventBus } from "../services/events/event-bus";
 export interface ServerToClientEvents {
   "rollout.changed": (event: DomainEvents["rollout.changed"]) => void;
   "samples.ingested": (event: { rolloutId: string; points: SeriesPoint[] }) => void;
+  "freeze.changed": (event: DomainEvents["freeze.changed"]) => void;
+  "verdict.recorded": (event: DomainEvents["verdict.recorded"]) => void;
 }
 
 export interface ClientToServerEvents {
@@ -59,6 +61,12 @@ export function attachRealtime(httpServer: HttpServer, options: { secret: string
   const unsubscribers = [
     options.events.subscribe("rollout.changed", (event) => {
       io.to([overviewRoom, rolloutRoom(event.rolloutId)]).emit("rollout.changed", event);
+    }),
+    options.events.subscribe("freeze.changed", (event) => {
+      io.emit("freeze.changed", event);
+    }),
+    options.events.subscribe("verdict.recorded", (event) => {
+      io.to([overviewRoom, rolloutRoom(event.rolloutId)]).emit("verdict.recorded", event);
     }),
     options.events.subscribe("samples.ingested", (event) => {
       io.to(rolloutRoom(event.rolloutId)).emit("samples.ingested", event);

@@ -10,10 +10,13 @@ export interface DemoFixture {
   /** Rollout id of each demo service. */
   rollouts: Record<string, string>;
   actor(role: Role): Actor;
+  /** Moves the fixture's clock forward. */
+  advanceClock(ms: number): void;
 }
 
 /** A fresh database with the demo seeded, services over it, and a fixed clock the test can move. */
-export async function createDemoFixture(now = new Date("2026-11-27T10:00:00Z")): Promise<DemoFixture> {
+export async function createDemoFixture(start = new Date("2026-11-27T10:00:00Z")): Promise<DemoFixture> {
+  let now = start;
   const database = await createTestDatabase();
   await seedDemo(database.db, { now, password: "test-password" });
   const users = await database.db.user.findMany({ select: { id: true, name: true, role: true } });
@@ -23,6 +26,9 @@ export async function createDemoFixture(now = new Date("2026-11-27T10:00:00Z")):
   return {
     database,
     services: { db: database.db, events: new EventBus(), now: () => now },
+    advanceClock(ms) {
+      now = new Date(now.getTime() + ms);
+    },
     rollouts: Object.fromEntries(rows.map((r) => [r.service.name, r.id])),
     actor(role) {
       const user = users.find((u) => u.role === role);

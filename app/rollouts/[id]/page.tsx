@@ -8,9 +8,10 @@ import { useRoom } from "../../_lib/socket";
 import { useTRPC } from "../../_lib/trpc";
 import { type ChartMetric, mergePoints, toChartRows } from "./chart-rows";
 import { CohortChart } from "./cohort-chart";
+import { CommandBar } from "./command-bar";
 import { HistoryList } from "./history-list";
-import { PauseButton } from "./pause-button";
 import { RegressionSwitch } from "./regression-switch";
+import { VerdictFeed } from "./verdict-feed";
 
 const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
 const ms = (v: number) => `${Math.round(v)} ms`;
@@ -89,10 +90,8 @@ function RolloutDetail({ id }: { id: string }) {
           <dd>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</dd>
         </div>
       </dl>
-      <div className="actions">
-        <PauseButton rollout={r} />
-        {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
-      </div>
+      <CommandBar rollout={r} />
+      {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
       <div className="charts">
         {CHARTS.map((chart) => (
           <CohortChart
@@ -104,6 +103,7 @@ function RolloutDetail({ id }: { id: string }) {
           />
         ))}
       </div>
+      <VerdictFeed rolloutId={id} />
       <HistoryList rolloutId={id} />
     </section>
   );

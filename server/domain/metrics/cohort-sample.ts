@@ -53,7 +53,9 @@ export function sampleProblems(sample: CohortSample): string[] {
   wholeCount(sample.requests, "requests");
   wholeCount(sample.errors, "errors");
   if (sample.errors > sample.requests) problems.push("errors: must not exceed requests");
-  if (!(sample.intervalSeconds > 0)) problems.push("intervalSeconds: must be > 0");
+  if (!Number.isInteger(sample.intervalSeconds) || sample.intervalSeconds <= 0) {
+    problems.push("intervalSeconds: must be a whole number of seconds > 0");
+  }
   const { bounds, counts } = sample.latency;
   if (bounds.length === 0) problems.push("latency.bounds: needs at least one bucket bound");
   bounds.forEach((bound, i) => {

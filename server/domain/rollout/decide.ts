@@ -167,6 +167,21 @@ function run(
     events: [emit({ type: "rollout.verdict-ignored", verdict, stepIndex, why })],
   });
 
+  // A verdict about the step being held counts only once its hold is over; any other is ignored.
+  const ignoreBeforeHoldEnd = (verdict: "gates-passed" | "gates-inconclusive", i: number): Draft | null => {
+    if (r.state !== "running" || r.phase !== "holding") {
+      return ignoreVerdict(verdict, i, `rollout is ${stateLabel(r)}, not holding a step`);
+    }
+    if (i !== r.currentStep) {
+      return ignoreVerdict(verdict, i, `stale verdict: the current step is ${stepName(r, r.currentStep)}`);
+    }
+    if (r.holdUntil === null || ctx.now < r.holdUntil) {
+      const left = r.holdUntil === null ? "unknown" : `${Math.ceil((r.holdUntil - ctx.now) / 1000)}s`;
+      return ignoreVerdict(verdict, i, `${stepName(r, i)} is still in its hold (${left} left)`);
+    }
+    return null;
+  };
+
   switch (command.type) {
     case "start": {
       if (r.state !== "draft") throw illegal(r, "start");
@@ -314,20 +329,8 @@ function run(
 
     case "gates-passed": {
       const i = command.stepIndex;
-      if (r.state !== "running" || r.phase !== "holding") {
-        return ignoreVerdict("gates-passed", i, `rollout is ${stateLabel(r)}, not holding a step`);
-      }
-      if (i !== r.currentStep) {
-        return ignoreVerdict(
-          "gates-passed",
-          i,
-          `stale verdict: the current step is ${stepName(r, r.currentStep)}`,
-        );
-      }
-      if (r.holdUntil === null || ctx.now < r.holdUntil) {
-        const left = r.holdUntil === null ? "unknown" : `${Math.ceil((r.holdUntil - ctx.now) / 1000)}s`;
-        return ignoreVerdict("gates-passed", i, `${stepName(r, i)} is still in its hold (${left} left)`);
-      }
+      const early = ignoreBeforeHoldEnd("gates-passed", i);
+      if (early) return early;
       const passed = stepExposure(r, i);
       const events = [emit({ type: "rollout.step-passed", stepIndex: i, lastKnownGoodPercent: passed })];
       if (i === r.steps.length - 1) {
@@ -342,19 +345,8 @@ function run(
 
     case "gates-inconclusive": {
       const i = command.stepIndex;
-      if (r.state !== "running" || r.phase !== "holding") {
-        return ignoreVerdict("gates-inconclusive", i, `rollout is ${stateLabel(r)}, not holding a step`);
-      }
-      if (i !== r.currentStep) {
-        return ignoreVerdict(
-          "gates-inconclusive",
-          i,
-          `stale verdict: the current step is ${stepName(r, r.currentStep)}`,
-        );
-      }
-      if (r.holdUntil === null || ctx.now < r.holdUntil) {
-        return ignoreVerdict("gates-inconclusive", i, `${stepName(r, i)} is still in its hold`);
-      }
+      const early = ignoreBeforeHoldEnd("gates-inconclusive", i);
+      if (early) return early;
       if (!r.holdExtended) {
         const holdUntil = ctx.now + (r.steps[i]?.holdSeconds ?? 0) * 1000;
         return {

@@ -13,6 +13,9 @@ export function isHighRisk(tags: readonly string[]): boolean {
   return highRiskTags(tags).length > 0;
 }
 
+/** A hold beyond a year is a typo (and its end would soon not fit a timestamp). */
+export const MAX_HOLD_SECONDS = 365 * 24 * 3600;
+
 export const DEFAULT_CANARY_RAMP: readonly number[] = [1, 5, 25, 50, 100];
 
 /** The default canary plan 1 → 5 → 25 → 50 → 100, with the same gates and hold on every step. */
@@ -101,6 +104,8 @@ export function validatePlan(
         `every step needs an explicit hold above 0 seconds, got ${String(hold)}`,
       );
     }
+    if (hold > MAX_HOLD_SECONDS)
+      throw bad(`${at}.holdSeconds`, `must be at most a year (${MAX_HOLD_SECONDS} s), got ${hold}`);
     if (typeof step.requiresApproval !== "boolean") {
       throw bad(`${at}.requiresApproval`, "must be true or false");
     }

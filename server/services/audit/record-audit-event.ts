@@ -6,7 +6,7 @@ type Tx = Prisma.TransactionClient;
 export interface AuditEntry {
   actor: CommandActor;
   action: string;
-  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token";
+  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token" | "flag";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;

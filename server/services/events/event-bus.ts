@@ -1,11 +1,21 @@
 import { EventEmitter } from "node:events";
+import type { GateVerdict } from "../../domain/analysis";
 import type { SeriesPoint } from "../../domain/metrics/cohort-sample";
 
 /** What services announce after a change is committed. Small payloads: ids, versions, new data points. */
 export interface DomainEvents {
   "rollout.changed": { rolloutId: string; version: number; state: string; exposurePercent: number };
   "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
-  "freeze.changed": { incidentId: string };
+  "flag.changed": { kind: "flag" | "segment"; key: string; version: number };
+  "freeze.changed": { incidentId: string } | { service: string; slo: string; exhausted: boolean };
+  "verdict.recorded": {
+    rolloutId: string;
+    stepIndex: number;
+    intervalEnd: number;
+    decision: string;
+    reason: string;
+    gates: GateVerdict[];
+  };
 }
 
 export type EventName = keyof DomainEvents;

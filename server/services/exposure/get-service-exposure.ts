@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { AppError } from "../../domain/errors";
+import type { SegmentDefinition } from "../../domain/flags";
 import { deriveExposure, type ExposureView } from "../../domain/rollout";
 import type { ServiceContext } from "../context";
+import { type ExposedFlag, getServiceFlags } from "../flags/service-flags";
 import { snapshotSelect, toSnapshot } from "../rollouts/rollout-snapshot";
 
 export interface ServiceExposure {
@@ -15,11 +17,16 @@ export interface ServiceExposure {
     lastKnownGoodPercent: number;
     exposure: ExposureView;
   }[];
+  /** The service's unarchived flags by key; a flag rollout's exposure is its flag's percentage. */
+  flags: ExposedFlag[];
+  /** The segments those flags' rules name. */
+  segments: SegmentDefinition[];
 }
 
 /**
  * The desired exposure a router, mesh or SDK applies for a service: one entry per rollout that has
- * exposed anything (drafts and aborted rollouts expose nothing), newest first, with a content ETag.
+ * exposed anything (drafts and aborted rollouts expose nothing), newest first, and the service's flags
+ * with their rules and percentages, with a content ETag.
  */
 export async function getServiceExposure(ctx: ServiceContext, service: string) {
   const known = await ctx.db.service.findUnique({ where: { name: service }, select: { id: true } });
@@ -30,6 +37,7 @@ export async function getServiceExposure(ctx: ServiceContext, service: string) {
     orderBy: { createdAt: "desc" },
     take: 20,
   });
+  const { flags, segments } = await getServiceFlags(ctx, known.id);
   const body: ServiceExposure = {
     service,
     rollouts: rows.map((row) => ({
@@ -41,6 +49,8 @@ export async function getServiceExposure(ctx: ServiceContext, service: string) {
       lastKnownGoodPercent: row.lastKnownGoodPercent,
       exposure: deriveExposure(toSnapshot(row)),
     })),
+    flags,
+    segments,
   };
   const etag = `"${createHash("sha256").update(JSON.stringify(body)).digest("base64url").slice(0, 27)}"`;
   return { body, etag };

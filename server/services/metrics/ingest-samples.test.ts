@@ -47,4 +47,17 @@ describe("ingestSamples", () => {
     });
     expect(await demo.database.db.metricSample.count({ where: { intervalEnd: new Date(later) } })).toBe(0);
   });
+
+  it("names a sample whose rollout does not exist, storing nothing", async () => {
+    const later = Date.parse("2026-11-27T10:00:30Z");
+    const batch = [
+      sample({ intervalEnd: later }),
+      sample({ intervalEnd: later, rolloutId: "no-such-rollout" }),
+    ];
+    await expect(ingestSamples(demo.services, batch)).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      field: "samples[1].rolloutId",
+    });
+    expect(await demo.database.db.metricSample.count({ where: { intervalEnd: new Date(later) } })).toBe(0);
+  });
 });

@@ -22,6 +22,15 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
   );
   if (problems.length > 0) throw new AppError("BAD_INPUT", problems.join("; "), problems[0]?.split(":")[0]);
   if (samples.length === 0) return { stored: 0, duplicates: 0 };
+  const ids = [...new Set(samples.map((s) => s.rolloutId))];
+  const known = new Set(
+    (await ctx.db.rollout.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
+  );
+  const unknown = samples.findIndex((s) => !known.has(s.rolloutId));
+  if (unknown >= 0) {
+    const field = `samples[${unknown}].rolloutId`;
+    throw new AppError("NOT_FOUND", `${field}: no rollout with id ${samples[unknown]?.rolloutId}`, field);
+  }
   const created = await ctx.db.metricSample.createManyAndReturn({
     data: samples.map((s) => ({
       rolloutId: s.rolloutId,

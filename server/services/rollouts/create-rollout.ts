@@ -12,6 +12,7 @@ import {
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { linkRolloutFlag } from "../flags/link-rollout-flag";
 import { auditSummary, snapshotColumns } from "./rollout-snapshot";
 
 export interface CreateRolloutInput {
@@ -24,6 +25,8 @@ export interface CreateRolloutInput {
   tags?: string[];
   candidateColour?: Colour;
   appliedBy?: string;
+  /** Flag rollouts: the flag to drive, created (temporary, on/off) when missing; default `<service>.release-<version>`. */
+  flagKey?: string;
 }
 
 function defaultPlan(mechanism: Mechanism): PlanStep[] {
@@ -51,11 +54,14 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
       "version",
     );
   }
+  if (input.flagKey !== undefined && input.mechanism !== "flag") {
+    throw new AppError("BAD_INPUT", "flagKey: only a flag rollout drives a flag", "flagKey");
+  }
   const steps = input.steps ?? defaultPlan(input.mechanism);
   // Validate with a placeholder id: nothing is written unless the plan is sound.
   const draft = newRolloutDraft({ ...input, steps, id: "new", serviceId: input.service });
   const now = ctx.now();
-  const rollout = await ctx.db.$transaction(async (tx) => {
+  const { rollout, flag } = await ctx.db.$transaction(async (tx) => {
     const created = await tx.rollout.create({
       data: {
         serviceId: release.serviceId,
@@ -82,7 +88,22 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
       },
       at: now,
     });
-    return created;
+    const flag =
+      draft.mechanism === "flag"
+        ? await linkRolloutFlag(
+            tx,
+            actor,
+            {
+              rolloutId: created.id,
+              serviceId: release.serviceId,
+              service: input.service,
+              version: input.version,
+              flagKey: input.flagKey,
+            },
+            now,
+          )
+        : null;
+    return { rollout: created, flag };
   });
   ctx.events.publish("rollout.changed", {
     rolloutId: rollout.id,
@@ -90,5 +111,6 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
     state: "draft",
     exposurePercent: 0,
   });
+  if (flag) ctx.events.publish("flag.changed", flag);
   return rollout;
 }

@@ -17,6 +17,15 @@ export const rolloutViewSelect = {
   service: { select: { name: true } },
   release: { select: { version: true, environment: true } },
   simulatedRegression: { select: { errorMultiplier: true, latencyShiftMs: true, conversionDrop: true } },
+  tags: true,
+  appliedBy: true,
+  holdExtended: true,
+  /** The newest judgement of the current step's gates. */
+  evaluations: {
+    select: { stepIndex: true, intervalEnd: true, decision: true, reason: true, gates: true },
+    orderBy: { id: "desc" },
+    take: 1,
+  },
 } satisfies Prisma.RolloutSelect;
 
 export type RolloutView = Prisma.RolloutGetPayload<{ select: typeof rolloutViewSelect }>;

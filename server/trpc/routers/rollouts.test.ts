@@ -40,7 +40,9 @@ describe("rollouts router", () => {
       message: "No rollout with id missing",
     });
     await expect(operator.rollouts.pause({ id: "" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(operator.rollouts.pause({ id: "" })).rejects.toThrow(/id is required/);
+    await expect(operator.rollouts.pause({ id: "" })).rejects.toThrow(
+      /"path": \[\n\s+"id"\n\s+\],\n\s+"message": "must not be empty"/,
+    );
   });
 
   it("pauses, audits in the same transaction, and announces the change", async () => {

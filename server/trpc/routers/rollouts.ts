@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { RolloutCommand, UserCommand } from "../../domain/rollout";
+import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
 import { listSeries } from "../../services/metrics/list-series";
 import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { listRollouts } from "../../services/rollouts/list-rollouts";
 import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
+import { reason, text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
-const rolloutId = z.object({ id: z.string().min(1, "id is required").max(64) });
-const reason = z.string().trim().min(3, "reason must say why (3+ characters)").max(500);
+const rolloutId = z.object({ id: text(64) });
 const commandInput = rolloutId.extend({
   reason: reason.optional(),
   expectedVersion: z.number().int().min(0).optional(),
@@ -51,6 +52,9 @@ export const rolloutsRouter = router({
   series: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => listSeries(ctx.services, input.id)),
+  verdicts: procedureWith("rollouts:read")
+    .input(rolloutId)
+    .query(({ ctx, input }) => listEvaluations(ctx.services, input.id)),
   history: procedureWith("audit:read")
     .input(rolloutId)
     .query(({ ctx, input }) =>

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { setSimulatedRegression } from "../../services/rollouts/set-simulated-regression";
+import { text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
 export const simulatorRouter = router({
   setRegression: procedureWith("simulator:control")
     .input(
       z.object({
-        id: z.string().min(1).max(64),
+        id: text(64),
         errorMultiplier: z.number().min(1).max(100),
         latencyShiftMs: z.number().min(0).max(10_000),
         conversionDrop: z.number().min(0).max(1),

@@ -1,0 +1,110 @@
+"use client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTRPC } from "../../_lib/trpc";
+
+type Availability = { allowed: true } | { allowed: false; reason: string };
+const COMMANDS = ["start", "advance", "approve", "resume", "pause", "abort", "kill"] as const;
+type Command = (typeof COMMANDS)[number];
+const LABELS: Record<Command, string> = {
+  start: "Start",
+  advance: "Advance",
+  approve: "Approve step",
+  resume: "Resume",
+  pause: "Pause",
+  abort: "Abort",
+  kill: "Kill (roll back)",
+};
+/** Destructive commands ask why before they run; the reason goes into the audit history. */
+const NEEDS_REASON: readonly Command[] = ["abort", "kill"];
+
+export function CommandBar(props: {
+  rollout: { id: string; version: number; commands: Record<Command, Availability> };
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [asking, setAsking] = useState<Command | null>(null);
+  const [reason, setReason] = useState("");
+  const onSuccess = (updated: { id: string }) =>
+    queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated as never);
+  const mutations = {
+    start: useMutation(trpc.rollouts.start.mutationOptions({ onSuccess })),
+    advance: useMutation(trpc.rollouts.advance.mutationOptions({ onSuccess })),
+    approve: useMutation(trpc.rollouts.approve.mutationOptions({ onSuccess })),
+    resume: useMutation(trpc.rollouts.resume.mutationOptions({ onSuccess })),
+    pause: useMutation(trpc.rollouts.pause.mutationOptions({ onSuccess })),
+    abort: useMutation(trpc.rollouts.abort.mutationOptions({ onSuccess })),
+    kill: useMutation(trpc.rollouts.kill.mutationOptions({ onSuccess })),
+  };
+  const failed = COMMANDS.map((c) => mutations[c].error).find(Boolean);
+  const run = (command: Command, why?: string) => {
+    const input = {
+      id: props.rollout.id,
+      expectedVersion: props.rollout.version,
+      ...(why ? { reason: why } : {}),
+    };
+    mutations[command].mutate(input as never);
+    setAsking(null);
+    setReason("");
+  };
+
+  return (
+    <section className="card command-bar" aria-label="Commands">
+      <div className="actions">
+        {COMMANDS.map((command) => {
+          const availability = props.rollout.commands[command];
+          const why = availability.allowed ? null : availability.reason;
+          const pending = mutations[command].isPending;
+          return (
+            <button
+              key={command}
+              type="button"
+              className={command === "kill" || command === "abort" ? "danger" : undefined}
+              disabled={why !== null || pending}
+              title={why ?? undefined}
+              aria-describedby={why ? `why-${command}` : undefined}
+              onClick={() => (NEEDS_REASON.includes(command) ? setAsking(command) : run(command))}
+            >
+              {pending ? `${LABELS[command]}…` : LABELS[command]}
+            </button>
+          );
+        })}
+      </div>
+      <ul className="why-not">
+        {COMMANDS.map((command) => {
+          const availability = props.rollout.commands[command];
+          return availability.allowed ? null : (
+            <li key={command} id={`why-${command}`} className="muted">
+              {LABELS[command]}: {availability.reason}
+            </li>
+          );
+        })}
+      </ul>
+      {asking ? (
+        <form
+          className="reason-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            run(asking, reason.trim());
+          }}
+        >
+          <label>
+            Why {asking === "kill" ? "roll back" : "abort"}? (recorded in the audit history)
+            <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
+          </label>
+          <button type="submit" className="danger">
+            Confirm {LABELS[asking].toLowerCase()}
+          </button>
+          <button type="button" className="secondary" onClick={() => setAsking(null)}>
+            Cancel
+          </button>
+        </form>
+      ) : null}
+      {failed ? (
+        <p role="alert" className="error">
+          {failed.message}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+"use client";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRoom } from "../../_lib/socket";
+import { useTRPC } from "../../_lib/trpc";
+
+const ICONS: Record<string, string> = { pass: "✓", fail: "✗", inconclusive: "?" };
+
+/** Each interval's judgement of the step, newest first, with every gate's explanation. Live. */
+export function VerdictFeed({ rolloutId }: { rolloutId: string }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const verdicts = useQuery(trpc.rollouts.verdicts.queryOptions({ id: rolloutId }));
+  useRoom({ rolloutId }, (socket) => {
+    const refresh = (event: { rolloutId: string }) => {
+      if (event.rolloutId === rolloutId) {
+        queryClient.invalidateQueries({ queryKey: trpc.rollouts.verdicts.queryKey({ id: rolloutId }) });
+      }
+    };
+    socket.on("verdict.recorded", refresh);
+    return () => socket.off("verdict.recorded", refresh);
+  });
+  return (
+    <section className="card" aria-labelledby="verdicts-title">
+      <h2 id="verdicts-title">Gate verdicts</h2>
+      {verdicts.data?.length ? null : (
+        <p className="muted">No judgement yet: the gates wait for the first interval.</p>
+      )}
+      <ol className="verdicts" data-testid="verdicts">
+        {verdicts.data?.map((v) => (
+          <li key={`${v.stepIndex}-${v.intervalEnd}`}>
+            <div>
+              <time dateTime={new Date(v.intervalEnd).toISOString()}>
+                {new Date(v.intervalEnd).toLocaleTimeString()}
+              </time>{" "}
+              step {v.stepIndex + 1}: <strong>{v.decision}</strong>{" "}
+              <span className="muted">— {v.reason}</span>
+            </div>
+            <ul>
+              {v.gates.map((g) => (
+                <li key={g.gate} className={`gate ${g.verdict}`}>
+                  <span aria-hidden="true">{ICONS[g.verdict]}</span> <strong>{g.gate}</strong> {g.verdict}
+                  {g.critical ? "" : " (not critical)"}: <span className="muted">{g.detail}</span>
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+/** A Sluice server of the test's own (its own data directory and ports), started as `npm start` would. */
+export interface ServerProcess {
+  child: ChildProcess;
+  up: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production" as const,
+    PORT: String(port),
+    SLUICE_DATA_DIR: dataDir,
+    SLUICE_EMBEDDED_PG_PORT: String(port + 1),
+    SLUICE_SIMULATOR_INTERVAL_SECONDS: "1",
+    SLUICE_SIMULATOR_REQUESTS_PER_SECOND: "4000",
+    SLUICE_DEMO_PASSWORD: "own-server-password",
+  };
+}
+
+export const newDataDir = (name: string) => mkdtempSync(path.join(tmpdir(), `sluice-${name}-`));
+
+/** Starts the server in its own process group, so a test can SIGKILL the whole group like a crash. */
+export function startServer(port: number, dataDir: string): ServerProcess {
+  const child = spawn("node_modules/.bin/tsx", ["server/start.ts"], {
+    env: serverEnv(port, dataDir),
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const up = new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Sluice is up")) resolve();
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on("exit", (code) => reject(new Error(`server exited (${code}) before it was up:\n${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { child, up, exited };
+}
+
+/** Runs a query against a test server's embedded PostgreSQL. */
+export async function query<T extends pg.QueryResultRow>(port: number, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({
+    connectionString: `postgresql://sluice:sluice-local@127.0.0.1:${port + 1}/sluice`,
+  });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

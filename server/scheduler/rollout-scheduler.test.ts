@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator } from "../metrics/simulator";
+import { judgeStep } from "../services/analysis/judge-step";
+import { progressRollouts } from "../services/rollouts/progress-rollouts";
+import { setSimulatedRegression } from "../services/rollouts/set-simulated-regression";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { seededRandom } from "../testing/seeded-random";
+import { startRolloutScheduler } from "./rollout-scheduler";
+
+describe("the engine driven by live analysis", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  /** Ten-second intervals of simulated traffic, each followed by an engine beat. */
+  async function run(intervals: number, until: () => Promise<boolean>) {
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(42) });
+    try {
+      for (let i = 0; i < intervals; i++) {
+        demo.advanceClock(10_000);
+        await simulator.tick();
+        await progressRollouts(demo.services, judgeStep);
+        if (await until()) return;
+      }
+    } finally {
+      await simulator.stop();
+    }
+  }
+
+  it("rolls a regressed canary back on its own and says which gate failed, with numbers", async () => {
+    const id = demo.rollouts["checkout-api"] as string;
+    await setSimulatedRegression(demo.services, demo.actor("operator"), {
+      id,
+      errorMultiplier: 8,
+      latencyShiftMs: 0,
+      conversionDrop: 0,
+    });
+    const state = async () => (await demo.database.db.rollout.findUniqueOrThrow({ where: { id } })).state;
+    await run(30, async () => (await state()) === "rolled_back");
+    const rollout = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect(rollout).toMatchObject({ state: "rolled_back", exposurePercent: 1, lastKnownGoodPercent: 1 });
+    const rollback = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: id, action: "rollout.rolled-back" },
+    });
+    expect(rollback.actor).toBe("system:evaluator");
+    expect(rollback.reason).toMatch(
+      /^error-rate failed at steps\[1\] \(5%\): critical gate failed: error-rate \(canary .*\d/,
+    );
+    const evaluations = await demo.database.db.stepEvaluation.count({ where: { rolloutId: id } });
+    expect(evaluations).toBeGreaterThan(0);
+  });
+
+  it("promotes a healthy canary step after its hold and ramps to the next", async () => {
+    const id = demo.rollouts.search as string;
+    const step = async () =>
+      (await demo.database.db.rollout.findUniqueOrThrow({ where: { id } })).currentStep;
+    const before = await step();
+    await run(80, async () => (await step()) > before);
+    const rollout = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect(rollout).toMatchObject({ state: "running", currentStep: before + 1, lastKnownGoodPercent: 25 });
+    const passed = await demo.database.db.auditEvent.findFirst({
+      where: { targetId: id, action: "rollout.step-passed" },
+      orderBy: { id: "desc" },
+    });
+    expect(passed).toMatchObject({ actor: "system:evaluator", after: { event: { stepIndex: before } } });
+    const advanced = await demo.database.db.auditEvent.findFirst({
+      where: { targetId: id, action: "rollout.step-entered" },
+      orderBy: { id: "desc" },
+    });
+    expect(advanced).toMatchObject({
+      actor: "system:scheduler",
+      after: { event: { stepIndex: before + 1 } },
+    });
+  });
+});
+
+describe("the scheduler", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("judges new metrics as they arrive, without waiting for a beat", async () => {
+    const id = demo.rollouts["checkout-api"] as string;
+    await setSimulatedRegression(demo.services, demo.actor("operator"), {
+      id,
+      errorMultiplier: 20,
+      latencyShiftMs: 0,
+      conversionDrop: 0,
+    });
+    // A beat once an hour: only the arrival of samples can drive the rollback here.
+    const scheduler = startRolloutScheduler(demo.services, {
+      judge: judgeStep,
+      intervalMs: 3_600_000,
+      onError: () => {},
+    });
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(7) });
+    const state = async () => (await demo.database.db.rollout.findUniqueOrThrow({ where: { id } })).state;
+    try {
+      for (let i = 0; i < 30 && (await state()) !== "rolled_back"; i++) {
+        demo.advanceClock(10_000);
+        await simulator.tick();
+        await scheduler.settled();
+      }
+    } finally {
+      await simulator.stop();
+      await scheduler.stop();
+    }
+    expect(await state()).toBe("rolled_back");
+  });
+});

@@ -1,0 +1,122 @@
+import { asJson } from "../../db/json";
+import { type AnalysisSample, evaluateStep, type StepEvaluation } from "../../domain/analysis";
+import type { RolloutSnapshot } from "../../domain/rollout";
+import type { ServiceContext } from "../context";
+import type { StepVerdict } from "../rollouts/progress-rollouts";
+
+/** Longer than this without a fresh sample (in intervals) is a metrics outage, judged as such. */
+const OUTAGE_INTERVALS = 1.5;
+
+/**
+ * The live analysis of a holding step: the step's samples so far go through the same evaluator that
+ * `npm run analyze` replays, and each new interval's judgement is stored and announced. The engine gets
+ * the decision back as a verdict.
+ */
+export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<StepVerdict> {
+  const step = rollout.steps[rollout.currentStep];
+  if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null) return { kind: "continue" };
+  const startedAt = rollout.stepStartedAt;
+  const now = ctx.now().getTime();
+  const rows = await ctx.db.metricSample.findMany({
+    where: { rolloutId: rollout.id, intervalEnd: { gt: new Date(startedAt) } },
+    orderBy: { intervalEnd: "asc" },
+  });
+  const intervalSeconds = rows[0]?.intervalSeconds ?? 10;
+  const samples: AnalysisSample[] = rows.map((row) => ({
+    intervalEnd: (row.intervalEnd.getTime() - startedAt) / 1000,
+    cohort: row.cohort as AnalysisSample["cohort"],
+    requests: row.requests,
+    errors: row.errors,
+    latency: { bounds: row.latencyBoundsMs, counts: row.latencyCounts },
+    conversions:
+      row.conversionTrials === null
+        ? null
+        : { successes: row.conversionSuccesses ?? 0, trials: row.conversionTrials },
+  }));
+  const wallElapsed = (now - startedAt) / 1000;
+  const newest = samples.at(-1)?.intervalEnd ?? 0;
+  // Judge at the newest complete interval; past the outage limit, judge now, so silence counts as missing.
+  const elapsedSeconds = wallElapsed - newest > OUTAGE_INTERVALS * intervalSeconds ? wallElapsed : newest;
+  const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
+  if (elapsedSeconds <= 0) return { kind: "continue" };
+
+  const share = rollout.exposurePercent / 100;
+  if (share <= 0 || share >= 1)
+    return bakeWithoutBaseline(samples, elapsedSeconds, holdSeconds, intervalSeconds);
+  const evaluation = evaluateStep({
+    gates: step.gates,
+    samples,
+    expectedCanaryShare: share,
+    intervalSeconds,
+    holdSeconds,
+    elapsedSeconds,
+  });
+  await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
+  return toVerdict(evaluation);
+}
+
+function toVerdict(evaluation: StepEvaluation): StepVerdict {
+  switch (evaluation.decision) {
+    case "rollback":
+      return { kind: "rollback", failedGates: evaluation.failedGates, reason: evaluation.reason };
+    case "pause":
+      return { kind: "pause", reason: evaluation.reason };
+    case "promote":
+      return { kind: "promote" };
+    case "inconclusive":
+      return { kind: "inconclusive", reason: evaluation.reason };
+    case "continue":
+      return { kind: "continue" };
+  }
+}
+
+/**
+ * At 0% (blue-green's idle colour) or 100% there is no second cohort to compare with. The step is a
+ * bake: it passes when its hold is over with the exposed cohort's data present, and is inconclusive
+ * otherwise; absolute health at full exposure is the SLO burn-rate alerts' job.
+ */
+function bakeWithoutBaseline(
+  samples: AnalysisSample[],
+  elapsedSeconds: number,
+  holdSeconds: number,
+  intervalSeconds: number,
+): StepVerdict {
+  if (elapsedSeconds < holdSeconds) return { kind: "continue" };
+  const expected = Math.max(1, Math.floor(holdSeconds / intervalSeconds));
+  const seen = new Set(samples.filter((s) => s.requests > 0).map((s) => s.intervalEnd)).size;
+  return seen / expected >= 0.7
+    ? { kind: "promote" }
+    : { kind: "inconclusive", reason: `data for only ${seen} of ${expected} intervals of the bake` };
+}
+
+async function recordEvaluation(
+  ctx: ServiceContext,
+  rollout: RolloutSnapshot,
+  intervalEnd: Date,
+  evaluation: StepEvaluation,
+): Promise<void> {
+  const { count } = await ctx.db.stepEvaluation.createMany({
+    data: [
+      {
+        rolloutId: rollout.id,
+        stepIndex: rollout.currentStep,
+        intervalEnd,
+        at: ctx.now(),
+        decision: evaluation.decision,
+        reason: evaluation.reason,
+        gates: asJson(evaluation.gates),
+      },
+    ],
+    skipDuplicates: true,
+  });
+  if (count === 1) {
+    ctx.events.publish("verdict.recorded", {
+      rolloutId: rollout.id,
+      stepIndex: rollout.currentStep,
+      intervalEnd: intervalEnd.getTime(),
+      decision: evaluation.decision,
+      reason: evaluation.reason,
+      gates: evaluation.gates,
+    });
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { loadFreezeState } from "../../services/freezes/load-freeze-state";
+import { declareIncident } from "../../services/incidents/declare-incident";
+import { listIncidents } from "../../services/incidents/list-incidents";
+import { resolveIncident } from "../../services/incidents/resolve-incident";
+import { text } from "../../validation/text";
+import { procedureWith, router } from "../init";
+
+export const incidentsRouter = router({
+  list: procedureWith("rollouts:read").query(({ ctx }) => listIncidents(ctx.services)),
+  /** What freezes progressive delivery right now: active incidents and spent error budgets. */
+  freeze: procedureWith("rollouts:read").query(({ ctx }) => loadFreezeState(ctx.services.db)),
+  declare: procedureWith("incidents:manage")
+    .input(
+      z.object({
+        title: text(200),
+        severity: z.enum(["sev1", "sev2", "sev3"]),
+        services: z
+          .array(z.string().trim().min(1).max(100))
+          .min(1, "services: name at least one service or *"),
+      }),
+    )
+    .mutation(({ ctx, input }) => declareIncident(ctx.services, ctx.actor, input)),
+  resolve: procedureWith("incidents:manage")
+    .input(z.object({ id: text(64) }))
+    .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.actor, { id: input.id })),
+});
