@@ -17,6 +17,7 @@ import {
 } from "../server/domain/rollout";
 import { systemActor } from "../server/services/actors";
 import { recordAuditEvent } from "../server/services/audit/record-audit-event";
+import { linkRolloutFlag } from "../server/services/flags/link-rollout-flag";
 import { snapshotColumns } from "../server/services/rollouts/rollout-snapshot";
 
 export interface DemoCredential {
@@ -171,6 +172,14 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
           state: "draft",
         },
       });
+      if (demo.mechanism === "flag") {
+        await linkRolloutFlag(
+          tx,
+          actor,
+          { rolloutId: rollout.id, serviceId: service.id, service: demo.service, version: demo.version, flagKey: "search.semantic-ranking" },
+          new Date(options.now.getTime() - 3_600_000),
+        );
+      }
       const draft = newRolloutDraft({ ...demo, id: rollout.id, serviceId: demo.service });
       const { snapshot, events } = replay(draft, demo.passedSteps, options.now.getTime());
       await tx.rollout.update({ where: { id: rollout.id }, data: snapshotColumns(snapshot) });
