@@ -15,11 +15,23 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** A real PostgreSQL (embedded, fresh), the services over it and the HTTP API on loopback. */
-export async function startBenchStack(): Promise<BenchStack> {
+/** A fresh, migrated embedded PostgreSQL in a temporary directory, removed on stop. */
+export async function startBenchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), "sluice-bench-"));
   const database = await startEmbeddedPostgres(path.join(dir, "db"), await freePort());
   await migrate(database.url);
+  return {
+    url: database.url,
+    async stop() {
+      await database.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real PostgreSQL (embedded, fresh), the services over it and the HTTP API on loopback. */
+export async function startBenchStack(): Promise<BenchStack> {
+  const database = await startBenchDatabase();
   const db = createDb(database.url);
   const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
   const api = await startTestApi(services);
@@ -30,7 +42,6 @@ export async function startBenchStack(): Promise<BenchStack> {
       await api.close();
       await db.$disconnect();
       await database.stop();
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }
