@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatDuration, formatState, stepLabel } from "../_components/format";
+import { KillSwitch } from "../_components/kill-switch";
 import { RequireSession } from "../_components/require-session";
 import { useNow } from "../_components/use-now";
 import { useRoom } from "../_lib/socket";
@@ -28,6 +29,7 @@ function RolloutTable() {
   const queryClient = useQueryClient();
   const rollouts = useQuery(trpc.rollouts.list.queryOptions());
   const now = useNow();
+  const me = useQuery(trpc.session.me.queryOptions());
   const connection = useRoom("overview", (socket) => {
     const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
     socket.on("rollout.changed", refresh);
@@ -47,6 +49,7 @@ function RolloutTable() {
           {connection}
         </span>
       </div>
+      {me.data?.permissions.includes("rollouts:kill") ? <KillSwitch /> : null}
       <table className="rollouts">
         <thead>
           <tr>

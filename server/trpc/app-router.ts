@@ -1,4 +1,5 @@
 import { router } from "./init";
+import { auditRouter } from "./routers/audit";
 import { flagsRouter } from "./routers/flags";
 import { incidentsRouter } from "./routers/incidents";
 import { rolloutsRouter } from "./routers/rollouts";
@@ -7,6 +8,7 @@ import { simulatorRouter } from "./routers/simulator";
 import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = router({
+  audit: auditRouter,
   flags: flagsRouter,
   incidents: incidentsRouter,
   rollouts: rolloutsRouter,

@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { use } from "react";
 import { formatDuration, formatState, stepLabel } from "../../_components/format";
+import { KillSwitch } from "../../_components/kill-switch";
 import { RequireSession } from "../../_components/require-session";
 import { useNow } from "../../_components/use-now";
 import { useRoom } from "../../_lib/socket";
@@ -10,6 +11,7 @@ import { type ChartMetric, mergePoints, toChartRows } from "./chart-rows";
 import { CohortChart } from "./cohort-chart";
 import { CommandBar } from "./command-bar";
 import { HistoryList } from "./history-list";
+import { PlanTimeline } from "./plan-timeline";
 import { RegressionSwitch } from "./regression-switch";
 import { VerdictFeed } from "./verdict-feed";
 
@@ -91,6 +93,16 @@ function RolloutDetail({ id }: { id: string }) {
         </div>
       </dl>
       <CommandBar rollout={r} />
+      <PlanTimeline
+        steps={r.steps as never}
+        currentStep={r.currentStep}
+        state={r.state}
+        phase={r.phase}
+        holdUntil={r.holdUntil}
+        holdExtended={r.holdExtended}
+        now={now}
+      />
+      {permissions.includes("rollouts:kill") ? <KillSwitch service={r.service.name} /> : null}
       {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
       <div className="charts">
         {CHARTS.map((chart) => (

@@ -13,10 +13,11 @@ import { getFlag, listFlagDebt, listFlags } from "../../services/flags/list-flag
 import { listSegments } from "../../services/flags/list-segments";
 import { saveSegment } from "../../services/flags/save-segment";
 import { updateFlag } from "../../services/flags/update-flag";
+import { reason, text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
 const flagKey = z.object({ key: flagKeySchema });
-const reason = z.string().trim().min(3, "reason must say why (3+ characters)").max(500);
+
 const expectedVersion = z.number().int().min(0).optional();
 const debtDays = z.number().int().min(0).max(3650).optional();
 
@@ -26,7 +27,7 @@ export const flagsRouter = router({
     .input(
       z
         .object({
-          service: z.string().trim().min(1).max(200).optional(),
+          service: text(200).optional(),
           includeArchived: z.boolean().optional(),
           olderThanDays: debtDays,
         })

@@ -96,4 +96,29 @@ describe("rollouts router", () => {
     });
     expect(pauses).toBe(1);
   });
+
+  it("kills every rollout of a service once per idempotency key, and kill-all needs the typed confirmation", async () => {
+    const operator = callerFor(demo.actor("operator"));
+    const input = { service: "payments", reason: "bad deploy", idempotencyKey: "page-123" };
+    expect(await operator.rollouts.killService(input)).toEqual({ rolledBack: 1 });
+    expect(await operator.rollouts.killService(input)).toEqual({ rolledBack: 0 });
+    const payments = await demo.database.db.rollout.findUniqueOrThrow({
+      where: { id: demo.rollouts.payments as string },
+    });
+    expect(payments).toMatchObject({ state: "rolled_back", exposurePercent: 0 });
+    await expect(
+      operator.rollouts.killAll({
+        reason: "bad deploy",
+        idempotencyKey: "k",
+        confirm: "kill all" as "KILL ALL",
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      callerFor(demo.actor("viewer")).rollouts.killAll({
+        reason: "x".repeat(3),
+        idempotencyKey: "k",
+        confirm: "KILL ALL",
+      }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
 });

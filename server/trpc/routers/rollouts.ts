@@ -4,6 +4,7 @@ import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
 import { listSeries } from "../../services/metrics/list-series";
 import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
+import { killRollouts } from "../../services/rollouts/kill-rollouts";
 import { listRollouts } from "../../services/rollouts/list-rollouts";
 import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
 import { reason, text } from "../../validation/text";
@@ -67,4 +68,24 @@ export const rolloutsRouter = router({
   pause: commandProcedure("pause"),
   abort: commandProcedure("abort", commandInput.required({ reason: true })),
   kill: commandProcedure("kill", commandInput.required({ reason: true })),
+  /** The kill switch for every rollout of a service; the key makes a repeat (double click, retry) a no-op. */
+  killService: procedureWith("rollouts:kill")
+    .input(z.object({ service: text(200), reason, idempotencyKey: text(200) }))
+    .mutation(async ({ ctx, input }) => {
+      const outcomes = await killRollouts(ctx.services, ctx.actor, { service: input.service }, input);
+      return { rolledBack: outcomes.filter((o) => o.changed).length };
+    }),
+  /** Everything back to last-known-good. The typed confirmation guards against a stray click. */
+  killAll: procedureWith("rollouts:kill")
+    .input(
+      z.object({
+        reason,
+        idempotencyKey: text(200),
+        confirm: z.literal("KILL ALL", "type KILL ALL to confirm"),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const outcomes = await killRollouts(ctx.services, ctx.actor, { all: true }, input);
+      return { rolledBack: outcomes.filter((o) => o.changed).length };
+    }),
 });
