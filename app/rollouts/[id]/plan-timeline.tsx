@@ -38,7 +38,13 @@ export function PlanTimeline(props: {
               aria-current={status === "current" ? "step" : undefined}
             >
               <strong>
-                {status === "done" ? "✓ " : status === "current" ? "▶ " : ""}
+                {status === "done"
+                  ? "✓ "
+                  : status === "current"
+                    ? props.state === "running"
+                      ? "▶ "
+                      : `${props.state.replace("_", " ")} at `
+                    : ""}
                 {step.ring ? `${step.ring.name} (${step.exposurePercent}%)` : `${step.exposurePercent}%`}
               </strong>
               <span className="muted">
