@@ -79,7 +79,7 @@ function throughput() {
   return { msPerRound: (seconds / 3) * 1000, gatesPerSecond: gateEvaluations / seconds, evaluations };
 }
 
-function main() {
+async function main() {
   const args = process.argv.slice(2);
   const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
   const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
@@ -97,6 +97,8 @@ function main() {
       `throughput: 1,000 concurrent rollouts (30 intervals of data each, ${defaultGates().length} gates): one evaluation round ${t.msPerRound.toFixed(0)} ms, ${Math.round(t.gatesPerSecond).toLocaleString("en-US")} gate evaluations/s\n`,
     );
   }
+  // The live path needs a database and a server; it runs after the offline scores.
+  if (!args.includes("--no-latency")) await import("./ingest-to-rollback");
 }
 
-main();
+await main();

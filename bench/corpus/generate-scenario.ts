@@ -174,7 +174,7 @@ export function generateScenario(
   const sigma = rng.uniform(0.4, 1.0);
   const hasConv = rng.chance(0.6);
   const baseConv = rng.uniform(0.02, 0.15);
-  const trialRate = rng.uniform(0.15, 0.28);
+  const trialRate = rng.uniform(0.18, 0.3); // the examples show 0.205–0.296 of requests
   const errShock = rng.chance(0.25) ? rng.uniform(0.2, 0.7) : 0;
   const latShock = rng.uniform(0.01, 0.05);
   const drift = rng.uniform(-0.2, 0.2);

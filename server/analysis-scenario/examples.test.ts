@@ -16,12 +16,16 @@ interface Answer {
 }
 
 /**
- * Detectable by the generator's expected z, but not by the data actually drawn: s005's canary saw 1 error in
- * 187 requests (0 in the 85 after onset but for one at 1620 s) against a baseline at 0.03%; a one-sided
- * exact test gives p ≈ 0.07 even at a single look. Rolling back on that would be a guess; we only require
- * that it is not promoted.
+ * Detectable by the generator's expected z, but not by the data actually drawn. s005 (1% canary): the canary
+ * served 160 requests in the whole hold, 63 after the onset at 900 s, with exactly one error (at 1620 s);
+ * the baseline had 6 errors in 18,609 requests (0.032%). Under "canary = baseline" the canary shows at least
+ * one error somewhere in its 160 requests with probability 1 − e^(−160·0.00032) ≈ 5%, so any rule that
+ * rolls s005 back also rolls back about 1 in 20 identical canaries of such a service: no test at the
+ * gates' 1% false-alarm bound can. We require only that it is not promoted (docs/decisions/0002).
  */
-const KNOWN_UNDETECTABLE: Record<string, string> = { "s005.json": "1 canary error in 187 requests" };
+const KNOWN_UNDETECTABLE: Record<string, string> = {
+  "s005.json": "1 canary error in 160 requests (63 after onset), ≈5% likely with no regression",
+};
 
 const answers: Answer[] = available
   ? readFileSync(path.join(DIR, "ANSWERS.jsonl"), "utf8")
@@ -40,6 +44,8 @@ describe.skipIf(!available)("example scenarios", () => {
     if (answer.canaryMissingFraction > 0.3) expect(decision).not.toBe("promote");
     if (answer.kind === "bad" && answer.detectable && !KNOWN_UNDETECTABLE[file])
       expect(decision).toBe("rollback");
+    // held for a human, neither guessed into a rollback nor promoted
+    if (KNOWN_UNDETECTABLE[file]) expect(decision).toBe("inconclusive");
     // every interval of the timeline carries a verdict per gate with a detail
     for (const entry of result.output.timeline) {
       for (const g of entry.gates) expect(g.detail).toMatch(/(pass|fail|inconclusive)$/);

@@ -6,13 +6,19 @@ export interface AnalysisTuning {
   passZ: number;
   /** Prior precision of the rank test's normal mixture (smaller favours large shifts found early). */
   rankRho: number;
+  /**
+   * Prior weight on a regression present from the first judged interval; the rest is spread over later
+   * starts (change-point-evidence). Higher finds early regressions sooner and late ones later.
+   */
+  changePointFirstShare: number;
   /** Promotion is refused when canary data is missing for more than this share of the hold. */
   maxCanaryMissingFraction: number;
 }
 
 export const DEFAULT_TUNING: AnalysisTuning = {
   failAlpha: 0.01,
-  passZ: 0.5,
+  passZ: 0.65,
   rankRho: 1,
+  changePointFirstShare: 0.5,
   maxCanaryMissingFraction: 0.3,
 };

@@ -1,5 +1,6 @@
 import type { AnalysisSample, IntervalPair } from "./analysis-sample";
 import type { AnalysisTuning } from "./analysis-tuning";
+import type { ChangePointPrior } from "./change-point-evidence";
 
 /** An interval with both cohorts reported: the unit every comparison is made on. */
 export interface CompletePair {
@@ -14,6 +15,8 @@ export interface CompareWindow {
   /** Intervals ending at or before this are the canary's warm-up (cold caches, JIT): shown, not judged. */
   warmupSeconds: number;
   tuning: AnalysisTuning;
+  /** Intervals in the hold: how many places a regression may start (change-point-evidence). */
+  horizon: number;
 }
 
 export function completePairs(window: CompareWindow): CompletePair[] {
@@ -24,4 +27,9 @@ export function completePairs(window: CompareWindow): CompletePair[] {
     }
   }
   return out;
+}
+
+/** Where a regression may start, for this window's gates. */
+export function changePointPrior(window: CompareWindow): ChangePointPrior {
+  return { firstShare: window.tuning.changePointFirstShare, horizon: Math.max(1, window.horizon) };
 }

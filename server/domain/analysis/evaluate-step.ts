@@ -55,6 +55,7 @@ export function evaluateStep(input: StepInput): StepEvaluation {
     pairs,
     warmupSeconds: input.warmupSeconds ?? input.intervalSeconds,
     tuning,
+    horizon: Math.round(input.holdSeconds / input.intervalSeconds),
   };
   const missing = canaryMissingFraction(pairs, input);
   const current = pairs.find(

@@ -1,6 +1,7 @@
 import type { LatencyHistogram } from "./analysis-sample";
+import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
-import { completePairs } from "./compare-window";
+import { changePointPrior, completePairs } from "./compare-window";
 import { evidenceText, ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { GateVerdict, Verdict } from "./gate-verdict";
@@ -12,13 +13,8 @@ import {
   histogramTotal,
   sameBounds,
 } from "./latency-histogram";
-import {
-  logNormalMixtureEvidence,
-  type RankShiftStratum,
-  rankStratum,
-  summarizeRank,
-} from "./rank-shift-test";
-import { logRateEvidence, marginZ, type RateStratum } from "./rate-ratio-test";
+import { type RankShiftStratum, rankEvidenceByStart, rankStratum, summarizeRank } from "./rank-shift-test";
+import { logRateEvidenceByStart, marginZ, type RateStratum } from "./rate-ratio-test";
 import { shiftHistogram } from "./shift-histogram";
 
 const QUANTILE = { "latency-p95": 0.95, "latency-p99": 0.99 } as const;
@@ -80,6 +76,7 @@ export function judgeLatencyQuantile(
 
   // Sequential evidence, interval by interval, against the bound known before each interval.
   const strata: RateStratum[] = [];
+  const judgedPairs: { canary: LatencyHistogram; baseline: LatencyHistogram }[] = [];
   let earlier: LatencyHistogram | null = null;
   const judged = new Set(pairs.map((p) => p.intervalEnd));
   for (const pair of window.pairs) {
@@ -99,11 +96,12 @@ export function judgeLatencyQuantile(
           baselineEvents: countAbove(b.latency, j),
           baselineTotal: b.requests,
         });
+        judgedPairs.push({ canary: pair.canary.latency, baseline: b.latency });
       }
     }
     if (b) earlier = earlier ? addHistograms([earlier, b.latency]) : b.latency;
   }
-  const logE = logRateEvidence(strata, "higher");
+  const { logE, start } = combineStarts(logRateEvidenceByStart(strata, "higher"), changePointPrior(window));
 
   const boundMs = baseline.bounds[bound] ?? 0;
   const canaryAbove = countAbove(canary, bound);
@@ -117,9 +115,17 @@ export function judgeLatencyQuantile(
     variance: (ratio * ratio * baselineShare * (1 - baselineShare)) / nb,
   });
   // The change matters when the quantile itself moved past both margins and more canary requests are slow
-  // than the baseline's share predicts.
+  // than the baseline's share predicts, judged from where the evidence says it began (a late onset is
+  // diluted in the whole hold).
+  const recent = judgedPairs.slice(start);
+  const rc = start > 0 ? addHistograms(recent.map((p) => p.canary)) : canary;
+  const rb = start > 0 ? addHistograms(recent.map((p) => p.baseline)) : baseline;
+  const wqc = (rc && histogramQuantile(rc, q)) ?? qc;
+  const wqb = (rb && histogramQuantile(rb, q)) ?? qb;
+  const wAbove = rc ? countAbove(rc, bound) : canaryAbove;
+  const wExpected = rc ? histogramTotal(rc) * baselineShare : expected;
   const matters =
-    qc - qb >= gate.minAbsoluteChange && qc >= qb * (1 + gate.minRelativeChange) && canaryAbove > expected;
+    wqc - wqb >= gate.minAbsoluteChange && wqc >= wqb * (1 + gate.minRelativeChange) && wAbove > wExpected;
   let verdict: Verdict = "inconclusive";
   if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
   else if (z <= -window.tuning.passZ) verdict = "pass";
@@ -161,7 +167,12 @@ export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): Gate
   }
   const summary = summarizeRank(strata);
   const sign = gate.badDirection === "higher" ? 1 : -1;
-  const logE = logNormalMixtureEvidence(sign * summary.score, summary.variance, window.tuning.rankRho);
+  const { logE, start } = combineStarts(
+    rankEvidenceByStart(strata, sign, window.tuning.rankRho),
+    changePointPrior(window),
+  );
+  // Judged from where the evidence says the shift began, so a late onset is not diluted.
+  const since = start > 0 ? summarizeRank(strata.slice(start)) : summary;
   const factor = marginFactor(gate, mb);
   const atMargin = rankStratum(
     shiftHistogram(baseline, gate.badDirection === "higher" ? factor : 1 / factor),
@@ -169,7 +180,7 @@ export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): Gate
   );
   const marginSuperiority = atMargin ? atMargin.u / (atMargin.canary * atMargin.baseline) : 0.5;
   // Matters when canary requests are slower than a margin-sized slowdown would make them.
-  const matters = sign * (summary.superiority - marginSuperiority) > 0;
+  const matters = sign * (since.superiority - marginSuperiority) > 0;
   const clear =
     gate.badDirection === "higher"
       ? summary.superiority + window.tuning.passZ * summary.superioritySe < marginSuperiority

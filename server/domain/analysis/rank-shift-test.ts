@@ -81,3 +81,27 @@ export function logNormalMixtureEvidence(score: number, variance: number, rho: n
     Math.log(2) + 0.5 * Math.log(rho / vr) + (score * score) / (2 * vr) + logNormalCdf(score / Math.sqrt(vr))
   );
 }
+
+/**
+ * The normal-mixture e-value run from each stratum on (element j uses strata j, j+1, …), for
+ * change-point-evidence to mix. `sign` is +1 when a slower canary is bad.
+ */
+export function rankEvidenceByStart(
+  strata: readonly RankShiftStratum[],
+  sign: number,
+  rho: number,
+): number[] {
+  const out = new Array<number>(strata.length).fill(0);
+  let score = 0;
+  let variance = 0;
+  for (let j = strata.length - 1; j >= 0; j--) {
+    const s = strata[j];
+    if (s) {
+      const w = 1 / (s.canary + s.baseline + 1);
+      score += w * (s.u - s.expected);
+      variance += w * w * s.variance;
+    }
+    out[j] = logNormalMixtureEvidence(sign * score, variance, rho);
+  }
+  return out;
+}

@@ -1,25 +1,34 @@
+import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
-import { completePairs } from "./compare-window";
+import { changePointPrior, completePairs } from "./compare-window";
 import { evidenceText, percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { GateVerdict, Verdict } from "./gate-verdict";
 import type { RateStratum } from "./rate-ratio-test";
-import { logRateEvidence, marginZ, rateMargin, sumStrata } from "./rate-ratio-test";
+import { logRateEvidenceByStart, marginZ, rateMargin, sumStrata } from "./rate-ratio-test";
 
 /** Error rate: failed requests out of requests. */
 export function judgeErrorRate(gate: GateConfig, window: CompareWindow): GateVerdict {
-  const strata: RateStratum[] = completePairs(window).map((p) => ({
+  const pairs = completePairs(window);
+  const strata: RateStratum[] = pairs.map((p) => ({
     canaryEvents: p.canary.errors,
     canaryTotal: p.canary.requests,
     baselineEvents: p.baseline.errors,
     baselineTotal: p.baseline.requests,
   }));
-  return judgeRate(gate, window, strata, "requests");
+  return judgeRate(
+    gate,
+    window,
+    strata,
+    pairs.map((p) => p.intervalEnd),
+    "requests",
+  );
 }
 
 /** Conversion: successes out of trials, on intervals where both cohorts report it. */
 export function judgeConversion(gate: GateConfig, window: CompareWindow): GateVerdict {
   const strata: RateStratum[] = [];
+  const ends: number[] = [];
   for (const p of completePairs(window)) {
     const c = p.canary.conversions;
     const b = p.baseline.conversions;
@@ -30,8 +39,9 @@ export function judgeConversion(gate: GateConfig, window: CompareWindow): GateVe
       baselineEvents: b.successes,
       baselineTotal: b.trials,
     });
+    ends.push(p.intervalEnd);
   }
-  return judgeRate(gate, window, strata, "trials");
+  return judgeRate(gate, window, strata, ends, "trials");
 }
 
 /**
@@ -42,6 +52,7 @@ function judgeRate(
   gate: GateConfig,
   window: CompareWindow,
   strata: RateStratum[],
+  ends: readonly number[],
   unit: string,
 ): GateVerdict {
   const { tuning } = window;
@@ -66,9 +77,17 @@ function judgeRate(
       detail: `${numbers}; below minimum sample of ${gate.minSamples} canary ${unit}; inconclusive`,
     };
   }
-  const logE = logRateEvidence(strata, gate.badDirection);
-  const worse = gate.badDirection === "higher" ? pc - pb : pb - pc;
-  const matters = worse >= gate.minAbsoluteChange && worse >= gate.minRelativeChange * pb && worse > 0;
+  const { logE, start } = combineStarts(
+    logRateEvidenceByStart(strata, gate.badDirection),
+    changePointPrior(window),
+  );
+  // Whether the change matters is judged where the evidence says it began, so intervals before a late
+  // onset do not dilute it.
+  const since = sumStrata(strata.slice(start));
+  const wc = since.canaryTotal > 0 ? since.canaryEvents / since.canaryTotal : 0;
+  const wb = since.baselineTotal > 0 ? since.baselineEvents / since.baselineTotal : 0;
+  const worse = gate.badDirection === "higher" ? wc - wb : wb - wc;
+  const matters = worse >= gate.minAbsoluteChange && worse >= gate.minRelativeChange * wb && worse > 0;
   const margin = rateMargin(
     pb,
     t.baselineTotal,
@@ -82,10 +101,14 @@ function judgeRate(
   if (logE >= Math.log(1 / tuning.failAlpha) && matters) verdict = "fail";
   else if (clearOfMargin) verdict = "pass";
   const marginText = `margin ${percent(margin.rate)}`;
+  const sinceText =
+    start > 0
+      ? `, since the interval ending ${ends[start] ?? 0} s: canary ${percent(wc)} vs ${percent(wb)}`
+      : "";
   return {
     ...base,
     verdict,
     evidence: Math.exp(Math.min(logE, 700)),
-    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
+    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
   };
 }

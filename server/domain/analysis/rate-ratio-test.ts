@@ -29,20 +29,36 @@ export function logRateEvidence(
   direction: BadDirection,
   grid: readonly number[] = RATIO_GRID,
 ): number {
-  const logLr = new Array<number>(grid.length).fill(0);
-  for (const s of strata) {
-    const events = s.canaryEvents + s.baselineEvents;
-    if (events === 0 || s.canaryTotal <= 0 || s.baselineTotal <= 0) continue;
-    const pi = s.canaryTotal / (s.canaryTotal + s.baselineTotal);
-    const x = s.canaryEvents;
-    for (let k = 0; k < grid.length; k++) {
-      const ratio = grid[k] ?? 1;
-      const theta = direction === "higher" ? ratio : 1 / ratio;
-      const p = (theta * pi) / (theta * pi + 1 - pi);
-      logLr[k] = (logLr[k] ?? 0) + x * Math.log(p / pi) + (events - x) * Math.log((1 - p) / (1 - pi));
+  return logRateEvidenceByStart(strata, direction, grid)[0] ?? 0;
+}
+
+/**
+ * The same e-value run from each stratum on: element j uses strata j, j+1, … only (change-point-evidence
+ * mixes them). Suffix sums of per-stratum log likelihood ratios, so O(strata × grid).
+ */
+export function logRateEvidenceByStart(
+  strata: readonly RateStratum[],
+  direction: BadDirection,
+  grid: readonly number[] = RATIO_GRID,
+): number[] {
+  const suffix = new Array<number>(grid.length).fill(0);
+  const out = new Array<number>(strata.length).fill(0);
+  for (let j = strata.length - 1; j >= 0; j--) {
+    const s = strata[j];
+    const events = s ? s.canaryEvents + s.baselineEvents : 0;
+    if (s && events > 0 && s.canaryTotal > 0 && s.baselineTotal > 0) {
+      const pi = s.canaryTotal / (s.canaryTotal + s.baselineTotal);
+      const x = s.canaryEvents;
+      for (let k = 0; k < grid.length; k++) {
+        const ratio = grid[k] ?? 1;
+        const theta = direction === "higher" ? ratio : 1 / ratio;
+        const p = (theta * pi) / (theta * pi + 1 - pi);
+        suffix[k] = (suffix[k] ?? 0) + x * Math.log(p / pi) + (events - x) * Math.log((1 - p) / (1 - pi));
+      }
     }
+    out[j] = logMeanExp(suffix);
   }
-  return logMeanExp(logLr);
+  return out;
 }
 
 function logMeanExp(values: readonly number[]): number {
