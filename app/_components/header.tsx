@@ -15,6 +15,7 @@ export function Header() {
         <nav aria-label="Main">
           <Link href="/rollouts">Rollouts</Link>
           <Link href="/incidents">Incidents</Link>
+          <Link href="/audit">Audit</Link>
           <Link href="/flags">Flags</Link>
         </nav>
         {user ? (

@@ -135,6 +135,9 @@ describe("/api/v1 authentication, scopes and error format", () => {
       "post /incidents",
       "post /metrics",
       "get /exposure/{service}",
+      "get /audit",
+      "get /audit/verify",
+      "get /audit/export",
       "get /openapi.json",
     ];
     const listed = Object.entries(doc.paths).flatMap(([path, ops]) =>

@@ -1,4 +1,7 @@
 import { USER_COMMANDS, type UserCommand } from "../domain/rollout";
+import { exportAuditDocument } from "../services/audit/export-audit-events";
+import { pageAuditEvents } from "../services/audit/list-audit-events";
+import { verifyAuditChain } from "../services/audit/verify-audit-chain";
 import { registerDeploy } from "../services/deploys/register-deploy";
 import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { declareIncident } from "../services/incidents/declare-incident";
@@ -209,6 +212,44 @@ export const API_ROUTES: readonly ApiRoute[] = [
       const cache = { ETag: etag, "Cache-Control": "no-cache" };
       if (etagMatches(headers["if-none-match"], etag)) return { status: 304, headers: cache };
       return { status: 200, body, headers: cache };
+    },
+  }),
+  // The handler passes no query string to routes yet, so these answer for the whole history; tRPC
+  // (`audit.list`, `audit.export`) takes the filters.
+  defineRoute({
+    method: "GET",
+    path: "/audit",
+    operationId: "listAuditEvents",
+    summary: "The newest 200 audit events, newest first, each with its prevHash and hash",
+    scopes: ["read"],
+    responses: { 200: "The events, and the cursor of the next older page" },
+    async handle({ services }) {
+      return { status: 200, body: await pageAuditEvents(services, { limit: 200 }) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/audit/verify",
+    operationId: "verifyAuditChain",
+    summary: "Walk the audit hash chain: ok with its head, or the first broken event and what is wrong",
+    description:
+      "`edited`: an event no longer matches its hash. `link-broken`: an event does not follow the one " +
+      "before it (an event was deleted, inserted or reordered). `unhashed`: a chained event lost its hash.",
+    scopes: ["read"],
+    responses: { 200: "The verification (a broken chain is still 200: the answer is the finding)" },
+    async handle({ services }) {
+      return { status: 200, body: await verifyAuditChain(services) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/audit/export",
+    operationId: "exportAuditEvents",
+    summary: "The audit history, oldest first (up to 100,000 events), with the chain's verification",
+    scopes: ["read"],
+    responses: { 200: "The export document: chain and range verification, then the events" },
+    async handle({ services }) {
+      return { status: 200, body: await exportAuditDocument(services, {}) };
     },
   }),
 ];

@@ -1,4 +1,5 @@
 import type { ServiceContext } from "../context";
+import { type AuditFilter, auditWhere } from "./audit-filter";
 
 export interface AuditEventView {
   id: string;
@@ -10,16 +11,50 @@ export interface AuditEventView {
   reason: string | null;
   before: unknown;
   after: unknown;
+  prevHash: string | null;
+  hash: string | null;
 }
 
+export interface AuditPage {
+  events: AuditEventView[];
+  /** Pass as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export const auditEventSelect = {
+  id: true,
+  at: true,
+  actor: true,
+  action: true,
+  targetType: true,
+  targetId: true,
+  reason: true,
+  before: true,
+  after: true,
+  prevHash: true,
+  hash: true,
+} as const;
+
+/** The newest events matching the filter, newest first. */
 export async function listAuditEvents(
   ctx: ServiceContext,
-  filter: { targetType?: string; targetId?: string; limit: number },
+  filter: AuditFilter & { limit: number },
 ): Promise<AuditEventView[]> {
+  return (await pageAuditEvents(ctx, filter)).events;
+}
+
+/** One page of the history, newest first; `cursor` is the id of the last event of the previous page. */
+export async function pageAuditEvents(
+  ctx: ServiceContext,
+  filter: AuditFilter & { limit: number; cursor?: string },
+): Promise<AuditPage> {
+  const where = await auditWhere(ctx, filter);
   const rows = await ctx.db.auditEvent.findMany({
-    where: { targetType: filter.targetType, targetId: filter.targetId },
+    where: filter.cursor ? { AND: [where, { id: { lt: BigInt(filter.cursor) } }] } : where,
     orderBy: { id: "desc" },
-    take: filter.limit,
+    take: filter.limit + 1,
+    select: auditEventSelect,
   });
-  return rows.map((row) => ({ ...row, id: row.id.toString() }));
+  const events = rows.slice(0, filter.limit).map((row) => ({ ...row, id: row.id.toString() }));
+  return { events, nextCursor: rows.length > filter.limit ? (events.at(-1)?.id ?? null) : null };
 }

@@ -69,7 +69,7 @@ describe("flags router", () => {
       code: "BAD_REQUEST",
       message: "rules[0].serve.variant: no variant named maybe",
     });
-    await expect(manager.flags.kill({ key: newFlag.key, reason: "" })).rejects.toThrow(/reason must say why/);
+    await expect(manager.flags.kill({ key: newFlag.key, reason: "" })).rejects.toThrow(/must say why/);
     await expect(manager.flags.get({ key: "missing" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
@@ -89,9 +89,10 @@ describe("flags router", () => {
       expect.objectContaining({ key: newFlag.key, lifecycle: "permanent", debt: null }),
     ]);
     expect(await as("viewer").flags.debt()).toEqual([]);
+    const demoFlags = ["search.semantic-ranking"];
     expect(await manager.flags.archive({ key: newFlag.key, reason: "shipped" })).toMatchObject({
       lifecycle: "archived",
     });
-    expect(await as("viewer").flags.list()).toEqual([]);
+    expect((await as("viewer").flags.list()).map((f) => f.key)).toEqual(demoFlags);
   });
 });

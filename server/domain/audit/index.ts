@@ -1,0 +1,4 @@
+export * from "./audit-csv";
+export * from "./canonical-json";
+export * from "./hash-chain";
+export * from "./verify-chain";

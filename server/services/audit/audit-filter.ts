@@ -1,0 +1,78 @@
+import { z } from "zod";
+import type { Prisma } from "../../db/client";
+import { AppError } from "../../domain/errors";
+import type { ServiceContext } from "../context";
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((v) => v || undefined);
+
+/** What an auditor narrows the history to. Every field is optional; together they must all match. */
+export const auditFilterSchema = z
+  .object({
+    service: optionalText(200).describe(
+      "A service's name: its own events and those of its rollouts, releases and flags",
+    ),
+    rolloutId: optionalText(64),
+    targetType: optionalText(50),
+    targetId: optionalText(200),
+    actor: optionalText(200).describe("Part of the actor, e.g. `auditor` or `operator:alice`"),
+    action: optionalText(100).describe("An action or its prefix, e.g. `rollout.` or `rollout.paused`"),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ["to"], message: "must not be before from" });
+
+export interface AuditFilter {
+  service?: string;
+  rolloutId?: string;
+  targetType?: string;
+  targetId?: string;
+  actor?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
+// The schema's output must stay assignable to the filter the services take.
+const _schemaFitsFilter: (f: z.output<typeof auditFilterSchema>) => AuditFilter = (f) => f;
+
+/** The filter as a Prisma where clause; a service is resolved to the targets that belong to it. */
+export async function auditWhere(
+  ctx: ServiceContext,
+  filter: AuditFilter,
+): Promise<Prisma.AuditEventWhereInput> {
+  const and: Prisma.AuditEventWhereInput[] = [];
+  if (filter.service) {
+    const service = await ctx.db.service.findUnique({
+      where: { name: filter.service },
+      select: {
+        id: true,
+        rollouts: { select: { id: true } },
+        releases: { select: { id: true } },
+        flags: { select: { key: true } },
+      },
+    });
+    if (!service) throw new AppError("NOT_FOUND", `No service named ${filter.service}`, "service");
+    const flagKeys = service.flags.map((f) => f.key);
+    and.push({
+      OR: [
+        { targetType: "service", targetId: { in: [service.id, filter.service] } },
+        { targetType: "rollout", targetId: { in: service.rollouts.map((r) => r.id) } },
+        { targetType: "release", targetId: { in: service.releases.map((r) => r.id) } },
+        { targetType: "flag", targetId: { in: flagKeys } },
+      ],
+    });
+  }
+  if (filter.rolloutId) and.push({ targetType: "rollout", targetId: filter.rolloutId });
+  if (filter.targetType) and.push({ targetType: filter.targetType });
+  if (filter.targetId) and.push({ targetId: filter.targetId });
+  if (filter.actor) and.push({ actor: { contains: filter.actor, mode: "insensitive" } });
+  if (filter.action) and.push({ action: { startsWith: filter.action } });
+  if (filter.from || filter.to) and.push({ at: { gte: filter.from, lte: filter.to } });
+  return { AND: and };
+}
