@@ -1,21 +1,35 @@
 import { z } from "zod";
+import { checkOidcEnv, oidcEnvShape } from "./auth/oidc-config";
 
-const envSchema = z.object({
-  DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }).optional(),
-  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
-  HOST: z.string().min(1).default("127.0.0.1"),
-  NEXTAUTH_URL: z.url().optional(),
-  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
-  SLUICE_DATA_DIR: z.string().min(1).default("./data"),
-  SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
-  SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
-  SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(400),
-  SLUICE_DEMO_PASSWORD: z.string().min(8).optional(),
-  SLUICE_SEED_DEMO: z
-    .enum(["true", "false"])
-    .default("true")
-    .transform((v) => v === "true"),
-});
+const envSchema = z
+  .object({
+    DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }).optional(),
+    PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    NEXTAUTH_URL: z.url().optional(),
+    NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
+    SLUICE_DATA_DIR: z.string().min(1).default("./data"),
+    SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
+    SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
+    SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(400),
+    SLUICE_METRICS_SOURCE: z.enum(["simulator", "push", "prometheus"]).default("simulator"),
+    SLUICE_PROMETHEUS_URL: z.url({ message: "SLUICE_PROMETHEUS_URL must be an http(s):// URL" }).optional(),
+    SLUICE_PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
+    SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(5),
+    SLUICE_PROMETHEUS_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(5),
+    SLUICE_PROMETHEUS_QUERIES_FILE: z.string().min(1).optional(),
+    SLUICE_METRICS_TOKEN: z
+      .string()
+      .min(16, "SLUICE_METRICS_TOKEN must be at least 16 characters")
+      .optional(),
+    SLUICE_DEMO_PASSWORD: z.string().min(8).optional(),
+    SLUICE_SEED_DEMO: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+    ...oidcEnvShape,
+  })
+  .superRefine(checkOidcEnv);
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -25,6 +39,11 @@ export function readEnv(source: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
+  }
+  if (parsed.data.SLUICE_METRICS_SOURCE === "prometheus" && !parsed.data.SLUICE_PROMETHEUS_URL) {
+    throw new Error(
+      "Invalid configuration:\n  SLUICE_PROMETHEUS_URL: required when SLUICE_METRICS_SOURCE=prometheus",
+    );
   }
   return parsed.data;
 }

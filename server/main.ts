@@ -10,7 +10,8 @@ import { migrate } from "./db/migrate";
 import { writeDemoCredentials } from "./demo-credentials";
 import type { Env } from "./env";
 import { createRequestRouter } from "./http/request-router";
-import { startSimulator } from "./metrics/simulator";
+import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-source";
+import { loadPrometheusQueries } from "./metrics/prometheus-queries";
 import { attachRealtime } from "./realtime/socket-server";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
 import { startSloWatch } from "./scheduler/slo-watch";
@@ -82,12 +83,9 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     const realtime = attachRealtime(server, { secret, events: services.events });
     stops.unshift(realtime.close);
 
-    const simulator = startSimulator(services, {
-      intervalSeconds: env.SLUICE_SIMULATOR_INTERVAL_SECONDS,
-      requestsPerSecond: env.SLUICE_SIMULATOR_REQUESTS_PER_SECOND,
-      onError: (error) => log(`simulator: ${(error as Error).message}`),
-    });
-    stops.unshift(simulator.stop);
+    const metricSource = createMetricSource(services, await metricSourceConfig(env), log);
+    metricSource.start();
+    stops.unshift(metricSource.stop);
 
     const scheduler = startRolloutScheduler(services, {
       judge: judgeStep,
@@ -117,6 +115,28 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+async function metricSourceConfig(env: Env): Promise<MetricSourceConfig> {
+  switch (env.SLUICE_METRICS_SOURCE) {
+    case "simulator":
+      return {
+        kind: "simulator",
+        intervalSeconds: env.SLUICE_SIMULATOR_INTERVAL_SECONDS,
+        requestsPerSecond: env.SLUICE_SIMULATOR_REQUESTS_PER_SECOND,
+      };
+    case "push":
+      return { kind: "push" };
+    case "prometheus":
+      return {
+        kind: "prometheus",
+        url: env.SLUICE_PROMETHEUS_URL as string,
+        intervalSeconds: env.SLUICE_PROMETHEUS_INTERVAL_SECONDS,
+        queryDelaySeconds: env.SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS,
+        timeoutMs: env.SLUICE_PROMETHEUS_TIMEOUT_SECONDS * 1000,
+        queries: await loadPrometheusQueries(env.SLUICE_PROMETHEUS_QUERIES_FILE),
+      };
   }
 }
 

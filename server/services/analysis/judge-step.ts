@@ -1,6 +1,7 @@
 import { asJson } from "../../db/json";
 import { type AnalysisSample, evaluateStep, type StepEvaluation } from "../../domain/analysis";
 import type { RolloutSnapshot } from "../../domain/rollout";
+import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
 import type { StepVerdict } from "../rollouts/progress-rollouts";
 
@@ -43,6 +44,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   const share = rollout.exposurePercent / 100;
   if (share <= 0 || share >= 1)
     return bakeWithoutBaseline(samples, elapsedSeconds, holdSeconds, intervalSeconds);
+  const evaluationStarted = performance.now();
   const evaluation = evaluateStep({
     gates: step.gates,
     samples,
@@ -51,6 +53,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     holdSeconds,
     elapsedSeconds,
   });
+  observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
   await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
   return toVerdict(evaluation);
 }

@@ -1,0 +1,60 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+
+/**
+ * PromQL templates, one instant query each, evaluated at an interval's end. Every result must carry a
+ * `cohort` label valued `baseline` or `canary` (use `label_replace` if your services say `stable`), and
+ * the latency query also `le` in seconds. Placeholders: `$service` (the rollout's service name, escaped
+ * for a double-quoted label value), `$interval` (the interval as a duration, e.g. `30s`) and `$rollout`
+ * (the rollout id).
+ */
+export const prometheusQueriesSchema = z.strictObject({
+  errors: z.string().min(1),
+  latencyBuckets: z.string().min(1),
+  conversionSuccesses: z.string().min(1).optional(),
+  conversionTrials: z.string().min(1).optional(),
+});
+
+export type PrometheusQueries = z.infer<typeof prometheusQueriesSchema>;
+
+const SELECTOR = 'service="$service",cohort=~"baseline|canary"';
+
+export const DEFAULT_PROMETHEUS_QUERIES: PrometheusQueries = {
+  errors: `sum by (cohort) (increase(http_requests_total{${SELECTOR},status=~"5.."}[$interval]))`,
+  latencyBuckets: `sum by (cohort, le) (increase(http_request_duration_seconds_bucket{${SELECTOR}}[$interval]))`,
+};
+
+/** The templates in a JSON file (keys as in `prometheusQueriesSchema`), or the defaults without one. */
+export async function loadPrometheusQueries(file: string | undefined): Promise<PrometheusQueries> {
+  if (!file) return DEFAULT_PROMETHEUS_QUERIES;
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new Error(`Prometheus queries ${file}: ${(error as Error).message}`);
+  }
+  const parsed = prometheusQueriesSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+    throw new Error(`Prometheus queries ${file}: ${problems.join("; ")}`);
+  }
+  if (!parsed.data.conversionSuccesses !== !parsed.data.conversionTrials) {
+    throw new Error(`Prometheus queries ${file}: conversionSuccesses and conversionTrials go together`);
+  }
+  return parsed.data;
+}
+
+export function renderQuery(
+  template: string,
+  values: { service: string; intervalSeconds: number; rolloutId: string },
+): string {
+  return template
+    .replaceAll("$service", escapeLabelValue(values.service))
+    .replaceAll("$interval", `${values.intervalSeconds}s`)
+    .replaceAll("$rollout", escapeLabelValue(values.rolloutId));
+}
+
+/** A double-quoted PromQL string literal takes Go's escapes; a name must not end or change the selector. */
+function escapeLabelValue(value: string): string {
+  return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
+}

@@ -1,0 +1,130 @@
+import type { Cohort, CohortSample } from "../domain/metrics/cohort-sample";
+import type { VectorElement } from "./prometheus-api";
+
+const COHORTS: readonly Cohort[] = ["baseline", "canary"];
+
+/** The query results of one service over one interval, each an instant vector labelled by `cohort`. */
+export interface IntervalResults {
+  errors: readonly VectorElement[];
+  /** Cumulative bucket increases labelled by `cohort` and `le` (seconds, "+Inf" last). */
+  latencyBuckets: readonly VectorElement[];
+  conversions: { successes: readonly VectorElement[]; trials: readonly VectorElement[] } | null;
+}
+
+export type CohortCounts = Pick<CohortSample, "cohort" | "requests" | "errors" | "latency" | "conversions">;
+
+export interface IntervalConversion {
+  samples: CohortCounts[];
+  /** Cohorts without a sample and why (an outage for the gates, never a pass). */
+  skipped: { cohort: Cohort; reason: string }[];
+}
+
+/**
+ * Turns one interval's query results into cohort counts that `sampleProblems` accepts. Prometheus'
+ * `increase()` extrapolates, so values are fractional and bucket series can disagree slightly: values are
+ * clamped at 0 (a counter reset can make a hand-written template negative), each cumulative bucket is
+ * rounded and made non-decreasing, and per-bucket counts are the differences, so they always add up to
+ * the rounded `+Inf` bucket, which is the cohort's request count. Errors and conversion successes are
+ * clamped to what they are a part of. Any NaN or infinite value, or no histogram at all, drops the
+ * cohort's sample. An errors (or successes) result without the cohort means no such series: zero.
+ */
+export function toCohortCounts(results: IntervalResults): IntervalConversion {
+  const bounds = boundsOf(results.latencyBuckets);
+  const samples: CohortCounts[] = [];
+  const skipped: IntervalConversion["skipped"] = [];
+  for (const cohort of COHORTS) {
+    const latency = cohortHistogram(results.latencyBuckets, cohort, bounds);
+    if (typeof latency === "string") {
+      skipped.push({ cohort, reason: latency });
+      continue;
+    }
+    const requests = latency.counts.reduce((sum, c) => sum + c, 0);
+    const errors = sumFor(results.errors, cohort) ?? 0;
+    if (!Number.isFinite(errors)) {
+      skipped.push({ cohort, reason: `errors is ${errors}` });
+      continue;
+    }
+    samples.push({
+      cohort,
+      requests,
+      errors: Math.min(requests, wholeCount(errors)),
+      latency,
+      conversions: results.conversions && cohortConversions(results.conversions, cohort),
+    });
+  }
+  return { samples, skipped };
+}
+
+/** The finite, positive bucket bounds in ms, ascending, from every cohort's `le` labels. */
+function boundsOf(buckets: readonly VectorElement[]): number[] {
+  const bounds = new Set<number>();
+  for (const element of buckets) {
+    const le = parseLe(element.labels.le);
+    if (le !== null && Number.isFinite(le) && le > 0) bounds.add(secondsToMs(le));
+  }
+  return [...bounds].sort((a, b) => a - b);
+}
+
+function cohortHistogram(
+  buckets: readonly VectorElement[],
+  cohort: Cohort,
+  bounds: readonly number[],
+): CohortSample["latency"] | string {
+  const cumulative = new Map<number, number>();
+  let overflow: number | null = null;
+  for (const element of buckets) {
+    if (element.labels.cohort !== cohort) continue;
+    const le = parseLe(element.labels.le);
+    if (le === null) continue;
+    if (!Number.isFinite(element.value)) return `latency bucket le=${element.labels.le} is ${element.value}`;
+    if (le === Infinity) overflow = (overflow ?? 0) + element.value;
+    // A bucket at or below 0 ms is already counted in the first positive bucket (they are cumulative).
+    else if (le > 0) cumulative.set(secondsToMs(le), (cumulative.get(secondsToMs(le)) ?? 0) + element.value);
+  }
+  if (overflow === null) {
+    return cumulative.size === 0 ? "no latency histogram" : "latency histogram has no +Inf bucket";
+  }
+  if (bounds.length === 0) return "latency histogram has only a +Inf bucket";
+  const counts: number[] = [];
+  let below = 0;
+  for (const value of [...bounds.map((b) => cumulative.get(b) ?? 0), overflow]) {
+    // A bound the cohort lacks, or one that fell below its predecessor after extrapolation, adds nothing.
+    const atOrBelow = Math.max(below, wholeCount(value));
+    counts.push(atOrBelow - below);
+    below = atOrBelow;
+  }
+  return { bounds: [...bounds], counts };
+}
+
+function cohortConversions(
+  conversions: NonNullable<IntervalResults["conversions"]>,
+  cohort: Cohort,
+): CohortSample["conversions"] {
+  const trials = sumFor(conversions.trials, cohort);
+  const successes = sumFor(conversions.successes, cohort) ?? 0;
+  if (trials === null || !Number.isFinite(trials) || !Number.isFinite(successes)) return null;
+  const wholeTrials = wholeCount(trials);
+  return { successes: Math.min(wholeTrials, wholeCount(successes)), trials: wholeTrials };
+}
+
+/** The cohort's value, adding up elements that share it; null when the vector lacks the cohort. */
+function sumFor(vector: readonly VectorElement[], cohort: Cohort): number | null {
+  const values = vector.filter((e) => e.labels.cohort === cohort).map((e) => e.value);
+  return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0);
+}
+
+function wholeCount(value: number): number {
+  return Math.max(0, Math.round(value));
+}
+
+function parseLe(le: string | undefined): number | null {
+  if (le === undefined) return null;
+  if (le === "+Inf" || le === "Inf") return Infinity;
+  const value = Number(le);
+  return Number.isNaN(value) || le.trim() === "" ? null : value;
+}
+
+/** `le` is in seconds; Sluice's bounds are ms. Rounded so 0.3 s is 300 ms, not 300.00000000000006. */
+function secondsToMs(seconds: number): number {
+  return Math.round(seconds * 1000 * 1e6) / 1e6;
+}
