@@ -21,6 +21,8 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
   const good = outcomes.filter((o) => o.truth.kind === "good");
   const bad = outcomes.filter((o) => o.truth.kind === "bad");
   const detectable = bad.filter((o) => o.truth.detectable);
+  const pastMargin = bad.filter((o) => o.truth.pastMargin);
+  const belowMargin = bad.filter((o) => !o.truth.pastMargin);
   const identical = good.filter((o) => o.truth.identicalCohorts);
   const missing = outcomes.filter((o) => o.truth.canaryMissingFraction > 0.3);
   const count = (list: readonly Outcome[], d: Outcome["decision"]) =>
@@ -38,6 +40,8 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
     medianSecondsToRollback: median(delays),
     promotedWithCanaryMissingOver30: count(missing, "promote"),
     identicalCohortsFalseAlarm: share(count(identical, "rollback"), identical.length),
+    pastMarginPromoted: share(count(pastMargin, "promote"), pastMargin.length),
+    belowMarginPromoted: share(count(belowMargin, "promote"), belowMargin.length),
   };
   const checks = [
     ["bad releases rolled back", pct(figures.badRolledBack), "≥ 80%", figures.badRolledBack >= 0.8],
@@ -63,6 +67,13 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
       figures.promotedWithCanaryMissingOver30 === 0,
     ],
     ["false alarms, identical cohorts", pct(figures.identicalCohortsFalseAlarm), "(measured)", true],
+    ["bad past the margins promoted", pct(figures.pastMarginPromoted), "(measured)", true],
+    [
+      `bad below every margin promoted (n=${belowMargin.length})`,
+      pct(figures.belowMarginPromoted),
+      "(measured)",
+      true,
+    ],
   ] as const;
   const lines = [
     `scenarios: ${outcomes.length} (${good.length} good, ${bad.length} bad, ${detectable.length} detectable, ${identical.length} identical-cohort, ${missing.length} with canary missing >30%)`,

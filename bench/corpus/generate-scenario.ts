@@ -31,7 +31,33 @@ export interface Truth {
   regressions?: Regression[];
   zMax?: number;
   detectable?: boolean;
+  /**
+   * Bad releases only: whether some regression reaches the default gates' margins (default-gates.ts). One
+   * below every margin is, by the product's own definition, not something to fail; it should not be
+   * promoted either, but can only be told from a good release with far more data than a hold has.
+   */
+  pastMargin?: boolean;
   identicalCohorts: boolean;
+  baselineErrorRate: number;
+  baselineConversion?: number;
+  latencyMedianMs: number;
+  latencySigma: number;
+}
+
+/** Default gate margins (default-gates.ts), restated so the corpus labels do not depend on the evaluator. */
+function reachesMargin(r: Regression, baseErr: number, baseConv: number, median: number): boolean {
+  switch (r.metric) {
+    case "error-rate": {
+      const delta = r.add !== undefined ? r.add : baseErr * ((r.factor ?? 1) - 1);
+      return delta >= 0.0007 && delta >= 0.25 * baseErr;
+    }
+    case "conversion":
+      return r.drop >= 0.08 && baseConv * r.drop >= 0.002;
+    case "latency-shift":
+      return r.factor >= 1.12 && median * (r.factor - 1) >= 2;
+    case "latency-tail":
+      return r.p99factor >= 1.2;
+  }
 }
 
 export interface ScenarioFile {
@@ -363,13 +389,18 @@ export function generateScenario(
     holdSeconds: hold,
     trafficPerInterval: traffic,
     identicalCohorts: kind === "good" && variant === "plain",
+    baselineErrorRate: baseErr,
+    latencyMedianMs: median,
+    latencySigma: sigma,
   };
+  if (hasConv) truth.baselineConversion = baseConv;
   if (kind === "bad") {
     truth.onsetSeconds = onset;
     truth.rampSeconds = ramp;
     truth.regressions = regressions;
     truth.zMax = Math.round(zMax * 100) / 100;
     truth.detectable = zMax >= 3;
+    truth.pastMargin = regressions.some((r) => reachesMargin(r, baseErr, baseConv, median));
   }
   return {
     scenario: {

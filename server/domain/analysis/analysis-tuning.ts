@@ -4,6 +4,11 @@ export interface AnalysisTuning {
   failAlpha: number;
   /** A gate passes when the canary is this many standard errors on the good side of its margin. */
   passZ: number;
+  /**
+   * Before promoting, the second half of the hold alone must not be past any margin by more than this many
+   * standard errors (0: its point estimate on the good side). Catches late regressions diluted in the hold.
+   */
+  recentPassZ: number;
   /** Prior precision of the rank test's normal mixture (smaller favours large shifts found early). */
   rankRho: number;
   /**
@@ -18,6 +23,7 @@ export interface AnalysisTuning {
 export const DEFAULT_TUNING: AnalysisTuning = {
   failAlpha: 0.01,
   passZ: 0.65,
+  recentPassZ: 0,
   rankRho: 1,
   changePointFirstShare: 0.5,
   maxCanaryMissingFraction: 0.3,
