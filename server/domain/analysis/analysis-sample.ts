@@ -4,7 +4,6 @@ export type Cohort = "baseline" | "canary";
 /**
  * Latency as one interval's bucket counts: counts[i] counts requests in (bounds[i-1], bounds[i]] ms, the
  * first bucket from 0; counts has bounds.length + 1 entries, the last for latency above the largest bound.
- * Structurally the same as metrics/histogram's Histogram.
  */
 export interface LatencyHistogram {
   bounds: readonly number[];

@@ -1,5 +1,5 @@
-import type { Histogram } from "./histogram";
-import { histogramQuantile } from "./histogram";
+import type { LatencyHistogram } from "../analysis/analysis-sample";
+import { histogramQuantile } from "../analysis/latency-histogram";
 
 export type Cohort = "baseline" | "canary";
 
@@ -12,7 +12,7 @@ export interface CohortSample {
   intervalSeconds: number;
   requests: number;
   errors: number;
-  latency: Histogram;
+  latency: LatencyHistogram;
   conversions: { successes: number; trials: number } | null;
 }
 
