@@ -31,7 +31,10 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   const target = rollouts.result.data.json.find((r) => r.service.name === "checkout-api");
   if (!target) throw new Error("demo rollout checkout-api missing");
 
-  const pause = (id: unknown) => viewer.request.post("/api/trpc/rollouts.pause", { data: { json: { id } } });
+  // The header our own pages send; without it a cookie-authenticated mutation is refused (CSRF).
+  const csrf = { "x-sluice-csrf": "1" };
+  const pause = (id: unknown) =>
+    viewer.request.post("/api/trpc/rollouts.pause", { data: { json: { id } }, headers: csrf });
   const forbidden = await pause(target.id);
   expect(forbidden.status()).toBe(403);
   expect(((await forbidden.json()) as TrpcError).error.json.data.code).toBe("FORBIDDEN");

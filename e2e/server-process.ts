@@ -27,9 +27,13 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
 export const newDataDir = (name: string) => mkdtempSync(path.join(tmpdir(), `sluice-${name}-`));
 
 /** Starts the server in its own process group, so a test can SIGKILL the whole group like a crash. */
-export function startServer(port: number, dataDir: string): ServerProcess {
+export function startServer(
+  port: number,
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): ServerProcess {
   const child = spawn("node_modules/.bin/tsx", ["server/start.ts"], {
-    env: serverEnv(port, dataDir),
+    env: { ...serverEnv(port, dataDir), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

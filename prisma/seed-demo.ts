@@ -176,7 +176,13 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
         await linkRolloutFlag(
           tx,
           actor,
-          { rolloutId: rollout.id, serviceId: service.id, service: demo.service, version: demo.version, flagKey: "search.semantic-ranking" },
+          {
+            rolloutId: rollout.id,
+            serviceId: service.id,
+            service: demo.service,
+            version: demo.version,
+            flagKey: "search.semantic-ranking",
+          },
           new Date(options.now.getTime() - 3_600_000),
         );
       }

@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { signOut, useSession } from "next-auth/react";
+import { closeSocket } from "../_lib/socket";
 import { FreezeBanner } from "./freeze-banner";
 
 export function Header() {
@@ -23,7 +24,13 @@ export function Header() {
             <span data-testid="current-user">
               {user.name} <span className="role">({user.role?.replace("_", " ")})</span>
             </span>
-            <button type="button" onClick={() => signOut({ callbackUrl: "/signin" })}>
+            <button
+              type="button"
+              onClick={() => {
+                closeSocket();
+                signOut({ callbackUrl: "/signin" });
+              }}
+            >
               Sign out
             </button>
           </div>

@@ -7,6 +7,12 @@ export type SluiceSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let shared: SluiceSocket | null = null;
 
+/** Closes the tab's websocket (at sign-out, so no session-less socket lingers). */
+export function closeSocket(): void {
+  shared?.disconnect();
+  shared = null;
+}
+
 /** One websocket per tab, shared by every component; the session cookie authenticates it. */
 function getSocket(): SluiceSocket {
   shared ??= io({ transports: ["websocket"], withCredentials: true });

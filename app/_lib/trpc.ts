@@ -8,6 +8,7 @@ export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
 
 export function createClient() {
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+    // The custom header can only be sent by our own pages (cross-site it needs a CORS preflight): CSRF guard.
+    links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, headers: { "x-sluice-csrf": "1" } })],
   });
 }

@@ -1,12 +1,19 @@
 "use client";
 import { useRouter, useSearchParams } from "next/navigation";
-import { signIn } from "next-auth/react";
-import { type FormEvent, Suspense, useState } from "react";
+import { type ClientSafeProvider, getProviders, signIn } from "next-auth/react";
+import { type FormEvent, Suspense, useEffect, useState } from "react";
+import { oidcRefusalMessage } from "../../server/auth/oidc-refusals";
 
 function SignInForm() {
   const router = useRouter();
   const params = useSearchParams();
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(
+    params.get("error") === "OidcRefused" ? oidcRefusalMessage(params.get("reason")) : null,
+  );
+  const [oidc, setOidc] = useState<ClientSafeProvider | null>(null);
+  useEffect(() => {
+    getProviders().then((providers) => setOidc(providers?.oidc ?? null));
+  }, []);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -45,6 +52,18 @@ function SignInForm() {
       <button type="submit" disabled={busy}>
         {busy ? "Signing in…" : "Sign in"}
       </button>
+      {oidc ? (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            const target = params.get("callbackUrl");
+            void signIn(oidc.id, { callbackUrl: target?.startsWith("/") ? target : "/rollouts" });
+          }}
+        >
+          Sign in with {oidc.name}
+        </button>
+      ) : null}
     </form>
   );
 }

@@ -12,6 +12,8 @@ export const API_ERRORS = {
   CONFLICT: 409,
   ILLEGAL_TRANSITION: 412,
   PAYLOAD_TOO_LARGE: 413,
+  /** 429 with Retry-After: the token's (or address's) rate limit is spent. */
+  RATE_LIMITED: 429,
   /** 423 Locked: an incident or exhausted error budget freezes the service; pause and kill still work. */
   FROZEN: 423,
   INTERNAL: 500,

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
+import { clientAddress, type RateLimiter } from "../http/rate-limit";
 import { MAX_BODY_BYTES } from "../http/read-body";
 import type { ServiceContext } from "../services/context";
 import { authenticateToken } from "../services/tokens/authenticate-token";
@@ -13,6 +15,14 @@ export interface ApiHandlerOptions {
   /** Where unexpected errors are logged (their details never reach the client). */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Token buckets (in memory, per instance); none: unlimited. */
+  rateLimits?: {
+    /** Every request, per presented token (per client address without one). */
+    api: RateLimiter;
+    /** POST /metrics, per token, on top of `api`. */
+    metrics: RateLimiter;
+    trustedProxyHops?: number;
+  };
 }
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) => Promise<void>;
@@ -27,6 +37,30 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const table = API_ROUTES.map((route) => ({ route, ...compilePath(route.path) }));
   const openapi = openApiDocument(API_ROUTES);
+
+  /**
+   * Before the token is looked up, so a flood costs no database work. Keyed by a hash of the presented
+   * credential: a valid token has its own bucket; guessed tokens share none with real ones.
+   */
+  function limited(req: IncomingMessage, path: string): ApiReply | null {
+    const limits = options.rateLimits;
+    if (!limits) return null;
+    const authorization = req.headers.authorization;
+    const key = authorization
+      ? `token:${createHash("sha256").update(authorization).digest("base64url")}`
+      : `address:${clientAddress(req, limits.trustedProxyHops)}`;
+    const decisions = [limits.api.take(key)];
+    if (req.method === "POST" && path === "/metrics") decisions.push(limits.metrics.take(key));
+    const refused = decisions.find((d) => !d.allowed);
+    if (!refused || refused.allowed) return null;
+    const seconds = String(refused.retryAfterSeconds);
+    return {
+      status: 429,
+      body: { code: "RATE_LIMITED", message: `Too many requests for this token; retry after ${seconds} s` },
+      // The body may still be arriving; closing is cheaper than reading it.
+      headers: { "Retry-After": seconds, Connection: "close" },
+    };
+  }
 
   async function answer(req: IncomingMessage, path: string): Promise<ApiReply> {
     const method = req.method ?? "GET";
@@ -57,7 +91,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     const path = url.pathname.slice(API_PREFIX.length) || "/";
     let reply: ApiReply;
     try {
-      reply = await answer(req, path);
+      reply = limited(req, path) ?? (await answer(req, path));
     } catch (error) {
       const { status, body, internal } = toErrorBody(error);
       if (internal)

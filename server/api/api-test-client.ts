@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { createAuthOptions } from "../auth/auth-options";
+import { testSecurity } from "../http/http-test-server";
 import { createRequestRouter } from "../http/request-router";
 import type { ServiceContext } from "../services/context";
 import { createApiToken } from "../services/tokens/create-api-token";
@@ -38,6 +39,8 @@ const ADMIN = { id: "test-admin", name: "admin", role: "admin" as const };
  */
 export async function startTestApi(services: ServiceContext, handler?: ApiHandler): Promise<TestApi> {
   const secret = "test-secret-test-secret-test-secret";
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const router = createRequestRouter({
     services,
     authOptions: createAuthOptions(services.db, secret),
@@ -46,11 +49,11 @@ export async function startTestApi(services: ServiceContext, handler?: ApiHandle
       res.writeHead(404, { "Content-Type": "text/plain" }).end("next");
     },
     log: (line) => console.error(line),
+    // Tests send bursts no client would; the rate limits have tests of their own.
+    security: testSecurity(url),
   });
   const server = createServer((req, res) => void (handler ?? router)(req, res));
-  const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     async request(method, path, options = {}) {

@@ -2,22 +2,52 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth, { type AuthOptions } from "next-auth";
 import { cjsDefault } from "../cjs-default";
+import type { Db } from "../db/client";
+import { clientAddress, type RateLimiter } from "../http/rate-limit";
 import { readBody } from "../http/read-body";
+import { SIGN_IN_LOCKED } from "./auth-options";
 import { parseCookies } from "./session";
+import { signInRequest } from "./sign-in-context";
+import { signInLockedFor, throttleKeys } from "./sign-in-throttle";
 
 /** Sign-in forms are tiny; anything bigger is not a sign-in. */
 const SIGN_IN_BODY_LIMIT = 16 * 1024;
 
+export interface SignInGuard {
+  db: Db;
+  /** Sign-in attempts per client address (429 past it). */
+  limiter: RateLimiter;
+  trustedProxyHops: number;
+  publicUrl: string;
+  now?: () => Date;
+}
+
+const isSignInAttempt = (req: IncomingMessage, url: URL) =>
+  req.method === "POST" &&
+  (url.pathname.startsWith("/api/auth/callback/") || url.pathname.startsWith("/api/auth/signin/"));
+
 /**
  * Serves next-auth's endpoints (/api/auth/*) from the custom server, outside Next's bundle, by giving
- * Node's request and response the few API-route helpers next-auth's handler uses.
+ * Node's request and response the few API-route helpers next-auth's handler uses. Sign-in attempts are
+ * rate limited per client address and refused with 429 while the account or address is locked out.
  */
-export function createAuthHttpHandler(options: AuthOptions) {
+export function createAuthHttpHandler(options: AuthOptions, guard?: SignInGuard) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const address = clientAddress(req, guard?.trustedProxyHops);
+    const attempt = isSignInAttempt(req, url);
+    if (attempt && guard) {
+      const rate = guard.limiter.take(address);
+      if (!rate.allowed) return tooMany(res, guard, rate.retryAfterSeconds, "RateLimited");
+    }
     const raw = req.method === "POST" ? await readBody(req, SIGN_IN_BODY_LIMIT) : "";
     const body = req.headers["content-type"]?.includes("application/json")
       ? parseJsonObject(raw)
       : Object.fromEntries(new URLSearchParams(raw));
+    if (attempt && guard && typeof body.email === "string" && body.email.length <= 254) {
+      const keys = throttleKeys(body.email, address);
+      const lockedFor = await signInLockedFor(guard.db, keys, guard.now?.() ?? new Date());
+      if (lockedFor > 0) return tooMany(res, guard, lockedFor, SIGN_IN_LOCKED);
+    }
     const apiReq = Object.assign(req, {
       query: { ...Object.fromEntries(url.searchParams), nextauth: url.pathname.split("/").slice(3) },
       body,
@@ -37,8 +67,26 @@ export function createAuthHttpHandler(options: AuthOptions) {
         else apiRes.json(payload ?? null);
       },
     });
-    await cjsDefault(NextAuth)(apiReq, apiRes as unknown as NextApiResponse, options);
+    await signInRequest.run({ address }, () =>
+      cjsDefault(NextAuth)(apiReq, apiRes as unknown as NextApiResponse, options),
+    );
   };
+}
+
+/**
+ * 429 with Retry-After. The body is what next-auth's client expects (`url` with `error`), so the sign-in
+ * form reports a failure; it reads the same for existing and unknown accounts.
+ */
+function tooMany(res: ServerResponse, guard: SignInGuard, retryAfterSeconds: number, error: string): void {
+  const url = new URL("/api/auth/error", guard.publicUrl);
+  url.searchParams.set("error", error);
+  res
+    .writeHead(429, {
+      "Content-Type": "application/json",
+      "Retry-After": String(retryAfterSeconds),
+      "Cache-Control": "no-store",
+    })
+    .end(JSON.stringify({ url: url.toString(), error, retryAfterSeconds }));
 }
 
 function parseJsonObject(raw: string): Record<string, unknown> {

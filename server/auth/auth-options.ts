@@ -1,16 +1,61 @@
+import { randomBytes } from "node:crypto";
 import type { AuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
+import { z } from "zod";
 import { cjsDefault } from "../cjs-default";
 import type { Db } from "../db/client";
-import { verifyPassword } from "./password";
+import { systemActor } from "../services/actors";
+import { recordAuditEvent } from "../services/audit/record-audit-event";
+import type { OidcConfig } from "./oidc-config";
+import { createOidcProvider } from "./oidc-provider";
+import { createOidcSignInCallback } from "./oidc-sign-in";
+import { hashPassword, verifyPassword } from "./password";
+import { ROLES, type Role } from "./permissions";
+import { currentSignInAddress } from "./sign-in-context";
+import { clearAccountFailures, recordSignInFailure, signInLockedFor, throttleKeys } from "./sign-in-throttle";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
-/** next-auth configuration: credential sign-in against the User table, sessions as signed JWT cookies. */
-export function createAuthOptions(db: Db, secret: string): AuthOptions {
+/** The error next-auth reports (as `?error=`) while an account or address is locked out. */
+export const SIGN_IN_LOCKED = "SignInLocked";
+
+const credentialsSchema = z.object({
+  email: z.string().trim().toLowerCase().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+
+// Verified against when the account does not exist, so both cases take one scrypt's time.
+let dummyHash: Promise<string> | undefined;
+const unknownUserHash = () => {
+  dummyHash ??= hashPassword(randomBytes(16).toString("base64"));
+  return dummyHash;
+};
+
+export interface AuthOptionsExtra {
+  /** Public origin; https makes every next-auth cookie Secure (and __Secure-/__Host- prefixed). */
+  publicUrl?: string;
+  now?: () => Date;
+  /** OpenID Connect sign-in, when configured (oidcConfigFromEnv). */
+  oidc?: OidcConfig | null;
+  log?: (line: string) => void;
+}
+
+/**
+ * next-auth configuration: credential sign-in against the User table, sessions as signed JWT cookies
+ * (httpOnly, SameSite=Lax, Secure under https), lockout after repeated failures, and an audit event for
+ * every sign-in, failed sign-in and sign-out.
+ */
+export function createAuthOptions(db: Db, secret: string, extra: AuthOptionsExtra = {}): AuthOptions {
+  const now = extra.now ?? (() => new Date());
+  const publicUrl = extra.publicUrl ?? process.env.NEXTAUTH_URL ?? "";
+  void unknownUserHash();
+  const oidcSignIn = extra.oidc
+    ? createOidcSignInCallback({ db, config: extra.oidc, now, log: extra.log ?? console.log })
+    : null;
   return {
     secret,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    useSecureCookies: publicUrl.startsWith("https://"),
     pages: { signIn: "/signin" },
     providers: [
       cjsDefault(Credentials)({
@@ -19,18 +64,43 @@ export function createAuthOptions(db: Db, secret: string): AuthOptions {
           email: { label: "Email", type: "email" },
           password: { label: "Password", type: "password" },
         },
-        async authorize(credentials) {
-          if (!credentials?.email || !credentials.password) return null;
+        async authorize(raw) {
+          const parsed = credentialsSchema.safeParse(raw);
+          if (!parsed.success) return null;
+          const { email, password } = parsed.data;
+          const at = now();
+          const address = currentSignInAddress();
+          const keys = throttleKeys(email, address);
+          // Locked: refuse without even checking the password, so guessing gains nothing.
+          if ((await signInLockedFor(db, keys, at)) > 0) throw new Error(SIGN_IN_LOCKED);
           const user = await db.user.findUnique({
-            where: { email: credentials.email.toLowerCase() },
+            where: { email },
             select: { id: true, email: true, name: true, role: true, passwordHash: true },
           });
-          if (!user || !(await verifyPassword(credentials.password, user.passwordHash))) return null;
+          const valid = await verifyPassword(password, user?.passwordHash ?? (await unknownUserHash()));
+          if (!user || !valid) {
+            await db.$transaction(async (tx) => {
+              const lockedFor = await recordSignInFailure(tx, keys, at);
+              await recordAuditEvent(tx, {
+                actor: systemActor("sign-in"),
+                action: "auth.sign-in-failed",
+                targetType: "user",
+                targetId: user?.id ?? `email:${email}`,
+                reason: lockedFor > 0 ? `wrong credentials; locked for ${lockedFor} s` : "wrong credentials",
+                after: { address, email, lockedForSeconds: lockedFor },
+                at,
+              });
+            });
+            return null;
+          }
+          await clearAccountFailures(db, keys);
           return { id: user.id, email: user.email, name: user.name, role: user.role };
         },
       }),
+      ...(extra.oidc ? [createOidcProvider(extra.oidc)] : []),
     ],
     callbacks: {
+      signIn: (params) => oidcSignIn?.(params) ?? true,
       jwt({ token, user }) {
         if (user) token.role = user.role;
         return token;
@@ -38,6 +108,34 @@ export function createAuthOptions(db: Db, secret: string): AuthOptions {
       session({ session, token }) {
         if (session.user) Object.assign(session.user, { id: token.sub, role: token.role });
         return session;
+      },
+    },
+    events: {
+      async signIn({ user }) {
+        await db.$transaction((tx) =>
+          recordAuditEvent(tx, {
+            actor: { id: user.id, name: user.name ?? user.email ?? user.id, role: user.role },
+            action: "auth.signed-in",
+            targetType: "user",
+            targetId: user.id,
+            after: { address: currentSignInAddress() },
+            at: now(),
+          }),
+        );
+      },
+      async signOut({ token }) {
+        const role = token?.role;
+        if (!token?.sub || !role || !(ROLES as readonly Role[]).includes(role)) return;
+        const actor = { id: token.sub, name: token.name ?? token.email ?? token.sub, role };
+        await db.$transaction((tx) =>
+          recordAuditEvent(tx, {
+            actor,
+            action: "auth.signed-out",
+            targetType: "user",
+            targetId: token.sub as string,
+            at: now(),
+          }),
+        );
       },
     },
   };

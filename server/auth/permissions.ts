@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   "rollouts:manage": ["release_manager"],
   "incidents:manage": ["operator", "release_manager"],
   "audit:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
+  "audit:export": ["auditor", "admin"],
   "simulator:control": ["operator", "release_manager", "admin"],
   "tokens:manage": ["admin"],
   "flags:read": ["viewer", "operator", "release_manager", "auditor", "admin"],

@@ -4,15 +4,20 @@ import type { AuthOptions } from "next-auth";
 import { createApiHandler } from "../api/api-handler";
 import { createAuthHttpHandler } from "../auth/auth-http-handler";
 import { actorFromCookieHeader } from "../auth/session";
+import { createMetricsHandler } from "../observability/metrics-handler";
 import type { ServiceContext } from "../services/context";
 import { appRouter } from "../trpc/app-router";
-import { applySecurityHeaders } from "./security-headers";
+import { csrfRefusal } from "./csrf";
+import { RateLimiter } from "./rate-limit";
+import { type SecurityConfig, securityConfigFromEnv } from "./security-config";
+import { createSecurityHeaders } from "./security-headers";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /**
  * Routes one HTTP request: the server's own endpoints (sign-in, the REST API under /api/v1, tRPC) are
- * answered here, ahead of Next, and everything else (pages, assets) goes to Next's handler.
+ * answered here, ahead of Next, and everything else (pages, assets) goes to Next's handler. Every
+ * response carries the security headers; tRPC mutations must pass the CSRF check.
  */
 export function createRequestRouter(deps: {
   services: ServiceContext;
@@ -20,15 +25,43 @@ export function createRequestRouter(deps: {
   secret: string;
   nextHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   log: (line: string) => void;
+  /** Defaults to the environment (securityConfigFromEnv). */
+  security?: SecurityConfig;
+  /** When set, /metrics asks for it as a bearer token. */
+  metricsToken?: string;
 }): Handler {
-  const auth = createAuthHttpHandler(deps.authOptions);
-  const api = createApiHandler(deps.services, { log: deps.log });
+  const security = deps.security ?? securityConfigFromEnv();
+  const auth = createAuthHttpHandler(deps.authOptions, {
+    db: deps.services.db,
+    limiter: new RateLimiter(security.rateLimits.signIn),
+    trustedProxyHops: security.trustedProxyHops,
+    publicUrl: security.publicUrl,
+    now: deps.services.now,
+  });
+  const api = createApiHandler(deps.services, {
+    log: deps.log,
+    rateLimits: {
+      api: new RateLimiter(security.rateLimits.api),
+      metrics: new RateLimiter(security.rateLimits.metrics),
+      trustedProxyHops: security.trustedProxyHops,
+    },
+  });
+  const securityHeaders = createSecurityHeaders(security);
+  const metrics = createMetricsHandler({ token: deps.metricsToken });
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    applySecurityHeaders(res);
+    securityHeaders(res);
     if (url.pathname.startsWith("/api/auth/")) return auth(req, res, url);
+    if (url.pathname === "/metrics") return metrics(req, res);
     if (url.pathname === "/api/v1" || url.pathname.startsWith("/api/v1/")) return api(req, res, url);
     if (url.pathname.startsWith("/api/trpc/")) {
+      const refusal = csrfRefusal(req, security.publicUrl, { strict: security.csrfStrict });
+      if (refusal) {
+        res
+          .writeHead(403, { "Content-Type": "application/json", "Cache-Control": "no-store" })
+          .end(JSON.stringify({ code: "CSRF", message: refusal }));
+        return;
+      }
       return nodeHTTPRequestHandler({
         router: appRouter,
         req,
@@ -38,6 +71,11 @@ export function createRequestRouter(deps: {
           actor: await actorFromCookieHeader(req.headers.cookie, deps.secret),
           services: deps.services,
         }),
+        onError: ({ error, path }) => {
+          if (error.code === "INTERNAL_SERVER_ERROR") {
+            deps.log(`trpc ${path ?? "?"} failed: ${error.cause?.stack ?? error.stack ?? error.message}`);
+          }
+        },
       });
     }
     await deps.nextHandler(req, res);

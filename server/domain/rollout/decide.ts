@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import { checkFourEyes } from "./four-eyes";
 import { type BlockingFreezes, checkFreeze } from "./freeze";
 import { gateFailureTarget, revertTo, stepExposure } from "./last-known-good";
 import type { DecideContext, Decision, RolloutCommand, RolloutEvent } from "./rollout-commands";
@@ -191,7 +192,7 @@ function run(
         riskTags: highRiskTags(r.tags),
       });
       const blocking = checkFreeze("start", r.serviceId, ctx.freeze, ctx.actor, command.override);
-      const entered = enterStep(r, 0);
+      const entered = enterStep({ ...r, startedBy: ctx.actor.id }, 0);
       return {
         next: entered.next,
         events: [
@@ -230,6 +231,7 @@ function run(
 
     case "approve": {
       if (r.state !== "running" || r.phase !== "awaiting_approval") throw illegal(r, "approve");
+      checkFourEyes(r, ctx.actor);
       const blocking = checkFreeze(
         `approve ${stepName(r, r.currentStep)}`,
         r.serviceId,

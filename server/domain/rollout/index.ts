@@ -2,6 +2,7 @@ export * from "./command-availability";
 export * from "./decide";
 export * from "./exposure";
 export * from "./flag-debt";
+export * from "./four-eyes";
 export * from "./freeze";
 export * from "./hold-clock";
 export * from "./invariants";

@@ -70,6 +70,10 @@ export interface RolloutSnapshot {
   holdExtended: boolean;
   /** Optimistic-lock counter; the service increments it on every write. */
   version: number;
+  /** Actor id that created the rollout, when known (four eyes on high-risk approvals). */
+  createdBy?: string | null;
+  /** Actor id that started the rollout; set by `start` (four eyes on high-risk approvals). */
+  startedBy?: string | null;
 }
 
 export type ActorRole = "viewer" | "operator" | "release_manager" | "auditor" | "admin" | "system";

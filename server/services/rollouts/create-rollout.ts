@@ -72,6 +72,7 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
         appliedBy: input.appliedBy ?? (draft.mechanism === "flag" ? "sluice flags" : "sluice"),
         ...snapshotColumns(draft),
         steps: asJson(steps),
+        createdBy: actor.id,
       },
       select: { id: true },
     });

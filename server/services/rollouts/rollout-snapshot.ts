@@ -25,6 +25,8 @@ export const snapshotSelect = {
   holdUntil: true,
   holdExtended: true,
   version: true,
+  createdBy: true,
+  startedBy: true,
   service: { select: { name: true } },
 } satisfies Prisma.RolloutSelect;
 
@@ -48,6 +50,8 @@ export function toSnapshot(row: SnapshotRow): RolloutSnapshot {
     holdUntil: row.holdUntil?.getTime() ?? null,
     holdExtended: row.holdExtended,
     version: row.version,
+    createdBy: row.createdBy,
+    startedBy: row.startedBy,
   };
 }
 
@@ -63,6 +67,7 @@ export function snapshotColumns(s: RolloutSnapshot) {
     stepStartedAt: s.stepStartedAt === null ? null : new Date(s.stepStartedAt),
     holdUntil: s.holdUntil === null ? null : new Date(s.holdUntil),
     holdExtended: s.holdExtended,
+    ...(s.startedBy ? { startedBy: s.startedBy } : {}),
   } satisfies Prisma.RolloutUpdateManyMutationInput;
 }
 

@@ -20,6 +20,9 @@ export const rolloutViewSelect = {
   tags: true,
   appliedBy: true,
   holdExtended: true,
+  /** Four eyes: who created and started it (actor ids), so the UI can say why approval is refused. */
+  createdBy: true,
+  startedBy: true,
   /** The newest judgement of the current step's gates. */
   evaluations: {
     select: { stepIndex: true, intervalEnd: true, decision: true, reason: true, gates: true },

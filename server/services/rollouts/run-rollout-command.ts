@@ -9,6 +9,7 @@ import {
   type RolloutEvent,
   type RolloutSnapshot,
 } from "../../domain/rollout";
+import { startCommandTimer } from "../../observability/sluice-metrics";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -43,7 +44,8 @@ export async function runRolloutCommand(
   options: CommandOptions = {},
 ): Promise<CommandOutcome> {
   const now = ctx.now();
-  const outcome = await ctx.db.$transaction(async (tx) => {
+  const timer = startCommandTimer(command.type);
+  const committed = ctx.db.$transaction(async (tx) => {
     if (options.idempotencyKey) {
       // Scoped to the command and rollout, so one key can drive a service-wide kill of many rollouts.
       const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
@@ -102,6 +104,7 @@ export async function runRolloutCommand(
     }
     return result;
   });
+  const outcome = await committed.catch(timer.failed);
   if (outcome.changed) {
     ctx.events.publish("rollout.changed", {
       rolloutId: outcome.rollout.id,
@@ -110,6 +113,7 @@ export async function runRolloutCommand(
       exposurePercent: outcome.rollout.exposurePercent,
     });
   }
+  timer.done(outcome);
   return outcome;
 }
 
