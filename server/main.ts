@@ -4,6 +4,7 @@ import next from "next";
 import { seedDemo } from "../prisma/seed-demo";
 import { createAuthOptions } from "./auth/auth-options";
 import { loadOrCreateAuthSecret } from "./auth/auth-secret";
+import { oidcConfigFromEnv } from "./auth/oidc-config";
 import { createDb } from "./db/client";
 import { startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migrate } from "./db/migrate";
@@ -68,10 +69,11 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
 
     const handle = createRequestRouter({
       services,
-      authOptions: createAuthOptions(db, secret),
+      authOptions: createAuthOptions(db, secret, { publicUrl, oidc: oidcConfigFromEnv(env), log }),
       secret,
       nextHandler: nextApp.getRequestHandler(),
       log,
+      metricsToken: env.SLUICE_METRICS_TOKEN,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {
