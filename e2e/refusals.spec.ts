@@ -49,7 +49,12 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   const operator = await browser.newContext();
   await signIn(operator, "operator");
   const opPause = (id: unknown) =>
-    operator.request.post("/api/trpc/rollouts.pause", { data: { json: { id } } });
+    operator.request.post("/api/trpc/rollouts.pause", { data: { json: { id } }, headers: csrf });
+  const withoutHeader = await operator.request.post("/api/trpc/rollouts.pause", {
+    data: { json: { id: target.id } },
+  });
+  expect(withoutHeader.status()).toBe(403);
+  expect(await withoutHeader.json()).toMatchObject({ code: "CSRF" });
   const unknown = await opPause("no-such-rollout");
   expect(unknown.status()).toBe(404);
   expect(((await unknown.json()) as TrpcError).error.json.message).toBe("No rollout with id no-such-rollout");

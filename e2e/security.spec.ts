@@ -49,6 +49,6 @@ test("repeated failed sign-ins lock the account, without saying whether it exist
   await page.getByLabel("Email").fill("ghost@sluice.local");
   await page.getByLabel("Password").fill("anything");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toBeVisible();
+  await expect(page.locator("form [role=alert]")).toBeVisible();
   await expect(page).toHaveURL(/\/signin/);
 });

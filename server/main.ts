@@ -19,6 +19,7 @@ import { startSloWatch } from "./scheduler/slo-watch";
 import { judgeStep } from "./services/analysis/judge-step";
 import type { ServiceContext } from "./services/context";
 import { EventBus } from "./services/events/event-bus";
+import { createFlagStore } from "./services/flags/flag-store";
 
 export interface RunningSluice {
   url: string;
@@ -51,13 +52,18 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     const db = createDb(databaseUrl);
     stops.unshift(() => db.$disconnect());
     const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
-
     if (env.SLUICE_SEED_DEMO && (await db.user.count()) === 0) {
       const credentials = await seedDemo(db, { now: services.now(), password: env.SLUICE_DEMO_PASSWORD });
       const file = await writeDemoCredentials(dataDir, credentials);
       log(`Seeded the demo. Sign in with one of these (also saved to ${file}):`);
       for (const c of credentials) log(`  ${c.role.padEnd(16)} ${c.email.padEnd(28)} ${c.password}`);
     }
+
+    // After the seed, so the demo's flags are in memory from the first request.
+    const flagStore = await createFlagStore(services, {
+      onError: (e) => log(`flag store: ${describeError(e)}`),
+    });
+    stops.unshift(async () => flagStore.close());
 
     const secret = await loadOrCreateAuthSecret(dataDir, env.NEXTAUTH_SECRET);
     const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
@@ -74,6 +80,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       nextHandler: nextApp.getRequestHandler(),
       log,
       metricsToken: env.SLUICE_METRICS_TOKEN,
+      flagStore,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {

@@ -5,7 +5,9 @@ import { createApiHandler } from "../api/api-handler";
 import { createAuthHttpHandler } from "../auth/auth-http-handler";
 import { actorFromCookieHeader } from "../auth/session";
 import { createMetricsHandler } from "../observability/metrics-handler";
+import { createOfrepHandler, OFREP_PREFIX } from "../ofrep/ofrep-handler";
 import type { ServiceContext } from "../services/context";
+import type { FlagStore } from "../services/flags/flag-store";
 import { appRouter } from "../trpc/app-router";
 import { csrfRefusal } from "./csrf";
 import { RateLimiter } from "./rate-limit";
@@ -29,6 +31,8 @@ export function createRequestRouter(deps: {
   security?: SecurityConfig;
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
+  /** Flags in memory for OpenFeature evaluation (OFREP); without it /ofrep is not served. */
+  flagStore?: FlagStore;
 }): Handler {
   const security = deps.security ?? securityConfigFromEnv();
   const auth = createAuthHttpHandler(deps.authOptions, {
@@ -48,7 +52,12 @@ export function createRequestRouter(deps: {
   });
   const securityHeaders = createSecurityHeaders(security);
   const metrics = createMetricsHandler({ token: deps.metricsToken });
+  const ofrep = deps.flagStore
+    ? createOfrepHandler({ store: deps.flagStore, services: deps.services, log: deps.log })
+    : null;
   return async (req, res) => {
+    // Flag evaluation is the hot path: answered first, with its own headers, before any URL parsing.
+    if (ofrep && req.url?.startsWith(OFREP_PREFIX)) return ofrep(req, res);
     const url = new URL(req.url ?? "/", "http://localhost");
     securityHeaders(res);
     if (url.pathname.startsWith("/api/auth/")) return auth(req, res, url);

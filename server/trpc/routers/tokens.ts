@@ -3,6 +3,7 @@ import { createApiToken } from "../../services/tokens/create-api-token";
 import { listApiTokens } from "../../services/tokens/list-api-tokens";
 import { revokeApiToken } from "../../services/tokens/revoke-api-token";
 import { TOKEN_SCOPES } from "../../services/tokens/token-scopes";
+import { text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
 const tokenId = z.object({ id: z.string().min(1, "id is required").max(64) });
@@ -13,7 +14,7 @@ export const tokensRouter = router({
   create: procedureWith("tokens:manage")
     .input(
       z.object({
-        name: z.string().trim().min(1, "name is required").max(100),
+        name: text(100),
         scopes: z.array(z.enum(TOKEN_SCOPES)).min(1, "grant at least one scope"),
         expiresAt: z.date().optional(),
       }),

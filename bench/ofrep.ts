@@ -1,0 +1,250 @@
+// `npm run bench:ofrep`: OFREP evaluations per second on one instance, with p50/p99 latency, beside the
+// same evaluations in-process and a bare node:http server doing the same work. The load generator is a
+// child process (keep-alive connections, bounded in time and in requests). Prints figures; not a test.
+import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
+import { performance } from "node:perf_hooks";
+import { seedDemo } from "../prisma/seed-demo";
+import { createDb } from "../server/db/client";
+import type { FlagValue } from "../server/domain/flags";
+import { createOfrepHandler } from "../server/ofrep/ofrep-handler";
+import { toOfrepBody } from "../server/ofrep/ofrep-responses";
+import type { ServiceContext } from "../server/services/context";
+import { EventBus } from "../server/services/events/event-bus";
+import { createFlag } from "../server/services/flags/create-flag";
+import { createFlagStore } from "../server/services/flags/flag-store";
+import { createApiToken } from "../server/services/tokens/create-api-token";
+import { percentiles, startBenchDatabase } from "./bench-stack";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 400_000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const KEYS = 10_000;
+
+interface LoadResult {
+  requests: number;
+  failures: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Child process: `--load url path token`. CONNECTIONS raw keep-alive sockets, one request in flight on
+ * each, until time or count runs out. Raw sockets with prebuilt requests, because node:http's client
+ * costs more CPU per request than the server under test, on the same two cores.
+ */
+async function generateLoad(url: string, path: string, token: string): Promise<LoadResult> {
+  const target = new URL(url);
+  const requests = Array.from({ length: KEYS }, (_, i) => {
+    const body = JSON.stringify({
+      context: { targetingKey: `user-${i}`, plan: i % 3 === 0 ? "pro" : "free" },
+    });
+    return Buffer.from(
+      `POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
+  const latencies: number[] = [];
+  let sent = 0;
+  let failures = 0;
+  const started = performance.now();
+  const deadline = started + SECONDS * 1000;
+  const worker = () =>
+    new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(target.port), target.hostname);
+      socket.setNoDelay(true);
+      let buffer: Buffer = Buffer.alloc(0);
+      let at = 0;
+      const next = () => {
+        if (sent >= MAX_REQUESTS || performance.now() >= deadline) {
+          socket.end();
+          resolve();
+          return;
+        }
+        at = performance.now();
+        socket.write(requests[sent++ % KEYS] as Buffer);
+      };
+      socket.on("connect", next);
+      socket.on("error", reject);
+      socket.on("data", (chunk: Buffer) => {
+        buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+        const headEnd = buffer.indexOf("\r\n\r\n");
+        if (headEnd === -1) return;
+        const head = buffer.toString("latin1", 0, headEnd);
+        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        if (buffer.length < headEnd + 4 + length) return;
+        buffer = buffer.subarray(headEnd + 4 + length);
+        latencies.push(performance.now() - at);
+        if (!head.startsWith("HTTP/1.1 200")) failures++;
+        next();
+      });
+    });
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const { median, p99 } = percentiles(latencies);
+  return {
+    requests: latencies.length,
+    failures,
+    seconds: (performance.now() - started) / 1000,
+    p50: median,
+    p99,
+  };
+}
+
+function runLoad(url: string, path: string, token: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, import.meta.filename, "--load", url, path, token],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as LoadResult)
+        : reject(new Error(`load generator exited ${code}`)),
+    );
+  });
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function main() {
+  const database = await startBenchDatabase();
+  const db = createDb(database.url);
+  const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
+  await seedDemo(db, { now: new Date(), password: "bench-password" });
+  const user = await db.user.findFirstOrThrow({ where: { role: "admin" }, select: { id: true, name: true } });
+  const admin = { ...user, role: "admin" as const };
+  // Twenty flags of every kind, with rules and percentages, beside the demo's.
+  for (let i = 0; i < 20; i++) {
+    const values: FlagValue[][] = [
+      [false, true],
+      ["a", "b"],
+      [1, 2],
+      [{ v: 1 }, { v: 2 }],
+    ];
+    await createFlag(services, admin, {
+      key: `bench.flag-${i}`,
+      service: "search",
+      variants: (values[i % 4] as FlagValue[]).map((value, n) => ({ name: `v${n}`, value })) as {
+        name: string;
+        value: boolean;
+      }[],
+      defaultVariant: "v0",
+      offVariant: "v0",
+      rules: [
+        {
+          name: "pro",
+          conditions: [{ attribute: "plan", operator: "in", values: ["pro"] }],
+          serve: { variant: "v1" },
+        },
+      ],
+      percentageVariant: "v1",
+      percentage: 5 * (i + 1),
+    });
+  }
+  const { secret } = await createApiToken(services, admin, { name: "bench", scopes: ["flags:evaluate"] });
+  const store = await createFlagStore(services, { refreshIntervalMs: 0 });
+  const flagKey = "bench.flag-7";
+  const bulkSize = store.keys().length;
+
+  // In-process: the same evaluation and serialisation, no HTTP.
+  const contexts = Array.from({ length: KEYS }, (_, i) => ({
+    targetingKey: `user-${i}`,
+    plan: i % 3 === 0 ? "pro" : "free",
+  }));
+  const inProcess = (n: number, work: (i: number) => unknown) => {
+    const start = performance.now();
+    for (let i = 0; i < n; i++) work(i);
+    return n / ((performance.now() - start) / 1000);
+  };
+  const single = (i: number) =>
+    JSON.stringify(toOfrepBody(store.evaluate(flagKey, contexts[i % KEYS] as (typeof contexts)[number])));
+  const bulk = (i: number) =>
+    JSON.stringify({
+      flags: store.evaluateAll(contexts[i % KEYS] as (typeof contexts)[number]).map(toOfrepBody),
+    });
+  inProcess(50_000, single);
+  const inProcessSingle = inProcess(500_000, single);
+  const inProcessBulk = inProcess(50_000, bulk);
+
+  // The OFREP handler (auth cache, rate limit, body, evaluation), limit raised so the bench measures work.
+  const handler = createOfrepHandler({
+    store,
+    services,
+    rateLimit: { burst: 1_000_000, perMinute: 100_000_000 },
+  });
+  const ofrep = createServer((req, res) => void handler(req, res));
+  // Bare: the same body parsing, evaluation and JSON, without auth, limits or routing.
+  const bare = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const { context } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        context: (typeof contexts)[number];
+      };
+      const body = req.url?.endsWith("/flags")
+        ? JSON.stringify({ flags: store.evaluateAll(context).map(toOfrepBody) })
+        : JSON.stringify(toOfrepBody(store.evaluate(flagKey, context)));
+      res
+        .writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) })
+        .end(body);
+    });
+  });
+  const ofrepUrl = await listen(ofrep);
+  const bareUrl = await listen(bare);
+
+  const singlePath = `/ofrep/v1/evaluate/flags/${flagKey}`;
+  const bulkPath = "/ofrep/v1/evaluate/flags";
+  const results: [string, LoadResult][] = [];
+  await runLoad(ofrepUrl, singlePath, secret); // warm-up: JIT, token cache
+  results.push(["OFREP single", await runLoad(ofrepUrl, singlePath, secret)]);
+  results.push(["bare node:http single", await runLoad(bareUrl, singlePath, secret)]);
+  results.push([`OFREP bulk (${bulkSize} flags)`, await runLoad(ofrepUrl, bulkPath, secret)]);
+  results.push([`bare node:http bulk (${bulkSize} flags)`, await runLoad(bareUrl, bulkPath, secret)]);
+
+  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+  console.log(
+    `\nOFREP on one instance — loopback, ${CONNECTIONS} keep-alive connections (one request in flight each) from a child process, ` +
+      `${SECONDS} s or ${fmt(MAX_REQUESTS)} requests per run, ${KEYS} targeting keys\n`,
+  );
+  console.log(
+    `${"".padEnd(36)}${"req/s".padStart(12)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}  failures`,
+  );
+  for (const [name, r] of results) {
+    console.log(
+      `${name.padEnd(36)}${fmt(r.requests / r.seconds).padStart(12)}${r.p50.toFixed(2).padStart(10)}` +
+        `${r.p99.toFixed(2).padStart(10)}  ${r.failures}`,
+    );
+  }
+  console.log(`${"in-process single (evaluate+JSON)".padEnd(36)}${fmt(inProcessSingle).padStart(12)}`);
+  console.log(`${`in-process bulk (${bulkSize} flags)`.padEnd(36)}${fmt(inProcessBulk).padStart(12)}`);
+
+  store.close();
+  for (const server of [ofrep, bare]) {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+  await db.$disconnect();
+  await database.stop();
+}
+
+if (process.argv[2] === "--load") {
+  const [, , , url, path, token] = process.argv;
+  const result = await generateLoad(url as string, path as string, token as string);
+  process.stdout.write(JSON.stringify(result));
+} else {
+  await main();
+}

@@ -1,0 +1,251 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { EvaluationContext } from "../domain/flags";
+import { RateLimiter } from "../http/rate-limit";
+import { BodyTooLargeError, readBody } from "../http/read-body";
+import type { BucketLimit } from "../http/security-config";
+import type { ServiceContext } from "../services/context";
+import type { FlagStore } from "../services/flags/flag-store";
+import {
+  entityTag,
+  errorStatus,
+  matchesIfNoneMatch,
+  type OfrepErrorCode,
+  type OfrepFailure,
+  toOfrepBody,
+} from "./ofrep-responses";
+import { createTokenCache, credentialKey, type TokenCache } from "./token-cache";
+
+export const OFREP_PREFIX = "/ofrep/";
+const BULK_PATH = "/ofrep/v1/evaluate/flags";
+const SINGLE_PREFIX = `${BULK_PATH}/`;
+const REQUIRED_SCOPE = "flags:evaluate";
+
+/** Per token and instance: a runaway client is stopped long before it starves the others. */
+export const DEFAULT_OFREP_RATE_LIMIT: BucketLimit = { burst: 2_000, perMinute: 600_000 };
+/** An evaluation request is a context: a few hundred bytes. */
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export interface OfrepHandlerOptions {
+  /** Flags in memory: no database read per evaluation. */
+  store: Pick<FlagStore, "evaluate" | "evaluateAll">;
+  services: ServiceContext;
+  /** Token lookups, cached for a few seconds (see createTokenCache). Default: a 5 s cache. */
+  tokens?: TokenCache;
+  /** Token bucket per presented credential; null: unlimited. Default DEFAULT_OFREP_RATE_LIMIT. */
+  rateLimit?: BucketLimit | null;
+  /** Origins whose pages may call OFREP from a browser (CORS). Default none: same origin only. */
+  allowedOrigins?: readonly string[];
+  maxBodyBytes?: number;
+  /** Unexpected failures; their details never reach the client. */
+  log?: (line: string) => void;
+}
+
+export type OfrepHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+interface Reply {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body: JSON.stringify(body),
+  headers,
+});
+
+const failure = (key: string, errorCode: OfrepErrorCode, errorDetails: string): Reply =>
+  json(errorStatus(errorCode), { key, errorCode, errorDetails } satisfies OfrepFailure);
+
+/**
+ * The OpenFeature Remote Evaluation Protocol (OFREP v1) as a plain node:http handler, for paths under
+ * /ofrep/: `POST /ofrep/v1/evaluate/flags/{key}` evaluates one flag, `POST /ofrep/v1/evaluate/flags`
+ * evaluates every flag with an ETag (If-None-Match → 304). Each request: rate limit per credential, token
+ * with scope flags:evaluate (cached lookups), the JSON body, then the in-memory store. Never rejects.
+ */
+export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
+  const { store } = options;
+  const tokens = options.tokens ?? createTokenCache(options.services);
+  const limitConfig = options.rateLimit === undefined ? DEFAULT_OFREP_RATE_LIMIT : options.rateLimit;
+  const limiter = limitConfig ? new RateLimiter(limitConfig) : null;
+  const allowedOrigins = new Set(options.allowedOrigins ?? []);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const log = options.log ?? ((line: string) => console.error(line));
+
+  /** The flag key of a single evaluation, "" for the bulk route, null for no route. */
+  function route(url: string): string | null {
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === BULK_PATH) return "";
+    if (!path.startsWith(SINGLE_PREFIX) || path.length === SINGLE_PREFIX.length) return null;
+    const key = path.slice(SINGLE_PREFIX.length);
+    return key.includes("/") ? null : key;
+  }
+
+  /** 401/403/429, or null when the request may be evaluated. */
+  async function refusal(req: IncomingMessage): Promise<Reply | null> {
+    const authorization = presentedCredential(req);
+    if (!authorization) {
+      return json(
+        401,
+        { errorDetails: "Send an API token with scope flags:evaluate: Authorization: Bearer slc_…" },
+        { "WWW-Authenticate": 'Bearer realm="sluice"' },
+      );
+    }
+    const key = credentialKey(authorization);
+    const decision = limiter?.take(key);
+    if (decision && !decision.allowed) {
+      const seconds = String(decision.retryAfterSeconds);
+      return json(
+        429,
+        { errorDetails: `Too many evaluations for this token; retry after ${seconds} s` },
+        // The body may still be arriving; closing is cheaper than reading it.
+        { "Retry-After": seconds, Connection: "close" },
+      );
+    }
+    const token = await tokens.lookup(key, authorization);
+    if (!token) {
+      return json(
+        401,
+        { errorDetails: "The API token is unknown, revoked or expired" },
+        { "WWW-Authenticate": 'Bearer realm="sluice", error="invalid_token"' },
+      );
+    }
+    if (!token.scopes.includes(REQUIRED_SCOPE)) {
+      return json(403, { errorDetails: `This token lacks the scope ${REQUIRED_SCOPE}` });
+    }
+    return null;
+  }
+
+  async function answer(req: IncomingMessage, key: string): Promise<Reply> {
+    const refused = await refusal(req);
+    if (refused) return refused;
+    const request = parseRequest(await readBody(req, maxBodyBytes));
+    if ("errorCode" in request) {
+      return key === "" ? json(400, request) : failure(key, request.errorCode, request.errorDetails);
+    }
+    if (key !== "") {
+      let flagKey: string;
+      try {
+        flagKey = decodeURIComponent(key);
+      } catch {
+        return failure(key, "PARSE_ERROR", "The flag key is not a valid URL path segment");
+      }
+      const body = toOfrepBody(store.evaluate(flagKey, request.context));
+      return json("errorCode" in body ? errorStatus(body.errorCode) : 200, body);
+    }
+    if (!isPlainObject(request.context)) {
+      return json(400, { errorCode: "INVALID_CONTEXT", errorDetails: "context must be an object" });
+    }
+    const body = JSON.stringify({ flags: store.evaluateAll(request.context).map(toOfrepBody) });
+    const etag = entityTag(body);
+    if (matchesIfNoneMatch(headerValue(req.headers["if-none-match"]), etag)) {
+      return { status: 304, headers: { ETag: etag } };
+    }
+    return { status: 200, body, headers: { ETag: etag } };
+  }
+
+  return async (req, res) => {
+    const url = req.url ?? "/";
+    const origin = headerValue(req.headers.origin);
+    const cors = origin && allowedOrigins.has(origin) ? corsHeaders(origin) : undefined;
+    const key = route(url);
+    let reply: Reply;
+    if (key === null) {
+      reply = json(404, { errorDetails: "No OFREP route; use POST /ofrep/v1/evaluate/flags[/{key}]" });
+    } else if (req.method === "OPTIONS") {
+      reply = { status: 204, headers: cors ? PREFLIGHT_HEADERS : { Allow: "POST, OPTIONS" } };
+    } else if (req.method !== "POST") {
+      reply = json(
+        405,
+        { errorDetails: `${req.method} is not allowed; use POST` },
+        { Allow: "POST, OPTIONS" },
+      );
+    } else {
+      try {
+        reply = await answer(req, key);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          reply = json(
+            400,
+            { key, errorCode: "PARSE_ERROR", errorDetails: error.message },
+            { Connection: "close" },
+          );
+        } else {
+          log(`ofrep ${req.method} ${url} failed: ${(error as Error)?.stack ?? String(error)}`);
+          reply = json(500, { key, errorCode: "GENERAL", errorDetails: "Internal error" });
+        }
+      }
+    }
+    send(res, reply, cors);
+  };
+}
+
+type ParsedRequest = { context: EvaluationContext } | { errorCode: "PARSE_ERROR"; errorDetails: string };
+
+/** `{ "context": {...} }`; an empty body or a missing context is the empty context. */
+function parseRequest(text: string): ParsedRequest {
+  if (text.trim() === "") return { context: {} };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { errorCode: "PARSE_ERROR", errorDetails: "The request body is not JSON" };
+  }
+  if (!isPlainObject(body)) {
+    return { errorCode: "PARSE_ERROR", errorDetails: 'The request body must be {"context": {...}}' };
+  }
+  // Anything but an object is left to evaluation, which answers INVALID_CONTEXT unless the flag is off.
+  return { context: (body.context ?? {}) as EvaluationContext };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(", ") : value;
+}
+
+/** Authorization, or OFREP's alternative X-API-Key header taken as a bearer token. */
+function presentedCredential(req: IncomingMessage): string | undefined {
+  const authorization = req.headers.authorization;
+  if (authorization) return authorization;
+  const apiKey = headerValue(req.headers["x-api-key"]);
+  return apiKey ? `Bearer ${apiKey}` : undefined;
+}
+
+const PREFLIGHT_HEADERS = {
+  "Access-Control-Allow-Methods": "POST, OPTIONS",
+  "Access-Control-Allow-Headers": "Authorization, X-API-Key, Content-Type, If-None-Match",
+  "Access-Control-Max-Age": "600",
+};
+
+function corsHeaders(origin: string): Record<string, string> {
+  return {
+    "Access-Control-Allow-Origin": origin,
+    "Access-Control-Expose-Headers": "ETag, Retry-After",
+    Vary: "Origin",
+  };
+}
+
+const BASE_HEADERS = {
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+};
+
+function send(res: ServerResponse, reply: Reply, cors: Record<string, string> | undefined): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const headers: Record<string, string> = { ...BASE_HEADERS, ...cors, ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  headers["Content-Type"] = "application/json; charset=utf-8";
+  // A length, not chunked encoding: writeHead fixes the head before end() could count the body.
+  headers["Content-Length"] = String(Buffer.byteLength(reply.body));
+  res.writeHead(reply.status, headers).end(reply.body);
+}
