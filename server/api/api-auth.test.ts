@@ -135,6 +135,7 @@ describe("/api/v1 authentication, scopes and error format", () => {
       "post /incidents",
       "post /metrics",
       "get /exposure/{service}",
+      "post /rollouts/{id}/schema-phase",
       "get /audit",
       "get /audit/verify",
       "get /audit/export",

@@ -7,6 +7,7 @@ import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { declareIncident } from "../services/incidents/declare-incident";
 import { resolveIncident } from "../services/incidents/resolve-incident";
 import { ingestSamples } from "../services/metrics/ingest-samples";
+import { advanceSchemaPhase } from "../services/rollouts/advance-schema-phase";
 import { createRollout } from "../services/rollouts/create-rollout";
 import { getRollout } from "../services/rollouts/get-rollout";
 import { killRollouts } from "../services/rollouts/kill-rollouts";
@@ -99,12 +100,37 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: "createRollout",
     summary: "Create a draft rollout of a deployed release; the plan is checked before anything is stored",
     scopes: ["rollouts:write"],
+    headers: idempotencyHeaders,
     body: createRolloutBody,
-    responses: { 201: "Created as a draft; Location names it" },
+    responses: {
+      201: "Created as a draft; Location names it",
+      200: "Already created with this idempotency key",
+    },
     errors: ["NOT_FOUND"],
-    async handle({ services, actor, body }) {
-      const { id } = await createRollout(services, actor, body);
-      return { status: 201, body: { id }, headers: { Location: `/api/v1/rollouts/${id}` } };
+    async handle({ services, actor, headers, body }) {
+      const { id, repeated } = await createRollout(services, actor, {
+        ...body,
+        idempotencyKey: idempotencyKeyOf(body, headers),
+      });
+      return {
+        status: repeated ? 200 : 201,
+        body: { id, repeated },
+        headers: { Location: `/api/v1/rollouts/${id}` },
+      };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/rollouts/{id}/schema-phase",
+    operationId: "advanceSchemaPhase",
+    summary:
+      "Move a schema-affecting rollout expand → migrate → contract (contract only once at 100% and baked)",
+    scopes: ["rollouts:write"],
+    params: rolloutIdParams,
+    responses: { 200: "The schema change's new phase" },
+    errors: ["NOT_FOUND", "CONFLICT", "ILLEGAL_TRANSITION"],
+    async handle({ services, actor, params }) {
+      return { status: 200, body: await advanceSchemaPhase(services, actor, params.id) };
     },
   }),
   defineRoute({

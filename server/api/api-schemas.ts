@@ -72,6 +72,17 @@ export const createRolloutBody = z.strictObject({
   tags: z.array(text(50)).max(20).optional(),
   candidateColour: z.enum(["blue", "green"]).optional(),
   appliedBy: text(100).optional().describe("What applies the exposure: a flag system, a mesh, a router"),
+  flagKey: text(100).optional().describe("Flag rollouts: the flag to drive (created when missing)"),
+  schemaBakeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .optional()
+    .describe("Schema-affecting rollouts: time at 100% before the contract phase (default a day)"),
+  idempotencyKey: idempotencyKey
+    .optional()
+    .describe("Same as the Idempotency-Key header: a repeat creates nothing"),
 });
 
 export const commandBody = z.strictObject({

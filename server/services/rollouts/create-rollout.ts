@@ -6,8 +6,10 @@ import {
   type Colour,
   defaultCanaryPlan,
   type Mechanism,
+  needsSchemaChange,
   newRolloutDraft,
   type PlanStep,
+  type SchemaChange,
 } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
@@ -27,7 +29,13 @@ export interface CreateRolloutInput {
   appliedBy?: string;
   /** Flag rollouts: the flag to drive, created (temporary, on/off) when missing; default `<service>.release-<version>`. */
   flagKey?: string;
+  /** Schema-affecting rollouts: how long to sit at 100% before the contract phase (default a day). */
+  schemaBakeSeconds?: number;
+  /** A repeat with the same key returns the first rollout instead of creating another (re-apply after a kill). */
+  idempotencyKey?: string;
 }
+
+const DEFAULT_SCHEMA_BAKE_SECONDS = 24 * 3600;
 
 function defaultPlan(mechanism: Mechanism): PlanStep[] {
   switch (mechanism) {
@@ -42,7 +50,11 @@ function defaultPlan(mechanism: Mechanism): PlanStep[] {
 }
 
 /** Creates a draft rollout of a deployed release. The plan is checked before anything is stored. */
-export async function createRollout(ctx: ServiceContext, actor: CommandActor, input: CreateRolloutInput) {
+export async function createRollout(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  input: CreateRolloutInput,
+): Promise<{ id: string; repeated: boolean }> {
   const release = await ctx.db.release.findFirst({
     where: { service: { name: input.service }, environment: input.environment, version: input.version },
     select: { id: true, serviceId: true },
@@ -61,7 +73,28 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
   // Validate with a placeholder id: nothing is written unless the plan is sound.
   const draft = newRolloutDraft({ ...input, steps, id: "new", serviceId: input.service });
   const now = ctx.now();
-  const { rollout, flag } = await ctx.db.$transaction(async (tx) => {
+  const { rollout, flag, repeated } = await ctx.db.$transaction(async (tx) => {
+    if (input.idempotencyKey) {
+      const key = `create:${input.service}:${input.idempotencyKey}`;
+      const { count } = await tx.idempotencyKey.createMany({
+        data: [{ key, command: "create", result: {} }],
+        skipDuplicates: true,
+      });
+      if (count === 0) {
+        const earlier = (await tx.idempotencyKey.findUniqueOrThrow({ where: { key } })).result as {
+          id: string;
+        };
+        await recordAuditEvent(tx, {
+          actor,
+          action: "rollout.create-repeated",
+          targetType: "rollout",
+          targetId: earlier.id,
+          reason: `idempotency key ${input.idempotencyKey} already used; no second rollout`,
+          at: now,
+        });
+        return { rollout: earlier, flag: null, repeated: true };
+      }
+    }
     const created = await tx.rollout.create({
       data: {
         serviceId: release.serviceId,
@@ -73,9 +106,22 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
         ...snapshotColumns(draft),
         steps: asJson(steps),
         createdBy: actor.id,
+        schemaChange: needsSchemaChange(draft.tags)
+          ? asJson({
+              phase: "expand",
+              bakeSeconds: input.schemaBakeSeconds ?? DEFAULT_SCHEMA_BAKE_SECONDS,
+              phaseEnteredAt: now.getTime(),
+            } satisfies SchemaChange)
+          : undefined,
       },
       select: { id: true },
     });
+    if (input.idempotencyKey) {
+      await tx.idempotencyKey.update({
+        where: { key: `create:${input.service}:${input.idempotencyKey}` },
+        data: { result: { id: created.id } },
+      });
+    }
     await recordAuditEvent(tx, {
       actor,
       action: "rollout.created",
@@ -104,8 +150,9 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
             now,
           )
         : null;
-    return { rollout: created, flag };
+    return { rollout: created, flag, repeated: false };
   });
+  if (repeated) return { id: rollout.id, repeated };
   ctx.events.publish("rollout.changed", {
     rolloutId: rollout.id,
     version: 0,
@@ -113,5 +160,5 @@ export async function createRollout(ctx: ServiceContext, actor: CommandActor, in
     exposurePercent: 0,
   });
   if (flag) ctx.events.publish("flag.changed", flag);
-  return rollout;
+  return { id: rollout.id, repeated };
 }

@@ -3,6 +3,7 @@ import type { RolloutCommand, UserCommand } from "../../domain/rollout";
 import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
 import { listSeries } from "../../services/metrics/list-series";
+import { advanceSchemaPhase } from "../../services/rollouts/advance-schema-phase";
 import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { killRollouts } from "../../services/rollouts/kill-rollouts";
 import { listRollouts } from "../../services/rollouts/list-rollouts";
@@ -68,6 +69,10 @@ export const rolloutsRouter = router({
   pause: commandProcedure("pause"),
   abort: commandProcedure("abort", commandInput.required({ reason: true })),
   kill: commandProcedure("kill", commandInput.required({ reason: true })),
+  /** Expand → migrate → contract; the contract waits for 100% and the bake time. */
+  advanceSchemaPhase: procedureWith("rollouts:manage")
+    .input(rolloutId)
+    .mutation(({ ctx, input }) => advanceSchemaPhase(ctx.services, ctx.actor, input.id)),
   /** The kill switch for every rollout of a service; the key makes a repeat (double click, retry) a no-op. */
   killService: procedureWith("rollouts:kill")
     .input(z.object({ service: text(200), reason, idempotencyKey: text(200) }))

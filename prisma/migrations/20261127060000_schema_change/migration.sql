@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Rollout" ADD COLUMN     "schemaChange" JSONB;
+
