@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { expect, type Page, test } from "@playwright/test";
 import { freePort } from "../server/testing/free-port";
 import { startTestOidcProvider, type TestOidcProvider } from "./oidc-test-provider";
-import { newDataDir, query, type ServerProcess, serverEnv } from "./server-process";
+import { newDataDir, query, type ServerProcess, startServer } from "./server-process";
 
 const port = Number(process.env.E2E_PORT ?? 3999) + 30;
 const sluiceUrl = `http://127.0.0.1:${port}`;
@@ -26,7 +25,7 @@ let sluice: ServerProcess;
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   idp = await startTestOidcProvider({ port: await freePort(), client, identities });
-  sluice = startServerWithEnv(port, newDataDir("oidc"), {
+  sluice = startServer(port, newDataDir("oidc"), {
     NEXTAUTH_URL: sluiceUrl,
     SLUICE_OIDC_ISSUER: idp.issuer,
     SLUICE_OIDC_CLIENT_ID: client.id,
@@ -118,28 +117,3 @@ test("a user whose groups map to no Sluice role is refused, and the refusal is a
     },
   ]);
 });
-
-/**
- * startServer from server-process.ts, with extra environment. Replace with
- * `startServer(port, dataDir, extraEnv)` once that takes an env parameter.
- */
-function startServerWithEnv(port: number, dataDir: string, extraEnv: Record<string, string>): ServerProcess {
-  const child = spawn("node_modules/.bin/tsx", ["server/start.ts"], {
-    env: { ...serverEnv(port, dataDir), ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  const up = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Sluice is up")) resolve();
-    });
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on("exit", (code) => reject(new Error(`server exited (${code}) before it was up:\n${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
-  return { child, up, exited };
-}

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../_lib/trpc";
+import { ReasonForm } from "./reason-form";
 
 /**
  * The service-wide or global kill switch: asks why, and for everything also a typed confirmation. One
@@ -11,7 +12,6 @@ export function KillSwitch(props: { service?: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState("");
   const [key, setKey] = useState("");
   const onSuccess = () => queryClient.invalidateQueries();
@@ -21,57 +21,50 @@ export function KillSwitch(props: { service?: string }) {
   const error = killService.error ?? killAll.error;
   const label = props.service ? `Kill every rollout of ${props.service}` : "Kill all rollouts";
 
-  if (!open) {
-    return (
-      <div className="action">
+  return (
+    <div className="action">
+      {open ? (
+        <ReasonForm
+          prompt="Why? (recorded in the audit history)"
+          submitLabel={label}
+          onSubmit={(reason) => {
+            if (props.service) killService.mutate({ service: props.service, reason, idempotencyKey: key });
+            else killAll.mutate({ reason, idempotencyKey: key, confirm: confirm as "KILL ALL" });
+            setOpen(false);
+          }}
+          onCancel={() => setOpen(false)}
+        >
+          {props.service ? null : (
+            <label>
+              Type KILL ALL to confirm
+              <input
+                value={confirm}
+                onChange={(e) => setConfirm(e.target.value)}
+                required
+                pattern="KILL ALL"
+              />
+            </label>
+          )}
+        </ReasonForm>
+      ) : (
         <button
           type="button"
           className="danger"
           onClick={() => {
             setKey(crypto.randomUUID());
+            setConfirm("");
             setOpen(true);
           }}
         >
           {label}
         </button>
-        {result ? (
-          <span role="status">{result.rolledBack} rollout(s) returned to last-known-good.</span>
-        ) : null}
-      </div>
-    );
-  }
-  return (
-    <form
-      className="card reason-form"
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (props.service)
-          killService.mutate({ service: props.service, reason: reason.trim(), idempotencyKey: key });
-        else killAll.mutate({ reason: reason.trim(), idempotencyKey: key, confirm: confirm as "KILL ALL" });
-        setOpen(false);
-      }}
-    >
-      <label>
-        Why? (recorded in the audit history)
-        <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
-      </label>
-      {props.service ? null : (
-        <label>
-          Type KILL ALL to confirm
-          <input value={confirm} onChange={(e) => setConfirm(e.target.value)} required pattern="KILL ALL" />
-        </label>
       )}
-      <button type="submit" className="danger">
-        {label}
-      </button>
-      <button type="button" className="secondary" onClick={() => setOpen(false)}>
-        Cancel
-      </button>
+      {result ? <span role="status">{result.rolledBack} rollout(s) returned to last-known-good.</span> : null}
       {error ? (
-        <p role="alert" className="error">
+        <span role="alert" className="error">
           {error.message}
-        </p>
+        </span>
       ) : null}
-    </form>
+    </div>
   );
 }

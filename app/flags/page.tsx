@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ReasonForm } from "../_components/reason-form";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
 
@@ -14,7 +15,6 @@ function Flags() {
   const kill = useMutation(trpc.flags.kill.mutationOptions({ onSuccess: refresh }));
   const unkill = useMutation(trpc.flags.unkill.mutationOptions({ onSuccess: refresh }));
   const [killing, setKilling] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
   const canKill = me.data?.permissions.includes("flags:kill") ?? false;
   const failed = kill.error ?? unkill.error;
 
@@ -75,26 +75,19 @@ function Flags() {
         </tbody>
       </table>
       {killing ? (
-        <form
-          className="card reason-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            kill.mutate({ key: killing, reason: reason.trim() });
+        <ReasonForm
+          prompt={
+            <>
+              Why kill <code>{killing}</code>? Everyone will get its off variant at once.
+            </>
+          }
+          submitLabel="Confirm kill"
+          onSubmit={(reason) => {
+            kill.mutate({ key: killing, reason });
             setKilling(null);
-            setReason("");
           }}
-        >
-          <label>
-            Why kill <code>{killing}</code>? Everyone will get its off variant at once.
-            <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
-          </label>
-          <button type="submit" className="danger">
-            Confirm kill
-          </button>
-          <button type="button" className="secondary" onClick={() => setKilling(null)}>
-            Cancel
-          </button>
-        </form>
+          onCancel={() => setKilling(null)}
+        />
       ) : null}
       {failed ? (
         <p role="alert" className="error">

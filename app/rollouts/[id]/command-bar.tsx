@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ReasonForm } from "../../_components/reason-form";
 import { useTRPC } from "../../_lib/trpc";
 
 type Availability = { allowed: true } | { allowed: false; reason: string };
@@ -24,7 +25,6 @@ export function CommandBar(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState<Command | null>(null);
-  const [reason, setReason] = useState("");
   const onSuccess = (updated: { id: string }) =>
     queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated as never);
   const mutations = {
@@ -45,7 +45,6 @@ export function CommandBar(props: {
     };
     mutations[command].mutate(input as never);
     setAsking(null);
-    setReason("");
   };
 
   return (
@@ -81,24 +80,12 @@ export function CommandBar(props: {
         })}
       </ul>
       {asking ? (
-        <form
-          className="reason-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            run(asking, reason.trim());
-          }}
-        >
-          <label>
-            Why {asking === "kill" ? "roll back" : "abort"}? (recorded in the audit history)
-            <input value={reason} onChange={(e) => setReason(e.target.value)} minLength={3} required />
-          </label>
-          <button type="submit" className="danger">
-            Confirm {LABELS[asking].toLowerCase()}
-          </button>
-          <button type="button" className="secondary" onClick={() => setAsking(null)}>
-            Cancel
-          </button>
-        </form>
+        <ReasonForm
+          prompt={`Why ${asking === "kill" ? "roll back" : "abort"}? (recorded in the audit history)`}
+          submitLabel={`Confirm ${LABELS[asking].toLowerCase()}`}
+          onSubmit={(why) => run(asking, why)}
+          onCancel={() => setAsking(null)}
+        />
       ) : null}
       {failed ? (
         <p role="alert" className="error">

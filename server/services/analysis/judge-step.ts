@@ -3,6 +3,7 @@ import { type AnalysisSample, evaluateStep, type StepEvaluation } from "../../do
 import type { RolloutSnapshot } from "../../domain/rollout";
 import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
+import { sampleRowSelect, toCohortSample } from "../metrics/sample-rows";
 import type { StepVerdict } from "../rollouts/progress-rollouts";
 
 /** Longer than this without a fresh sample (in intervals) is a metrics outage, judged as such. */
@@ -21,18 +22,13 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   const rows = await ctx.db.metricSample.findMany({
     where: { rolloutId: rollout.id, intervalEnd: { gt: new Date(startedAt) } },
     orderBy: { intervalEnd: "asc" },
+    select: sampleRowSelect,
   });
   const intervalSeconds = rows[0]?.intervalSeconds ?? 10;
-  const samples: AnalysisSample[] = rows.map((row) => ({
-    intervalEnd: (row.intervalEnd.getTime() - startedAt) / 1000,
-    cohort: row.cohort as AnalysisSample["cohort"],
-    requests: row.requests,
-    errors: row.errors,
-    latency: { bounds: row.latencyBoundsMs, counts: row.latencyCounts },
-    conversions:
-      row.conversionTrials === null
-        ? null
-        : { successes: row.conversionSuccesses ?? 0, trials: row.conversionTrials },
+  // Analysis counts time in seconds since the step started.
+  const samples: AnalysisSample[] = rows.map(toCohortSample).map((sample) => ({
+    ...sample,
+    intervalEnd: (sample.intervalEnd - startedAt) / 1000,
   }));
   const wallElapsed = (now - startedAt) / 1000;
   const newest = samples.at(-1)?.intervalEnd ?? 0;

@@ -8,10 +8,8 @@ import type {
   TargetingRule,
 } from "../../domain/flags";
 
-/** The columns evaluation needs, with the linked rollout's exposure read live (never a stale copy). */
-export const flagDefinitionSelect = {
-  id: true,
-  key: true,
+/** The columns that define how a flag evaluates; every read of a flag's definition selects them. */
+export const flagConfigColumns = {
   variants: true,
   defaultVariant: true,
   offVariant: true,
@@ -21,6 +19,13 @@ export const flagDefinitionSelect = {
   enabled: true,
   killed: true,
   temporary: true,
+} as const;
+
+/** The columns evaluation needs, with the linked rollout's exposure read live (never a stale copy). */
+export const flagDefinitionSelect = {
+  id: true,
+  key: true,
+  ...flagConfigColumns,
   version: true,
   rollout: { select: { id: true, exposurePercent: true, version: true } },
 } satisfies Prisma.FlagSelect;

@@ -2,7 +2,7 @@ import type { Prisma } from "../../db/client";
 import type { FlagPercentage, FlagVariant, TargetingRule } from "../../domain/flags";
 import { type FlagDebt, type FlagExposure, findFlagDebt, fullExposureSince } from "../../domain/rollout";
 import { snapshotSelect, toSnapshot } from "../rollouts/rollout-snapshot";
-import { configOf, percentageOf } from "./flag-rows";
+import { configOf, flagConfigColumns, percentageOf } from "./flag-rows";
 
 export type FlagLifecycle = "temporary" | "permanent" | "archived";
 
@@ -33,16 +33,8 @@ export interface FlagView {
 export const flagViewSelect = {
   key: true,
   description: true,
-  variants: true,
-  defaultVariant: true,
-  offVariant: true,
-  rules: true,
-  percentageVariant: true,
-  percentage: true,
-  enabled: true,
-  killed: true,
+  ...flagConfigColumns,
   killedAt: true,
-  temporary: true,
   archivedAt: true,
   version: true,
   createdAt: true,

@@ -2,7 +2,7 @@ import type { Prisma } from "../../db/client";
 import { asJson } from "../../db/json";
 import { AppError } from "../../domain/errors";
 import type { FlagConfig } from "../../domain/flags";
-import { configOf } from "./flag-rows";
+import { configOf, flagConfigColumns } from "./flag-rows";
 
 type Tx = Prisma.TransactionClient;
 
@@ -10,15 +10,7 @@ type Tx = Prisma.TransactionClient;
 export const writableFlagSelect = {
   id: true,
   key: true,
-  variants: true,
-  defaultVariant: true,
-  offVariant: true,
-  rules: true,
-  percentageVariant: true,
-  percentage: true,
-  enabled: true,
-  killed: true,
-  temporary: true,
+  ...flagConfigColumns,
   archivedAt: true,
   rolloutId: true,
   version: true,

@@ -1,6 +1,13 @@
 import type { FlagPercentage, FlagVariant, SegmentDefinition, TargetingRule } from "../../domain/flags";
 import type { ServiceContext } from "../context";
-import { configOf, percentageOf, segmentSelect, segmentsNamed, toSegment } from "./flag-rows";
+import {
+  configOf,
+  flagConfigColumns,
+  percentageOf,
+  segmentSelect,
+  segmentsNamed,
+  toSegment,
+} from "./flag-rows";
 
 /** A flag as the exposure document shows it: what an SDK or proxy needs to evaluate it locally. */
 export interface ExposedFlag {
@@ -25,15 +32,7 @@ export async function getServiceFlags(
     where: { serviceId, archivedAt: null },
     select: {
       key: true,
-      enabled: true,
-      killed: true,
-      temporary: true,
-      variants: true,
-      defaultVariant: true,
-      offVariant: true,
-      rules: true,
-      percentageVariant: true,
-      percentage: true,
+      ...flagConfigColumns,
       rollout: { select: { id: true, exposurePercent: true } },
     },
     orderBy: { key: "asc" },
