@@ -81,6 +81,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       log,
       metricsToken: env.SLUICE_METRICS_TOKEN,
       flagStore,
+      databaseUrl,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {

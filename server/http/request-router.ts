@@ -10,6 +10,7 @@ import type { ServiceContext } from "../services/context";
 import type { FlagStore } from "../services/flags/flag-store";
 import { appRouter } from "../trpc/app-router";
 import { csrfRefusal } from "./csrf";
+import { createHealthHandler } from "./health";
 import { RateLimiter } from "./rate-limit";
 import { type SecurityConfig, securityConfigFromEnv } from "./security-config";
 import { createSecurityHeaders } from "./security-headers";
@@ -31,6 +32,8 @@ export function createRequestRouter(deps: {
   security?: SecurityConfig;
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
+  /** Enables /healthz and /readyz (readiness checks the database and its migrations). */
+  databaseUrl?: string;
   /** Flags in memory for OpenFeature evaluation (OFREP); without it /ofrep is not served. */
   flagStore?: FlagStore;
 }): Handler {
@@ -52,6 +55,9 @@ export function createRequestRouter(deps: {
   });
   const securityHeaders = createSecurityHeaders(security);
   const metrics = createMetricsHandler({ token: deps.metricsToken });
+  const health = deps.databaseUrl
+    ? createHealthHandler({ services: deps.services, databaseUrl: deps.databaseUrl })
+    : null;
   const ofrep = deps.flagStore
     ? createOfrepHandler({ store: deps.flagStore, services: deps.services, log: deps.log })
     : null;
@@ -62,6 +68,8 @@ export function createRequestRouter(deps: {
     securityHeaders(res);
     if (url.pathname.startsWith("/api/auth/")) return auth(req, res, url);
     if (url.pathname === "/metrics") return metrics(req, res);
+    if (health && (url.pathname === "/healthz" || url.pathname === "/readyz"))
+      return health(req, res, url.pathname);
     if (url.pathname === "/api/v1" || url.pathname.startsWith("/api/v1/")) return api(req, res, url);
     if (url.pathname.startsWith("/api/trpc/")) {
       const refusal = csrfRefusal(req, security.publicUrl, { strict: security.csrfStrict });
