@@ -4,7 +4,7 @@ import { useState } from "react";
 import { ReasonForm } from "../../_components/reason-form";
 import { useTRPC } from "../../_lib/trpc";
 
-type Availability = { allowed: true } | { allowed: false; reason: string };
+type Availability = { allowed: true } | { allowed: false; reason: string; code?: string };
 const COMMANDS = ["start", "advance", "approve", "resume", "pause", "abort", "kill"] as const;
 type Command = (typeof COMMANDS)[number];
 const LABELS: Record<Command, string> = {
@@ -25,6 +25,7 @@ export function CommandBar(props: {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState<Command | null>(null);
+  const [breakingGlass, setBreakingGlass] = useState<Command | null>(null);
   const onSuccess = (updated: { id: string }) =>
     queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated as never);
   const mutations = {
@@ -37,15 +38,20 @@ export function CommandBar(props: {
     kill: useMutation(trpc.rollouts.kill.mutationOptions({ onSuccess })),
   };
   const failed = COMMANDS.map((c) => mutations[c].error).find(Boolean);
-  const run = (command: Command, why?: string) => {
-    const input = {
+  const run = (command: Command, extra: { reason?: string; breakGlassReason?: string } = {}) => {
+    mutations[command].mutate({
       id: props.rollout.id,
       expectedVersion: props.rollout.version,
-      ...(why ? { reason: why } : {}),
-    };
-    mutations[command].mutate(input as never);
+      ...extra,
+    } as never);
     setAsking(null);
+    setBreakingGlass(null);
   };
+  // Only a freeze can be broken, and the server lets only release managers do it (others get FORBIDDEN first).
+  const frozen = COMMANDS.filter((c) => {
+    const availability = props.rollout.commands[c];
+    return !availability.allowed && availability.code === "FROZEN";
+  });
 
   return (
     <section className="card command-bar" aria-label="Commands">
@@ -83,8 +89,30 @@ export function CommandBar(props: {
         <ReasonForm
           prompt={`Why ${asking === "kill" ? "roll back" : "abort"}? (recorded in the audit history)`}
           submitLabel={`Confirm ${LABELS[asking].toLowerCase()}`}
-          onSubmit={(why) => run(asking, why)}
+          onSubmit={(why) => run(asking, { reason: why })}
           onCancel={() => setAsking(null)}
+        />
+      ) : null}
+      {frozen.length > 0 && !breakingGlass ? (
+        <div className="actions">
+          {frozen.map((command) => (
+            <button
+              key={command}
+              type="button"
+              className="secondary"
+              onClick={() => setBreakingGlass(command)}
+            >
+              Break glass: {LABELS[command].toLowerCase()} despite the freeze
+            </button>
+          ))}
+        </div>
+      ) : null}
+      {breakingGlass ? (
+        <ReasonForm
+          prompt={`Why must "${LABELS[breakingGlass].toLowerCase()}" go ahead during the freeze? (audited and shown on the rollout)`}
+          submitLabel={`Break glass: ${LABELS[breakingGlass].toLowerCase()}`}
+          onSubmit={(why) => run(breakingGlass, { breakGlassReason: why })}
+          onCancel={() => setBreakingGlass(null)}
         />
       ) : null}
       {failed ? (

@@ -1,4 +1,4 @@
-import { AppError } from "../errors";
+import { AppError, type AppErrorCode } from "../errors";
 import { decide } from "./decide";
 import type { DecideContext, RolloutCommand } from "./rollout-commands";
 import type { RolloutSnapshot } from "./rollout-types";
@@ -7,7 +7,8 @@ import type { RolloutSnapshot } from "./rollout-types";
 export const USER_COMMANDS = ["start", "advance", "approve", "pause", "resume", "abort", "kill"] as const;
 export type UserCommand = (typeof USER_COMMANDS)[number];
 
-export type Availability = { allowed: true } | { allowed: false; reason: string };
+/** `code` says why not, e.g. FROZEN, which a release manager may break glass through. */
+export type Availability = { allowed: true } | { allowed: false; reason: string; code?: AppErrorCode };
 
 /**
  * Which commands the state machine would accept right now, and why not for the others, by asking it:
@@ -27,7 +28,7 @@ export function commandAvailability(
           : { allowed: false, reason: `already ${rollout.state}` };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      result[type] = { allowed: false, reason: error.message };
+      result[type] = { allowed: false, reason: error.message, code: error.code };
     }
   }
   return result;

@@ -40,7 +40,7 @@ export async function getRolloutForActor(
       type,
       can(actor.role, COMMAND_PERMISSIONS[type])
         ? byState[type]
-        : { allowed: false, reason: `Your role may not ${type} rollouts` },
+        : { allowed: false, reason: `Your role may not ${type} rollouts`, code: "FORBIDDEN" },
     ]),
   ) as Record<UserCommand, Availability>;
   return { ...view, commands };

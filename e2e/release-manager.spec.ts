@@ -1,0 +1,75 @@
+import { expect, test } from "@playwright/test";
+import { openRollout, signIn } from "./fixtures";
+
+test("a release manager is refused a start during an incident, and starts once it is resolved", async ({
+  browser,
+}) => {
+  const operatorContext = await browser.newContext();
+  const managerContext = await browser.newContext();
+  await signIn(operatorContext, "operator");
+  await signIn(managerContext, "release-manager");
+  const operator = await operatorContext.newPage();
+  const manager = await managerContext.newPage();
+
+  await openRollout(manager, "profile");
+  await expect(manager.getByTestId("rollout-state")).toHaveText("draft");
+  await expect(manager.getByRole("button", { name: "Start", exact: true })).toBeEnabled();
+
+  // On-call declares an incident for every service.
+  await operator.goto("/incidents");
+  await operator.getByLabel("What is happening").fill("checkout latency incident");
+  await operator.getByRole("button", { name: "Declare incident" }).click();
+  await expect(operator.getByRole("cell", { name: "checkout latency incident" })).toBeVisible();
+
+  // The release manager's page learns of it live: banner, and Start disabled with the incident named.
+  await expect(manager.getByTestId("freeze-banner")).toContainText("checkout latency incident");
+  await expect(manager.getByRole("button", { name: "Start", exact: true })).toBeDisabled();
+  await expect(manager.getByText(/Start: .*checkout latency incident/)).toBeVisible();
+  await expect(manager.getByRole("button", { name: "Pause", exact: true })).toBeEnabled(); // pause is never frozen
+  await manager.screenshot({ path: "test-results/e2e/release-manager-frozen.png", fullPage: true });
+
+  await operator.getByRole("button", { name: "Resolve" }).click();
+  await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
+  await manager.getByRole("button", { name: "Start", exact: true }).click();
+  await expect(manager.getByTestId("rollout-state")).toHaveText("running · holding");
+  await expect(manager.getByTestId("history")).toContainText(
+    "rollout.started by release_manager:release manager",
+  );
+  await operatorContext.close();
+  await managerContext.close();
+});
+
+test("a release manager breaks glass during an incident with a written reason, audited on the rollout", async ({
+  browser,
+}) => {
+  const operatorContext = await browser.newContext();
+  const managerContext = await browser.newContext();
+  await signIn(operatorContext, "operator");
+  await signIn(managerContext, "release-manager");
+  const operator = await operatorContext.newPage();
+  const manager = await managerContext.newPage();
+
+  await openRollout(manager, "profile");
+  await manager.getByRole("button", { name: "Pause", exact: true }).click();
+  await expect(manager.getByTestId("rollout-state")).toHaveText("paused");
+
+  await operator.goto("/incidents");
+  await operator.getByLabel("What is happening").fill("database failover");
+  await operator.getByRole("button", { name: "Declare incident" }).click();
+  await expect(manager.getByRole("button", { name: "Resume", exact: true })).toBeDisabled();
+
+  await manager.getByRole("button", { name: "Break glass: resume despite the freeze" }).click();
+  await manager
+    .getByLabel(/Why must "resume" go ahead during the freeze/)
+    .fill("hotfix for the failover itself");
+  await manager.getByRole("button", { name: "Break glass: resume" }).click();
+  await expect(manager.getByTestId("rollout-state")).toHaveText("running · holding");
+  await expect(manager.getByTestId("history")).toContainText(
+    "rollout.freeze-overridden by release_manager:release manager — hotfix for the failover itself",
+  );
+
+  await operator.getByRole("button", { name: "Resolve" }).click();
+  await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
+  await operatorContext.close();
+  await managerContext.close();
+});

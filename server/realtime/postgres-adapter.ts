@@ -1,0 +1,41 @@
+import { createAdapter } from "@socket.io/postgres-adapter";
+import pg from "pg";
+import type { Server } from "socket.io";
+
+/** Created by prisma/migrations/20261127070000_socket_adapter, never at runtime (instances would race). */
+export const SOCKET_ADAPTER_TABLE = "socket_io_attachments";
+
+// biome-ignore lint/suspicious/noExplicitAny: any socket.io server, whatever its event maps.
+type AnyServer = Server<any, any, any, any>;
+
+/**
+ * Joins this socket.io server to every other instance on the same database: a broadcast (io.emit, a
+ * room emit) reaches the clients of all instances, through LISTEN/NOTIFY (payloads over 8000 bytes
+ * through SOCKET_ADAPTER_TABLE). Returns what closes its pool; call it after io.close(), which
+ * releases the adapter's listening connection (called first, it closes the adapter itself).
+ */
+export function attachPostgresAdapter(
+  io: AnyServer,
+  databaseUrl: string,
+  options: { onError?: (error: Error) => void } = {},
+): () => Promise<void> {
+  const onError = options.onError ?? (() => {});
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "sluice-socket-adapter" });
+  // The adapter keeps one client checked out for LISTEN and only watches its 'end' (to reconnect); a
+  // checked-out client has no pool listener, so without this its 'error' (a restarted database, a
+  // terminated backend) would be an uncaught exception. Idle clients report here too, so the pool's own
+  // 'error' event, which repeats them, is ignored.
+  pool.on("connect", (client) => client.on("error", onError));
+  pool.on("error", () => {});
+  io.adapter(createAdapter(pool, { tableName: SOCKET_ADAPTER_TABLE, errorHandler: onError }));
+
+  let closed: Promise<void> | null = null;
+  return () => {
+    closed ??= (async () => {
+      // Idempotent: io.close() may already have closed them; a second close only publishes a goodbye.
+      for (const nsp of io._nsps.values()) await nsp.adapter.close();
+      await pool.end();
+    })();
+    return closed;
+  };
+}
