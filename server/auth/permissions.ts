@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   "audit:export": ["auditor", "admin"],
   "simulator:control": ["operator", "release_manager", "admin"],
   "tokens:manage": ["admin"],
+  "users:manage": ["admin"],
+  "slos:manage": ["admin"],
   "flags:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "flags:manage": ["release_manager", "admin"],
   "flags:kill": ["operator", "release_manager"],

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import pg from "pg";
 import { Server } from "socket.io";
-import { io as connectClient, type Socket as ClientSocket } from "socket.io-client";
+import { type Socket as ClientSocket, io as connectClient } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../testing/free-port";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";

@@ -20,7 +20,11 @@ export function attachPostgresAdapter(
   options: { onError?: (error: Error) => void } = {},
 ): () => Promise<void> {
   const onError = options.onError ?? (() => {});
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "sluice-socket-adapter" });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 4,
+    application_name: "sluice-socket-adapter",
+  });
   // The adapter keeps one client checked out for LISTEN and only watches its 'end' (to reconnect); a
   // checked-out client has no pool listener, so without this its 'error' (a restarted database, a
   // terminated backend) would be an uncaught exception. Idle clients report here too, so the pool's own

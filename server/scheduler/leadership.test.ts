@@ -32,7 +32,12 @@ describe("leadership", () => {
   });
 
   function start(name: string): Instance {
-    const instance: Instance = { name, elected: 0, stopped: 0, leadership: undefined as unknown as Leadership };
+    const instance: Instance = {
+      name,
+      elected: 0,
+      stopped: 0,
+      leadership: undefined as unknown as Leadership,
+    };
     instance.leadership = startLeadership({
       databaseUrl: database.url,
       retryMs: RETRY_MS,

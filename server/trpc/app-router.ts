@@ -1,4 +1,5 @@
 import { router } from "./init";
+import { adminRouter } from "./routers/admin";
 import { auditRouter } from "./routers/audit";
 import { flagsRouter } from "./routers/flags";
 import { incidentsRouter } from "./routers/incidents";
@@ -8,6 +9,7 @@ import { simulatorRouter } from "./routers/simulator";
 import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = router({
+  admin: adminRouter,
   audit: auditRouter,
   flags: flagsRouter,
   incidents: incidentsRouter,

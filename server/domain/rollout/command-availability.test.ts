@@ -22,7 +22,11 @@ describe("commandAvailability", () => {
   it("names the incident that freezes a resume, while pause and kill stay available", () => {
     const paused = decide(running(), { type: "pause" }, ctx(T0)).next;
     const available = commandAvailability(paused, ctx(T0, undefined, incidentFreeze));
-    expect(available.resume).toEqual({ allowed: false, reason: expect.stringContaining("INC-7"), code: "FROZEN" });
+    expect(available.resume).toEqual({
+      allowed: false,
+      reason: expect.stringContaining("INC-7"),
+      code: "FROZEN",
+    });
     expect(available.pause).toEqual({ allowed: false, reason: "already paused" });
     expect(available.kill.allowed).toBe(true);
   });

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { appRouter } from "../app-router";
+import { createCallerFactory } from "../init";
+
+const createCaller = createCallerFactory(appRouter);
+
+describe("admin router", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+  const as = (role: Parameters<DemoFixture["actor"]>[0]) =>
+    createCaller({ actor: demo.actor(role), services: demo.services });
+
+  it("changes a role, audited, and refuses an admin's self-demotion", async () => {
+    const viewer = demo.actor("viewer");
+    expect(await as("admin").admin.setRole({ userId: viewer.id, role: "operator" })).toMatchObject({
+      role: "operator",
+      changed: true,
+    });
+    const audit = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: viewer.id, action: "user.role-changed" },
+    });
+    expect(audit).toMatchObject({ before: { role: "viewer" }, after: { role: "operator" } });
+    await expect(
+      as("admin").admin.setRole({ userId: demo.actor("admin").id, role: "viewer" }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("cannot demote themselves"),
+    });
+    const users = await as("admin").admin.users();
+    expect(users.find((u) => u.id === viewer.id)).toMatchObject({ role: "operator" });
+    expect(users[0]).not.toHaveProperty("passwordHash");
+  });
+
+  it("lets an admin define an SLO and names a bad field", async () => {
+    await as("admin").admin.defineSlo({
+      service: "search",
+      name: "availability",
+      kind: "availability",
+      objective: 0.995,
+    });
+    expect(await as("viewer").admin.slos({ service: "search" })).toContainEqual(
+      expect.objectContaining({ name: "availability", objective: 0.995 }),
+    );
+    await expect(
+      as("admin").admin.defineSlo({
+        service: "search",
+        name: "Bad Name",
+        kind: "availability",
+        objective: 0.99,
+      }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("name:") });
+  });
+});

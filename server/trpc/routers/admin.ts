@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { ROLES } from "../../auth/permissions";
+import { SLO_KINDS } from "../../domain/slo";
+import { defineSlo } from "../../services/slo/define-slo";
+import { listSlos } from "../../services/slo/list-slos";
+import { listUsers } from "../../services/users/list-users";
+import { setUserRole } from "../../services/users/set-user-role";
+import { text } from "../../validation/text";
+import { procedureWith, router } from "../init";
+
+/** The admin's surfaces: who may do what, and what each service promises (its SLOs). */
+export const adminRouter = router({
+  users: procedureWith("users:manage").query(({ ctx }) => listUsers(ctx.services)),
+  setRole: procedureWith("users:manage")
+    .input(z.object({ userId: text(64), role: z.enum(ROLES) }))
+    .mutation(({ ctx, input }) => setUserRole(ctx.services, ctx.actor, input)),
+  slos: procedureWith("rollouts:read")
+    .input(z.object({ service: text(200).optional() }).optional())
+    .query(({ ctx, input }) => listSlos(ctx.services, input)),
+  defineSlo: procedureWith("slos:manage")
+    .input(
+      z.object({
+        service: text(200),
+        name: text(63),
+        kind: z.enum(SLO_KINDS as [string, ...string[]]),
+        objective: z.number().gt(0).lt(1),
+        windowDays: z.number().int().min(1).max(90).optional(),
+        latencyThresholdMs: z.number().positive().nullable().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => defineSlo(ctx.services, ctx.actor, input)),
+});
