@@ -13,7 +13,9 @@ import type { Env } from "./env";
 import { createRequestRouter } from "./http/request-router";
 import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-source";
 import { loadPrometheusQueries } from "./metrics/prometheus-queries";
+import { attachPostgresAdapter } from "./realtime/postgres-adapter";
 import { attachRealtime } from "./realtime/socket-server";
+import { startLeadership } from "./scheduler/leadership";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
 import { startSloWatch } from "./scheduler/slo-watch";
 import { judgeStep } from "./services/analysis/judge-step";
@@ -91,24 +93,39 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       });
     });
     const realtime = attachRealtime(server, { secret, events: services.events });
-    stops.unshift(realtime.close);
-
-    const metricSource = createMetricSource(services, await metricSourceConfig(env), log);
-    metricSource.start();
-    stops.unshift(metricSource.stop);
-
-    const scheduler = startRolloutScheduler(services, {
-      judge: judgeStep,
-      intervalMs: 1000,
-      onError: (error) => log(`scheduler: ${describeError(error)}`),
+    // Dashboards on any instance get every event: socket.io's PostgreSQL adapter, no bespoke fan-out.
+    const closeAdapter = attachPostgresAdapter(realtime.io, databaseUrl, {
+      onError: (error) => log(`socket adapter: ${describeError(error)}`),
     });
-    stops.unshift(scheduler.stop);
+    stops.unshift(closeAdapter);
+    stops.unshift(realtime.close); // runs first: io.close() releases the adapter's LISTEN client
 
-    const sloWatch = startSloWatch(services, {
-      intervalMs: 30_000,
-      onError: (error) => log(`slo-watch: ${describeError(error)}`),
+    const metricConfig = await metricSourceConfig(env);
+    // One instance runs the background loops at a time; another takes over when it dies.
+    const leadership = startLeadership({
+      databaseUrl,
+      log,
+      onElected: async () => {
+        // A fresh source per term: a metric source cannot start again once stopped.
+        const metricSource = createMetricSource(services, metricConfig, log);
+        metricSource.start();
+        const scheduler = startRolloutScheduler(services, {
+          judge: judgeStep,
+          intervalMs: 1000,
+          onError: (error) => log(`scheduler: ${describeError(error)}`),
+        });
+        const sloWatch = startSloWatch(services, {
+          intervalMs: 30_000,
+          onError: (error) => log(`slo-watch: ${describeError(error)}`),
+        });
+        return async () => {
+          await sloWatch.stop();
+          await scheduler.stop();
+          await metricSource.stop();
+        };
+      },
     });
-    stops.unshift(sloWatch.stop);
+    stops.unshift(leadership.stop);
 
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

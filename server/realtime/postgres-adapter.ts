@@ -25,11 +25,21 @@ export function attachPostgresAdapter(
     max: 4,
     application_name: "sluice-socket-adapter",
   });
-  // The adapter keeps one client checked out for LISTEN and only watches its 'end' (to reconnect); a
-  // checked-out client has no pool listener, so without this its 'error' (a restarted database, a
-  // terminated backend) would be an uncaught exception. Idle clients report here too, so the pool's own
-  // 'error' event, which repeats them, is ignored.
-  pool.on("connect", (client) => client.on("error", onError));
+  // The adapter keeps one client checked out for LISTEN and watches only its 'end' (to reconnect). Two
+  // gaps, closed here for every client: a checked-out client has no pool 'error' listener, so its error
+  // (a restarted database, a terminated backend) would be an uncaught exception; and the adapter never
+  // hands the dead client back, so the pool would count it as busy for ever (each outage would leak a
+  // slot, and pool.end() would never finish). Releasing it with an error removes it from the pool; for a
+  // client already released (idle, or after a failed pool.query) release throws, which means "nothing
+  // to do". Idle clients' errors reach onError here, so the pool's own 'error' event is ignored.
+  pool.on("connect", (client) => {
+    client.on("error", onError);
+    client.on("end", () => {
+      try {
+        client.release(new Error("connection ended"));
+      } catch {}
+    });
+  });
   pool.on("error", () => {});
   io.adapter(createAdapter(pool, { tableName: SOCKET_ADAPTER_TABLE, errorHandler: onError }));
 

@@ -159,7 +159,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     close: async () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
       for (const timer of expiryTimers) clearTimeout(timer);
-      io.disconnectSockets(true);
+      // Only this instance's sockets: with the PostgreSQL adapter the plain call reaches every instance.
+      io.local.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -41,7 +41,7 @@ export function startLeadership(options: LeadershipOptions): Leadership {
   // Ticks, lost connections and stop() run one at a time, in order.
   let queue: Promise<void> = Promise.resolve();
   const serially = (work: () => Promise<void>) => {
-    queue = queue.then(work).catch((error) => options.log(`leadership: ${describe(error)}`));
+    queue = queue.then(work).catch((error) => options.log(`leadership: ${describeError(error)}`));
     return queue;
   };
 
@@ -58,7 +58,7 @@ export function startLeadership(options: LeadershipOptions): Leadership {
       lastProblem = "";
     } catch (error) {
       // Logged once per distinct problem, not every retry while the database is away.
-      const problem = describe(error);
+      const problem = describeError(error);
       if (problem !== lastProblem) options.log(`leadership: ${problem}`);
       lastProblem = problem;
       if (client) await lose(client, error);
@@ -76,7 +76,7 @@ export function startLeadership(options: LeadershipOptions): Leadership {
     try {
       stopLoops = await options.onElected();
     } catch (error) {
-      options.log(`leadership: the background loops failed to start: ${describe(error)}`);
+      options.log(`leadership: the background loops failed to start: ${describeError(error)}`);
       await client.query("SELECT pg_advisory_unlock($1)", [key]);
     }
   }
@@ -110,7 +110,9 @@ export function startLeadership(options: LeadershipOptions): Leadership {
     const stop = stopLoops;
     stopLoops = null;
     if (!stop) return;
-    options.log(`leadership: lost the database session (${describe(reason)}); stopping the background loops`);
+    options.log(
+      `leadership: lost the database session (${describeError(reason)}); stopping the background loops`,
+    );
     try {
       await stop();
     } finally {
@@ -141,6 +143,6 @@ export function startLeadership(options: LeadershipOptions): Leadership {
   };
 }
 
-function describe(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
