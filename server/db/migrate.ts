@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { ADVISORY_LOCKS } from "./advisory-locks";
 
 const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
-// Any constant works; it only has to be the same for every Sluice instance sharing the database.
-const MIGRATION_LOCK_KEY = 7_215_011;
+const MIGRATION_LOCK_KEY = ADVISORY_LOCKS.migrations;
 
 export interface Migration {
   name: string;

@@ -1,7 +1,8 @@
 import pg from "pg";
+import { ADVISORY_LOCKS } from "../db/advisory-locks";
 
-/** Any constant works; it only has to be the same for every Sluice instance sharing the database. */
-export const LEADER_LOCK_KEY = 7_215_012;
+/** Session-level: held by the leader for its whole term (see db/advisory-locks.ts). */
+export const LEADER_LOCK_KEY = ADVISORY_LOCKS.leader;
 
 export interface LeadershipOptions {
   databaseUrl: string;

@@ -102,6 +102,7 @@ describe("four eyes on high-risk approvals", () => {
     expect(commandAvailability(r, ctx(T0, releaseManager)).approve).toEqual({
       allowed: false,
       reason: expect.stringContaining("needs a second release manager"),
+      code: "FORBIDDEN",
     });
     expect(commandAvailability(r, ctx(T0, otherManager)).approve).toEqual({ allowed: true });
   });

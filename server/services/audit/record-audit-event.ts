@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from "../../db/advisory-locks";
 import type { Prisma } from "../../db/client";
 import { GENESIS_HASH, hashAuditEvent, normaliseJson } from "../../domain/audit";
 import type { CommandActor } from "../actors";
@@ -16,11 +17,7 @@ export interface AuditEntry {
   at: Date;
 }
 
-/**
- * Any constant works (the migrator uses 7_215_011); it only has to be the same in every Sluice
- * instance sharing the database.
- */
-export const AUDIT_CHAIN_LOCK_KEY = 7_215_012;
+export const AUDIT_CHAIN_LOCK_KEY = ADVISORY_LOCKS.auditChain;
 
 /**
  * Appends an audit event inside the caller's transaction, so it commits or rolls back with the change.
