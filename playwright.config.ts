@@ -36,7 +36,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "node_modules/.bin/tsx server/start.ts",
+    // node with tsx as a loader, not the tsx CLI: one process, so signals reach the server directly.
+    command: "node --import tsx server/start.ts",
     url: `http://127.0.0.1:${port}/signin`,
     timeout: 120_000,
     reuseExistingServer: false,

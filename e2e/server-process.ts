@@ -32,7 +32,8 @@ export function startServer(
   dataDir: string,
   extraEnv: Record<string, string> = {},
 ): ServerProcess {
-  const child = spawn("node_modules/.bin/tsx", ["server/start.ts"], {
+  // node with tsx as a loader (not the tsx CLI, which SIGKILLs a child slow to acknowledge a signal).
+  const child = spawn(process.execPath, ["--import", "tsx", "server/start.ts"], {
     env: { ...serverEnv(port, dataDir), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,

