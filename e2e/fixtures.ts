@@ -1,4 +1,4 @@
-import type { BrowserContext, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { E2E_PASSWORD } from "../playwright.config";
 
 export type DemoRole = "viewer" | "operator" | "release-manager" | "auditor" | "admin";
@@ -23,4 +23,14 @@ export async function openRollout(page: Page, service: string): Promise<void> {
 
 export function pointsIn(page: Page, chart: string) {
   return page.getByTestId(`chart-${chart}`).evaluate((el) => Number(el.getAttribute("data-points")));
+}
+
+/** A browser of its own for one user: a fresh context, signed in, with one page. */
+export async function signedInPage(
+  browser: Browser,
+  role: DemoRole,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  await signIn(context, role);
+  return { context, page: await context.newPage() };
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD } from "../playwright.config";
-import { emailOf, openRollout, pointsIn, signIn } from "./fixtures";
+import { emailOf, openRollout, pointsIn, signedInPage, signIn } from "./fixtures";
 
 test("signing in through the form lands on the rollout list", async ({ page }) => {
   await page.goto("/rollouts");
@@ -28,12 +28,8 @@ test("a rollout's charts receive live points for both cohorts", async ({ context
 });
 
 test("a pause shows in another open browser within a second and in the history", async ({ browser }) => {
-  const operatorContext = await browser.newContext();
-  const viewerContext = await browser.newContext();
-  await signIn(operatorContext, "operator");
-  await signIn(viewerContext, "viewer");
-  const operator = await operatorContext.newPage();
-  const viewer = await viewerContext.newPage();
+  const { context: operatorContext, page: operator } = await signedInPage(browser, "operator");
+  const { context: viewerContext, page: viewer } = await signedInPage(browser, "viewer");
   await openRollout(operator, "search");
   await openRollout(viewer, "search");
   await expect(viewer.getByTestId("connection")).toHaveText("live");

@@ -1,15 +1,11 @@
 import { expect, test } from "@playwright/test";
-import { openRollout, signIn } from "./fixtures";
+import { openRollout, signedInPage } from "./fixtures";
 
 test("a release manager is refused a start during an incident, and starts once it is resolved", async ({
   browser,
 }) => {
-  const operatorContext = await browser.newContext();
-  const managerContext = await browser.newContext();
-  await signIn(operatorContext, "operator");
-  await signIn(managerContext, "release-manager");
-  const operator = await operatorContext.newPage();
-  const manager = await managerContext.newPage();
+  const { context: operatorContext, page: operator } = await signedInPage(browser, "operator");
+  const { context: managerContext, page: manager } = await signedInPage(browser, "release-manager");
 
   await openRollout(manager, "profile");
   await expect(manager.getByTestId("rollout-state")).toHaveText("draft");
@@ -42,12 +38,8 @@ test("a release manager is refused a start during an incident, and starts once i
 test("a release manager breaks glass during an incident with a written reason, audited on the rollout", async ({
   browser,
 }) => {
-  const operatorContext = await browser.newContext();
-  const managerContext = await browser.newContext();
-  await signIn(operatorContext, "operator");
-  await signIn(managerContext, "release-manager");
-  const operator = await operatorContext.newPage();
-  const manager = await managerContext.newPage();
+  const { context: operatorContext, page: operator } = await signedInPage(browser, "operator");
+  const { context: managerContext, page: manager } = await signedInPage(browser, "release-manager");
 
   await openRollout(manager, "profile");
   await manager.getByRole("button", { name: "Pause", exact: true }).click();

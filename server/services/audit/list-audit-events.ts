@@ -1,16 +1,9 @@
+import type { AuditEventContent } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 import { type AuditFilter, auditWhere } from "./audit-filter";
 
-export interface AuditEventView {
-  id: string;
-  at: Date;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
+/** An event as stored: what it says (the hashed content) and its place in the chain. */
+export interface AuditEventView extends AuditEventContent {
   prevHash: string | null;
   hash: string | null;
 }
