@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ServiceContext } from "../services/context";
 import { type AuthenticatedToken, authenticateToken } from "../services/tokens/authenticate-token";
 
@@ -28,7 +28,7 @@ interface Entry {
 
 /** sha256 of the presented credential: the cache and the rate limiter never keep the secret itself. */
 export function credentialKey(authorization: string): string {
-  return createHash("sha256").update(authorization).digest("base64url");
+  return hash("sha256", authorization, "base64url");
 }
 
 /**

@@ -1,4 +1,7 @@
-import { encodeUtf8 } from "./utf8";
+import { encodeUtf8Into } from "./utf8";
+
+/** Strings are encoded here before hashing; hashing is synchronous, so one buffer serves every call. */
+let scratch = new Uint8Array(256);
 
 /**
  * MurmurHash3, x86 32-bit variant (Austin Appleby, public domain), the hash Unleash SDKs use for
@@ -8,10 +11,14 @@ import { encodeUtf8 } from "./utf8";
  * this for ASCII keys. Returns an unsigned 32-bit integer.
  */
 export function murmur3x86_32(input: string | Uint8Array, seed = 0): number {
-  const bytes = typeof input === "string" ? encodeUtf8(input) : input;
+  if (typeof input !== "string") return hashBytes(input, input.length, seed);
+  if (scratch.length < input.length * 3) scratch = new Uint8Array(input.length * 3);
+  return hashBytes(scratch, encodeUtf8Into(input, scratch), seed);
+}
+
+function hashBytes(bytes: Uint8Array, length: number, seed: number): number {
   const c1 = 0xcc9e2d51;
   const c2 = 0x1b873593;
-  const length = bytes.length;
   const blockEnd = length - (length & 3);
   let h = seed >>> 0;
 

@@ -1,9 +1,10 @@
 /**
  * UTF-8 encoding written out by hand so hashing does not depend on a host TextEncoder and so the
  * bytes are exactly what other SDKs hash. Lone surrogates become U+FFFD, as WHATWG TextEncoder does.
+ * Writes into `out` (at least 3 bytes per UTF-16 unit of `text`) and returns the byte count: the hot
+ * path reuses one buffer instead of allocating per hash.
  */
-export function encodeUtf8(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
+export function encodeUtf8Into(text: string, out: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     let cp = text.charCodeAt(i);
@@ -34,5 +35,5 @@ export function encodeUtf8(text: string): Uint8Array {
       out[n++] = 0x80 | (cp & 0x3f);
     }
   }
-  return out.subarray(0, n);
+  return n;
 }
