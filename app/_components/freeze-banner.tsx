@@ -13,6 +13,7 @@ export function FreezeBanner() {
     const refresh = () => {
       queryClient.invalidateQueries({ queryKey: trpc.incidents.freeze.queryKey() });
       queryClient.invalidateQueries({ queryKey: trpc.incidents.list.queryKey() });
+      queryClient.invalidateQueries({ queryKey: trpc.incidents.freezeHistory.queryKey() });
       queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey() });
     };
     socket.on("freeze.changed", refresh);

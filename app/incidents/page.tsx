@@ -3,13 +3,17 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
+import { FreezeHistory } from "./freeze-history";
 
 function Incidents() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useQuery(trpc.session.me.queryOptions());
   const incidents = useQuery(trpc.incidents.list.queryOptions());
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.incidents.list.queryKey() });
+  const refresh = () => {
+    queryClient.invalidateQueries({ queryKey: trpc.incidents.list.queryKey() });
+    queryClient.invalidateQueries({ queryKey: trpc.incidents.freezeHistory.queryKey() });
+  };
   const declare = useMutation(trpc.incidents.declare.mutationOptions({ onSuccess: refresh }));
   const resolve = useMutation(trpc.incidents.resolve.mutationOptions({ onSuccess: refresh }));
   const [severity, setSeverity] = useState<"sev1" | "sev2" | "sev3">("sev2");
@@ -94,6 +98,7 @@ function Incidents() {
           ))}
         </tbody>
       </table>
+      <FreezeHistory />
     </section>
   );
 }

@@ -40,6 +40,7 @@ const TRPC_POLICY: Record<string, readonly Role[]> = {
   "flags.archive": [R],
   "incidents.list": ALL,
   "incidents.freeze": ALL,
+  "incidents.freezeHistory": ALL,
   "incidents.declare": [O, R],
   "incidents.resolve": [O, R],
   "rollouts.list": ALL,

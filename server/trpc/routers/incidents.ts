@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listFreezeHistory } from "../../services/freezes/list-freeze-history";
 import { loadFreezeState } from "../../services/freezes/load-freeze-state";
 import { declareIncident } from "../../services/incidents/declare-incident";
 import { listIncidents } from "../../services/incidents/list-incidents";
@@ -10,6 +11,8 @@ export const incidentsRouter = router({
   list: procedureWith("rollouts:read").query(({ ctx }) => listIncidents(ctx.services)),
   /** What freezes progressive delivery right now: active incidents and spent error budgets. */
   freeze: procedureWith("rollouts:read").query(({ ctx }) => loadFreezeState(ctx.services.db)),
+  /** Freezes started and ended, and break-glass overrides, from the audit history. */
+  freezeHistory: procedureWith("rollouts:read").query(({ ctx }) => listFreezeHistory(ctx.services)),
   declare: procedureWith("incidents:manage")
     .input(
       z.object({
