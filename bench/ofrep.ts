@@ -1,9 +1,8 @@
 // `npm run bench:ofrep`: OFREP evaluations per second on one instance, with p50/p99 latency, beside the
 // same evaluations in-process and a bare node:http server doing the same work. The load generator is a
 // child process (keep-alive connections, bounded in time and in requests). Prints figures; not a test.
-import { spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { type AddressInfo, connect } from "node:net";
+import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { seedDemo } from "../prisma/seed-demo";
 import { createDb } from "../server/db/client";
@@ -15,103 +14,13 @@ import { EventBus } from "../server/services/events/event-bus";
 import { createFlag } from "../server/services/flags/create-flag";
 import { createFlagStore } from "../server/services/flags/flag-store";
 import { createApiToken } from "../server/services/tokens/create-api-token";
-import { percentiles, startBenchDatabase } from "./bench-stack";
+import { startBenchDatabase } from "./bench-stack";
+import { httpRequest, type LoadResult, runLoad } from "./http-load";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 400_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const KEYS = 10_000;
-
-interface LoadResult {
-  requests: number;
-  failures: number;
-  seconds: number;
-  p50: number;
-  p99: number;
-}
-
-/**
- * Child process: `--load url path token`. CONNECTIONS raw keep-alive sockets, one request in flight on
- * each, until time or count runs out. Raw sockets with prebuilt requests, because node:http's client
- * costs more CPU per request than the server under test, on the same two cores.
- */
-async function generateLoad(url: string, path: string, token: string): Promise<LoadResult> {
-  const target = new URL(url);
-  const requests = Array.from({ length: KEYS }, (_, i) => {
-    const body = JSON.stringify({
-      context: { targetingKey: `user-${i}`, plan: i % 3 === 0 ? "pro" : "free" },
-    });
-    return Buffer.from(
-      `POST ${path} HTTP/1.1\r\nHost: ${target.host}\r\nAuthorization: Bearer ${token}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-    );
-  });
-  const latencies: number[] = [];
-  let sent = 0;
-  let failures = 0;
-  const started = performance.now();
-  const deadline = started + SECONDS * 1000;
-  const worker = () =>
-    new Promise<void>((resolve, reject) => {
-      const socket = connect(Number(target.port), target.hostname);
-      socket.setNoDelay(true);
-      let buffer: Buffer = Buffer.alloc(0);
-      let at = 0;
-      const next = () => {
-        if (sent >= MAX_REQUESTS || performance.now() >= deadline) {
-          socket.end();
-          resolve();
-          return;
-        }
-        at = performance.now();
-        socket.write(requests[sent++ % KEYS] as Buffer);
-      };
-      socket.on("connect", next);
-      socket.on("error", reject);
-      socket.on("data", (chunk: Buffer) => {
-        buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
-        const headEnd = buffer.indexOf("\r\n\r\n");
-        if (headEnd === -1) return;
-        const head = buffer.toString("latin1", 0, headEnd);
-        const length = Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
-        if (buffer.length < headEnd + 4 + length) return;
-        buffer = buffer.subarray(headEnd + 4 + length);
-        latencies.push(performance.now() - at);
-        if (!head.startsWith("HTTP/1.1 200")) failures++;
-        next();
-      });
-    });
-  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
-  const { median, p99 } = percentiles(latencies);
-  return {
-    requests: latencies.length,
-    failures,
-    seconds: (performance.now() - started) / 1000,
-    p50: median,
-    p99,
-  };
-}
-
-function runLoad(url: string, path: string, token: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, import.meta.filename, "--load", url, path, token],
-      {
-        stdio: ["ignore", "pipe", "inherit"],
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.on("exit", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as LoadResult)
-        : reject(new Error(`load generator exited ${code}`)),
-    );
-  });
-}
 
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -207,11 +116,28 @@ async function main() {
   const singlePath = `/ofrep/v1/evaluate/flags/${flagKey}`;
   const bulkPath = "/ofrep/v1/evaluate/flags";
   const results: [string, LoadResult][] = [];
-  await runLoad(ofrepUrl, singlePath, secret); // warm-up: JIT, token cache
-  results.push(["OFREP single", await runLoad(ofrepUrl, singlePath, secret)]);
-  results.push(["bare node:http single", await runLoad(bareUrl, singlePath, secret)]);
-  results.push([`OFREP bulk (${bulkSize} flags)`, await runLoad(ofrepUrl, bulkPath, secret)]);
-  results.push([`bare node:http bulk (${bulkSize} flags)`, await runLoad(bareUrl, bulkPath, secret)]);
+  const load = (url: string, path: string) =>
+    runLoad({
+      url,
+      requests: contexts.map((context) =>
+        httpRequest(
+          "POST",
+          url,
+          path,
+          { Authorization: `Bearer ${secret}`, "Content-Type": "application/json" },
+          JSON.stringify({ context }),
+        ),
+      ),
+      seconds: SECONDS,
+      maxRequests: MAX_REQUESTS,
+      connections: CONNECTIONS,
+      expectStatus: [200],
+    });
+  await load(ofrepUrl, singlePath); // warm-up: JIT, token cache
+  results.push(["OFREP single", await load(ofrepUrl, singlePath)]);
+  results.push(["bare node:http single", await load(bareUrl, singlePath)]);
+  results.push([`OFREP bulk (${bulkSize} flags)`, await load(ofrepUrl, bulkPath)]);
+  results.push([`bare node:http bulk (${bulkSize} flags)`, await load(bareUrl, bulkPath)]);
 
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(
@@ -241,10 +167,4 @@ async function main() {
   await database.stop();
 }
 
-if (process.argv[2] === "--load") {
-  const [, , , url, path, token] = process.argv;
-  const result = await generateLoad(url as string, path as string, token as string);
-  process.stdout.write(JSON.stringify(result));
-} else {
-  await main();
-}
+await main();

@@ -151,7 +151,13 @@ function send(res: ServerResponse, reply: ApiReply): void {
     res.writeHead(reply.status, headers).end();
     return;
   }
+  const body = JSON.stringify(reply.body);
+  // A length, not chunked encoding: writeHead fixes the head before end() could count the body.
   res
-    .writeHead(reply.status, { ...headers, "Content-Type": "application/json; charset=utf-8" })
-    .end(JSON.stringify(reply.body));
+    .writeHead(reply.status, {
+      ...headers,
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": String(Buffer.byteLength(body)),
+    })
+    .end(body);
 }
