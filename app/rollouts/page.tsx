@@ -34,9 +34,11 @@ function RolloutTable() {
     const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
     socket.on("rollout.changed", refresh);
     socket.on("verdict.recorded", refresh);
+    socket.on("freeze.changed", refresh);
     return () => {
       socket.off("rollout.changed", refresh);
       socket.off("verdict.recorded", refresh);
+      socket.off("freeze.changed", refresh);
     };
   });
 
@@ -62,6 +64,7 @@ function RolloutTable() {
             <th scope="col">Gates (latest)</th>
             <th scope="col">Time in step</th>
             <th scope="col">Hold left</th>
+            <th scope="col">Freeze</th>
           </tr>
         </thead>
         <tbody>
@@ -81,6 +84,15 @@ function RolloutTable() {
               <td>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</td>
               <td>
                 {r.holdUntil && r.state === "running" ? formatDuration(r.holdUntil.getTime() - now) : "—"}
+              </td>
+              <td data-testid="freeze">
+                {r.frozenBy ? (
+                  <span className="frozen">
+                    <span aria-hidden="true">❄</span> frozen by {r.frozenBy}
+                  </span>
+                ) : (
+                  "—"
+                )}
               </td>
             </tr>
           ))}
