@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator } from "../metrics/simulator";
 import { judgeStep } from "../services/analysis/judge-step";
 import { progressRollouts } from "../services/rollouts/progress-rollouts";
+import { snapshotSelect, toSnapshot } from "../services/rollouts/rollout-snapshot";
 import { setSimulatedRegression } from "../services/rollouts/set-simulated-regression";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { seededRandom } from "../testing/seeded-random";
@@ -73,6 +74,74 @@ describe("the engine driven by live analysis", () => {
       actor: "system:scheduler",
       after: { event: { stepIndex: before + 1 } },
     });
+  });
+});
+
+describe("judging a source that runs late", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("judges an interval delivered a few seconds late as late, and silence past that as an outage", async () => {
+    const id = demo.rollouts.payments as string;
+    const judgeNow = async () => {
+      const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect });
+      await judgeStep(demo.services, toSnapshot(row));
+      const latest = await demo.database.db.stepEvaluation.findFirstOrThrow({
+        where: { rolloutId: id },
+        orderBy: { id: "desc" },
+      });
+      return JSON.stringify(latest.gates);
+    };
+    // One-second intervals, as the end-to-end server runs them.
+    const simulator = startSimulator(demo.services, { intervalSeconds: 1, random: seededRandom(3) });
+    try {
+      for (let i = 0; i < 5; i++) {
+        demo.advanceClock(1_000);
+        await simulator.tick();
+      }
+    } finally {
+      await simulator.stop();
+    }
+    // Three intervals without a new sample: a source running late, judged at its newest interval.
+    demo.advanceClock(3_000);
+    expect(await judgeNow()).not.toContain("metrics outage");
+    // Six: an outage, and the gates say so.
+    demo.advanceClock(3_000);
+    expect(await judgeNow()).toContain("no canary sample for this interval (metrics outage)");
+  });
+});
+
+describe("a hold that ends before its last interval arrives", () => {
+  // A fixture of its own: the judge reads the interval length from the rollout's samples.
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("waits for the interval that ends the hold instead of extending the hold", async () => {
+    const id = demo.rollouts.search as string;
+    const rollout = () => demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    const before = (await rollout()).currentStep;
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(11) });
+    try {
+      // Each beat runs just before the interval that has just ended arrives: the data trails the clock.
+      for (let i = 0; i < 80 && (await rollout()).currentStep === before; i++) {
+        demo.advanceClock(10_000);
+        await progressRollouts(demo.services, judgeStep);
+        await simulator.tick();
+      }
+    } finally {
+      await simulator.stop();
+    }
+    expect((await rollout()).currentStep).toBe(before + 1);
+    const extended = await demo.database.db.auditEvent.count({
+      where: { targetId: id, action: "rollout.hold-extended" },
+    });
+    expect(extended).toBe(0);
   });
 });
 

@@ -6,8 +6,12 @@ import type { ServiceContext } from "../context";
 import { sampleRowSelect, toCohortSample } from "../metrics/sample-rows";
 import type { StepVerdict } from "../rollouts/progress-rollouts";
 
-/** Longer than this without a fresh sample (in intervals) is a metrics outage, judged as such. */
+/**
+ * Longer than this without a fresh sample (in intervals, and never under a few seconds: sources deliver
+ * an interval a little after it ends, later still on a busy host) is a metrics outage, judged as such.
+ */
 const OUTAGE_INTERVALS = 1.5;
+const OUTAGE_MIN_SECONDS = 5;
 
 /**
  * The live analysis of a holding step: the step's samples so far go through the same evaluator that
@@ -33,7 +37,8 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   const wallElapsed = (now - startedAt) / 1000;
   const newest = samples.at(-1)?.intervalEnd ?? 0;
   // Judge at the newest complete interval; past the outage limit, judge now, so silence counts as missing.
-  const elapsedSeconds = wallElapsed - newest > OUTAGE_INTERVALS * intervalSeconds ? wallElapsed : newest;
+  const outageAfter = Math.max(OUTAGE_INTERVALS * intervalSeconds, OUTAGE_MIN_SECONDS);
+  const elapsedSeconds = wallElapsed - newest > outageAfter ? wallElapsed : newest;
   const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
   if (elapsedSeconds <= 0) return { kind: "continue" };
 

@@ -12,6 +12,7 @@ export type StepVerdict =
   | { kind: "pause"; reason: string }
   | { kind: "promote" }
   | { kind: "inconclusive"; reason: string }
+  /** Not decided yet: the hold, as far as the data has reached, is not over. */
   | { kind: "continue" };
 
 /** Judges a holding step from its metrics (the analysis); the engine acts on the verdict. */
@@ -93,8 +94,8 @@ function commandFor(rollout: RolloutSnapshot, verdict: StepVerdict, now: number)
     case "inconclusive":
       return holdOver ? { type: "gates-inconclusive", stepIndex, reason: verdict.reason } : null;
     case "continue":
-      return holdOver
-        ? { type: "gates-inconclusive", stepIndex, reason: "the gates have not decided yet" }
-        : null;
+      // The judge has not reached the hold's end in the data yet (an interval arrives after it ends);
+      // it says so only until its outage rule judges silence as missing data.
+      return null;
   }
 }
