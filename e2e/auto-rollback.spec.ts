@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { openRollout, signIn } from "./fixtures";
 
-test("a simulated canary regression is rolled back by the gates with no human action", async ({
+test("on-call watches a regression rolled back by the gates with no human action, then kills another rollout with a reason", async ({
   browser,
 }) => {
   const operatorContext = await browser.newContext();
@@ -21,5 +21,19 @@ test("a simulated canary regression is rolled back by the gates with no human ac
     /failed at steps\[1\] \(5%\): critical gate failed: .*canary/,
   );
   await page.screenshot({ path: "test-results/e2e/auto-rollback.png", fullPage: true });
+
+  // Another rollout looks wrong to the on-call engineer: one kill, with the reason, back to last-known-good.
+  await openRollout(page, "payments");
+  await expect(page.getByTestId("rollout-state")).toContainText("running");
+  await page.getByRole("button", { name: "Kill (roll back)" }).click();
+  await page
+    .getByLabel("Why roll back? (recorded in the audit history)")
+    .fill("customer reports of double charges");
+  await page.getByRole("button", { name: "Confirm kill (roll back)" }).click();
+  await expect(page.getByTestId("rollout-state")).toHaveText("rolled back");
+  await expect(page.getByTestId("history")).toContainText(
+    /rollout\.rolled-back by operator:operator — .*customer reports of double charges/,
+  );
+  await page.screenshot({ path: "test-results/e2e/on-call-kill.png", fullPage: true });
   await operatorContext.close();
 });

@@ -18,7 +18,7 @@ test("signing in through the form lands on the rollout list", async ({ page }) =
 
 test("a rollout's charts receive live points for both cohorts", async ({ context, page }) => {
   await signIn(context, "viewer");
-  await openRollout(page, "payments");
+  await openRollout(page, "search");
   await expect(page.getByTestId("connection")).toHaveText("live");
   const before = await pointsIn(page, "errorRate");
   // The simulator writes an interval every second in this run; no reload happens below.

@@ -76,13 +76,15 @@ function Incidents() {
         <tbody>
           {incidents.data?.map((i) => (
             <tr key={i.id}>
-              <td>{i.title}</td>
-              <td>{i.severity}</td>
-              <td>{i.services.join(", ")}</td>
-              <td>
+              <td data-label="Incident">{i.title}</td>
+              <td data-label="Severity">{i.severity}</td>
+              <td data-label="Services">{i.services.join(", ")}</td>
+              <td data-label="Declared">
                 {i.declaredAt.toLocaleString()} by {i.declaredBy}
               </td>
-              <td>{i.resolvedAt ? `${i.resolvedAt.toLocaleString()} by ${i.resolvedBy}` : "active"}</td>
+              <td data-label="Resolved">
+                {i.resolvedAt ? `${i.resolvedAt.toLocaleString()} by ${i.resolvedBy}` : "active"}
+              </td>
               <td>
                 {canManage && !i.resolvedAt ? (
                   <button

@@ -70,22 +70,26 @@ function RolloutTable() {
         <tbody>
           {rollouts.data?.map((r) => (
             <tr key={r.id} data-testid={`rollout-row-${r.service.name}`}>
-              <td>
+              <td data-label="Service">
                 <Link href={`/rollouts/${r.id}`}>{r.service.name}</Link>
               </td>
-              <td>{r.release.version}</td>
-              <td>{r.mechanism}</td>
-              <td>{stepLabel(r.currentStep, r.steps)}</td>
-              <td>{r.exposurePercent}%</td>
-              <td data-testid="state">{formatState(r.state, r.phase)}</td>
-              <td>
+              <td data-label="Release">{r.release.version}</td>
+              <td data-label="Mechanism">{r.mechanism}</td>
+              <td data-label="Step">{stepLabel(r.currentStep, r.steps)}</td>
+              <td data-label="Exposure">{r.exposurePercent}%</td>
+              <td data-label="State" data-testid="state">
+                {formatState(r.state, r.phase)}
+              </td>
+              <td data-label="Gates">
                 <GateSummary gates={(r.evaluations[0]?.gates ?? []) as { gate: string; verdict: string }[]} />
               </td>
-              <td>{r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}</td>
-              <td>
+              <td data-label="Time in step">
+                {r.stepStartedAt ? formatDuration(now - r.stepStartedAt.getTime()) : "—"}
+              </td>
+              <td data-label="Hold left">
                 {r.holdUntil && r.state === "running" ? formatDuration(r.holdUntil.getTime() - now) : "—"}
               </td>
-              <td data-testid="freeze">
+              <td data-label="Freeze" data-testid="freeze">
                 {r.frozenBy ? (
                   <span className="frozen">
                     <span aria-hidden="true">❄</span> frozen by {r.frozenBy}
