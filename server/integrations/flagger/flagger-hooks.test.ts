@@ -261,11 +261,7 @@ describe("Flagger webhooks over HTTP", () => {
     const wrong = await hook("confirm-rollout", body, reader);
     expect(wrong.status).toBe(403);
     expect(wrong.answer.code).toBe("FORBIDDEN");
-    const forged = await hook(
-      "confirm-rollout",
-      canary("auth-api", "ac08", { token: "slc_forged" }),
-      null,
-    );
+    const forged = await hook("confirm-rollout", canary("auth-api", "ac08", { token: "slc_forged" }), null);
     expect(forged.status).toBe(401);
     expect(await db().rollout.count({ where: { controllerRef: "test/auth-api" } })).toBe(0);
   });
