@@ -1,7 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatDuration, formatState, stepLabel } from "../_components/format";
+import { appliedByLabel, formatDuration, formatState, stepLabel } from "../_components/format";
 import { KillSwitch } from "../_components/kill-switch";
 import { RequireSession } from "../_components/require-session";
 import { useNow } from "../_components/use-now";
@@ -73,7 +73,10 @@ function RolloutTable() {
               <td>{r.release.version}</td>
               <td>{r.mechanism}</td>
               <td>{stepLabel(r.currentStep, r.steps)}</td>
-              <td>{r.exposurePercent}%</td>
+              <td>
+                {r.exposurePercent}%
+                {r.controller ? <span className="muted"> · {appliedByLabel(r)}</span> : null}
+              </td>
               <td data-testid="state">{formatState(r.state, r.phase)}</td>
               <td>
                 <GateSummary gates={(r.evaluations[0]?.gates ?? []) as { gate: string; verdict: string }[]} />
