@@ -1,9 +1,11 @@
 import { defaultGates } from "../../domain/analysis/default-gates";
+import { AppError } from "../../domain/errors";
 import { DEFAULT_CANARY_RAMP, type PlanStep } from "../../domain/rollout";
 import type { CommandActor } from "../../services/actors";
 import type { ServiceContext } from "../../services/context";
 import { registerDeploy } from "../../services/deploys/register-deploy";
 import { createRollout } from "../../services/rollouts/create-rollout";
+import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
 import type { CanaryMetadata } from "./flagger-schemas";
 
 export const FLAGGER = "flagger";
@@ -76,5 +78,27 @@ export async function findOrCreateCanaryRollout(
     controller: { name: FLAGGER, ref, revision: canary.checksum },
     idempotencyKey: `flagger:${ref}@${canary.checksum}`,
   });
+  await abortSuperseded(ctx, actor, ref, canary.checksum);
   return { id };
+}
+
+/** Flagger restarts its analysis on a new revision, so an unfinished rollout of an older one is over. */
+async function abortSuperseded(ctx: ServiceContext, actor: CommandActor, ref: string, checksum: string) {
+  const older = await ctx.db.rollout.findMany({
+    where: {
+      controller: FLAGGER,
+      controllerRef: ref,
+      controllerRevision: { not: checksum },
+      state: { in: ["draft", "running", "paused"] },
+    },
+    select: { id: true },
+  });
+  for (const { id } of older) {
+    const reason = `superseded by Flagger revision ${checksum}`;
+    await runRolloutCommand(ctx, actor, id, { type: "abort", reason }).catch((error: unknown) => {
+      // Another call (or a person) finished it first.
+      if (!(error instanceof AppError && ["CONFLICT", "ILLEGAL_TRANSITION"].includes(error.code)))
+        throw error;
+    });
+  }
 }

@@ -100,6 +100,8 @@ describe("Flagger webhooks over HTTP", () => {
     expect(next.status).toBe(200);
     expect(next.answer.rolloutId).not.toBe(id);
     expect(await db().rollout.count({ where: { controllerRef: "test/podinfo" } })).toBe(2);
+    expect((await rollout(id)).state).toBe("aborted");
+    expect((await rollout(next.answer.rolloutId as string)).state).toBe("running");
   });
 
   it("holds while an incident freezes the service, and lets go once it is resolved", async () => {
