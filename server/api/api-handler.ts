@@ -67,7 +67,8 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     if (path === "/openapi.json" && method === "GET") return { status: 200, body: openapi };
     const { route, values } = matchRoute(table, method, path);
     const bodyFirst = !req.headers.authorization && route.credentialInBody && route.body;
-    const raw = bodyFirst ? await readJsonBody(req, maxBodyBytes) : undefined;
+    // Unparseable JSON carries no credential: the caller is told 401, not how its body was wrong.
+    const raw = bodyFirst ? await readJsonBody(req, maxBodyBytes).catch(unlessBadInput) : undefined;
     const bodyCredential = bodyFirst ? route.credentialInBody?.(raw) : undefined;
     const token = await authenticateToken(
       services,
@@ -111,6 +112,11 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     send(res, reply);
   };
+}
+
+function unlessBadInput(error: unknown): undefined {
+  if (error instanceof ApiError && error.code === "BAD_INPUT") return undefined;
+  throw error;
 }
 
 type CompiledRoute = { route: ApiRoute } & CompiledPath;

@@ -265,6 +265,7 @@ describe("Flagger webhooks over HTTP", () => {
     expect(wrong.answer.code).toBe("FORBIDDEN");
     const forged = await hook("confirm-rollout", canary("auth-api", "ac08", { token: "slc_forged" }), null);
     expect(forged.status).toBe(401);
+    expect((await hook("confirm-rollout", "{not json", null)).status).toBe(401);
     expect(await db().rollout.count({ where: { controllerRef: "test/auth-api" } })).toBe(0);
   });
 
