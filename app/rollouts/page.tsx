@@ -1,7 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { formatDuration, formatState, stepLabel } from "../_components/format";
+import { appliedByLabel, formatDuration, formatState, stepLabel } from "../_components/format";
 import { KillSwitch } from "../_components/kill-switch";
 import { RequireSession } from "../_components/require-session";
 import { useNow } from "../_components/use-now";
@@ -76,7 +76,10 @@ function RolloutTable() {
               <td data-label="Release">{r.release.version}</td>
               <td data-label="Mechanism">{r.mechanism}</td>
               <td data-label="Step">{stepLabel(r.currentStep, r.steps)}</td>
-              <td data-label="Exposure">{r.exposurePercent}%</td>
+              <td data-label="Exposure">
+                {r.exposurePercent}%
+                {r.controller ? <span className="muted"> · {appliedByLabel(r)}</span> : null}
+              </td>
               <td data-label="State" data-testid="state">
                 {formatState(r.state, r.phase)}
               </td>

@@ -139,6 +139,10 @@ describe("/api/v1 authentication, scopes and error format", () => {
       "get /audit",
       "get /audit/verify",
       "get /audit/export",
+      ...["confirm-rollout", "confirm-traffic-increase", "confirm-promotion", "rollback", "event"].map(
+        (hook) => `post /flagger/${hook}`,
+      ),
+      "get /analysis/{service}",
       "get /openapi.json",
     ];
     const listed = Object.entries(doc.paths).flatMap(([path, ops]) =>
@@ -150,6 +154,12 @@ describe("/api/v1 authentication, scopes and error format", () => {
       content: { "application/json": { schema: { properties: Record<string, unknown> } } };
     };
     expect(create.content["application/json"].schema.properties).toHaveProperty("steps");
+    // Flagger's "hold" is a 403 like a token without the scope; the document names both.
+    const hold = doc.paths["/api/v1/flagger/confirm-rollout"]?.post?.responses as Record<
+      string,
+      { description: string }
+    >;
+    expect(hold["403"]?.description).toBe("No: hold (for rollback: do not roll back); or FORBIDDEN");
   });
 });
 

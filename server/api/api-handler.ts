@@ -66,7 +66,14 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     const method = req.method ?? "GET";
     if (path === "/openapi.json" && method === "GET") return { status: 200, body: openapi };
     const { route, values } = matchRoute(table, method, path);
-    const token = await authenticateToken(services, req.headers.authorization);
+    const bodyFirst = !req.headers.authorization && route.credentialInBody && route.body;
+    // Unparseable JSON carries no credential: the caller is told 401, not how its body was wrong.
+    const raw = bodyFirst ? await readJsonBody(req, maxBodyBytes).catch(unlessBadInput) : undefined;
+    const bodyCredential = bodyFirst ? route.credentialInBody?.(raw) : undefined;
+    const token = await authenticateToken(
+      services,
+      req.headers.authorization ?? (bodyCredential && `Bearer ${bodyCredential}`),
+    );
     if (!token) {
       throw new ApiError("UNAUTHORIZED", "Send a valid API token: Authorization: Bearer slc_…", undefined, {
         "WWW-Authenticate": 'Bearer realm="sluice"',
@@ -77,7 +84,9 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     const params = parse(route.params, values);
     const headers = parse(route.headers, req.headers);
-    const body = route.body ? parse(route.body, await readJsonBody(req, maxBodyBytes)) : undefined;
+    const body = route.body
+      ? parse(route.body, bodyFirst ? raw : await readJsonBody(req, maxBodyBytes))
+      : undefined;
     return route.handle({
       services,
       actor: { id: `token:${token.id}`, name: `token/${token.name}`, role: "system" },
@@ -103,6 +112,11 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     send(res, reply);
   };
+}
+
+function unlessBadInput(error: unknown): undefined {
+  if (error instanceof ApiError && error.code === "BAD_INPUT") return undefined;
+  throw error;
 }
 
 type CompiledRoute = { route: ApiRoute } & CompiledPath;

@@ -38,6 +38,11 @@ export interface RouteSpec<P extends AnySchema, H extends AnySchema, B extends A
   params?: P;
   headers?: H;
   body?: B;
+  /**
+   * For callers that cannot send headers (Flagger's webhooks): the token taken from the JSON body when
+   * no Authorization header came. The body is then read before authentication (size-limited as always).
+   */
+  credentialInBody?: (body: unknown) => string | undefined;
   /** Success statuses and what they mean. */
   responses: Record<number, string>;
   /** Errors particular to this route; auth, input and availability errors are added for every route. */

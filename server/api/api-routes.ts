@@ -1,4 +1,6 @@
 import { USER_COMMANDS, type UserCommand } from "../domain/rollout";
+import { ARGO_ROUTES } from "../integrations/argo/argo-routes";
+import { FLAGGER_ROUTES } from "../integrations/flagger/flagger-routes";
 import { exportAuditDocument } from "../services/audit/export-audit-events";
 import { pageAuditEvents } from "../services/audit/list-audit-events";
 import { verifyAuditChain } from "../services/audit/verify-audit-chain";
@@ -278,6 +280,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
       return { status: 200, body: await exportAuditDocument(services, {}) };
     },
   }),
+  ...FLAGGER_ROUTES,
+  ...ARGO_ROUTES,
 ];
 
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {

@@ -71,13 +71,21 @@ function operation(route: ApiRoute) {
           },
         }
       : {}),
-    responses: {
-      ...Object.fromEntries(
-        Object.entries(route.responses).map(([status, description]) => [status, { description }]),
-      ),
-      ...errorResponses(errorCodes(route)),
-    },
+    responses: responses(route),
   };
+}
+
+/** The route's own statuses, then the errors; a status that is both (Flagger's 403 "hold") says both. */
+function responses(route: ApiRoute) {
+  const errors: Record<string, { description: string }> = errorResponses(errorCodes(route));
+  const own = Object.entries(route.responses).map(([status, description]) => {
+    const error = errors[status];
+    return [
+      status,
+      error ? { ...error, description: `${description}; or ${error.description}` } : { description },
+    ];
+  });
+  return { ...errors, ...Object.fromEntries(own) };
 }
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the route table and its zod schemas. */

@@ -89,6 +89,12 @@ const REST_POLICY: Record<string, readonly TokenScope[]> = {
   "GET /audit": ["read"],
   "GET /audit/verify": ["read"],
   "GET /audit/export": ["read"],
+  "POST /flagger/confirm-rollout": ["controllers:write"],
+  "POST /flagger/confirm-traffic-increase": ["controllers:write"],
+  "POST /flagger/confirm-promotion": ["controllers:write"],
+  "POST /flagger/rollback": ["controllers:write"],
+  "POST /flagger/event": ["controllers:write"],
+  "GET /analysis/{service}": ["read", "controllers:write"],
 };
 
 const SOCKET_POLICY: Record<string, readonly Role[]> = {

@@ -1,7 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { use } from "react";
-import { formatDuration, formatState, stepLabel } from "../../_components/format";
+import { appliedByLabel, formatDuration, formatState, stepLabel } from "../../_components/format";
 import { KillSwitch } from "../../_components/kill-switch";
 import { RequireSession } from "../../_components/require-session";
 import { useNow } from "../../_components/use-now";
@@ -82,6 +82,10 @@ function RolloutDetail({ id }: { id: string }) {
         <div>
           <dt>Exposure</dt>
           <dd data-testid="rollout-exposure">{r.exposurePercent}%</dd>
+        </div>
+        <div>
+          <dt>Applied by</dt>
+          <dd data-testid="rollout-applied-by">{appliedByLabel(r)}</dd>
         </div>
         <div>
           <dt>Last known good</dt>

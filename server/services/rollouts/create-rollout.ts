@@ -27,6 +27,8 @@ export interface CreateRolloutInput {
   tags?: string[];
   candidateColour?: Colour;
   appliedBy?: string;
+  /** A Kubernetes controller that applies the exposure and asks Sluice before each step (Flagger). */
+  controller?: { name: string; ref: string; revision: string };
   /** Flag rollouts: the flag to drive, created (temporary, on/off) when missing; default `<service>.release-<version>`. */
   flagKey?: string;
   /** Schema-affecting rollouts: how long to sit at 100% before the contract phase (default a day). */
@@ -103,6 +105,9 @@ export async function createRollout(
         tags: [...draft.tags],
         candidateColour: draft.candidateColour ?? null,
         appliedBy: input.appliedBy ?? (draft.mechanism === "flag" ? "sluice flags" : "sluice"),
+        controller: input.controller?.name,
+        controllerRef: input.controller?.ref,
+        controllerRevision: input.controller?.revision,
         ...snapshotColumns(draft),
         steps: asJson(steps),
         createdBy: actor.id,

@@ -19,6 +19,9 @@ export const rolloutViewSelect = {
   simulatedRegression: { select: { errorMultiplier: true, latencyShiftMs: true, conversionDrop: true } },
   tags: true,
   appliedBy: true,
+  /** A Kubernetes controller (Flagger) applies the exposure; the weight it last reported. */
+  controller: true,
+  controllerWeight: true,
   holdExtended: true,
   /** Four eyes: who created and started it (actor ids), so the UI can say why approval is refused. */
   createdBy: true,

@@ -5,6 +5,8 @@ export const TOKEN_SCOPES = [
   "metrics:write",
   "incidents:write",
   "flags:evaluate",
+  /** Kubernetes controllers' webhooks (Flagger): narrow, since the token may sit in a Canary's spec. */
+  "controllers:write",
 ] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "../../api/api-test-client";
+import { evaluator, newRollout, passCurrentStep } from "../../api/api-test-rollouts";
+import type { GateVerdict } from "../../domain/analysis";
+import { systemActor } from "../../services/actors";
+import type { ServiceContext } from "../../services/context";
+import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+
+const gate = (name: string, verdict: GateVerdict["verdict"], detail: string): GateVerdict => ({
+  gate: name,
+  metric: name === "error-rate" ? "error-rate" : "latency-p95",
+  verdict,
+  critical: name === "error-rate",
+  detail,
+  evidence: 1,
+});
+
+describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
+  let demo: DemoFixture;
+  let clock = new Date("2026-11-27T10:00:00Z");
+  let ctx: ServiceContext;
+  let api: TestApi;
+  let writer: string;
+  let reader: string;
+  const setNow = (now: Date) => {
+    clock = now;
+  };
+  const analysis = (service: string, token: string | null = reader) =>
+    api.request("GET", `/api/v1/analysis/${service}`, { token: token ?? undefined });
+  const running = async (service: string) => {
+    const id = await newRollout(api, writer, service);
+    await runRolloutCommand(ctx, demo.actor("release_manager"), id, { type: "start" });
+    return id;
+  };
+  const judge = (
+    rolloutId: string,
+    stepIndex: number,
+    decision: string,
+    reason: string,
+    gates: GateVerdict[],
+  ) =>
+    demo.database.db.stepEvaluation.create({
+      data: { rolloutId, stepIndex, intervalEnd: clock, at: clock, decision, reason, gates: gates as never },
+    });
+
+  beforeAll(async () => {
+    demo = await createDemoFixture(clock);
+    ctx = { ...demo.services, now: () => clock };
+    api = await startTestApi(ctx);
+    writer = await api.token(["rollouts:write"]);
+    reader = await api.token(["read"]);
+  });
+  afterAll(async () => {
+    await api.close();
+    await demo.database.drop();
+  });
+
+  it("passes on a promote judgement of the live step, with each gate's explanation and the score", async () => {
+    const id = await running("argo-pass");
+    await judge(id, 0, "promote", "every gate passed", [
+      gate("error-rate", "pass", "canary 0.10% vs baseline 0.11%: pass"),
+      gate("latency-p95", "pass", "p95 212 ms vs 210 ms: pass"),
+    ]);
+    const response = await analysis("argo-pass");
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({
+      service: "argo-pass",
+      rolloutId: id,
+      state: "running",
+      verdict: "pass",
+      score: 1,
+      reason: "every gate passed",
+      judgedStep: 0,
+      decision: "promote",
+      gates: [
+        {
+          name: "error-rate",
+          verdict: "pass",
+          critical: true,
+          explanation: "canary 0.10% vs baseline 0.11%: pass",
+        },
+        { name: "latency-p95", verdict: "pass", critical: false, explanation: "p95 212 ms vs 210 ms: pass" },
+      ],
+    });
+  });
+
+  it("fails once the gates rolled the rollout back", async () => {
+    const id = await running("argo-fail");
+    const reason = "error-rate: canary 2.1% vs baseline 0.1%";
+    await judge(id, 0, "rollback", reason, [
+      gate("error-rate", "fail", "canary 2.1% vs baseline 0.1%: fail"),
+      gate("latency-p95", "pass", "p95 212 ms vs 210 ms: pass"),
+    ]);
+    expect((await analysis("argo-fail")).json).toMatchObject({ verdict: "fail", score: 0.5, reason });
+    await runRolloutCommand(ctx, evaluator, id, {
+      type: "gates-failed",
+      stepIndex: 0,
+      critical: true,
+      failedGates: ["error-rate"],
+      reason,
+    });
+    expect((await analysis("argo-fail")).json).toMatchObject({
+      state: "rolled_back",
+      verdict: "fail",
+      reason: "the rollout was rolled back",
+    });
+  });
+
+  it("is inconclusive while the gates have not decided", async () => {
+    const id = await running("argo-undecided");
+    await judge(id, 0, "continue", "not enough samples yet", [
+      gate("error-rate", "inconclusive", "40 of 50 samples: inconclusive"),
+      gate("latency-p95", "pass", "p95 212 ms vs 210 ms: pass"),
+    ]);
+    expect((await analysis("argo-undecided")).json).toMatchObject({
+      verdict: "inconclusive",
+      score: 0.5,
+      reason: "not enough samples yet",
+    });
+  });
+
+  it("never passes without evidence: no rollout, no judgement, or only an earlier step's", async () => {
+    const noRollout = await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: { service: "argo-empty", environment: "production", version: "1", artifact: "r/argo-empty:1" },
+    });
+    expect(noRollout.status).toBe(201);
+    expect((await analysis("argo-empty")).json).toMatchObject({
+      rolloutId: null,
+      verdict: "inconclusive",
+      score: null,
+      reason: "no rollout",
+    });
+
+    const id = await running("argo-nodata");
+    expect((await analysis("argo-nodata")).json).toMatchObject({
+      rolloutId: id,
+      verdict: "inconclusive",
+      score: null,
+      reason: "no gate judgement stored yet",
+      gates: [],
+    });
+
+    await judge(id, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine: pass")]);
+    await passCurrentStep(ctx, setNow, id);
+    await runRolloutCommand(ctx, systemActor("scheduler"), id, { type: "advance" });
+    expect((await analysis("argo-nodata")).json).toMatchObject({
+      currentStep: 1,
+      judgedStep: 0,
+      verdict: "inconclusive",
+      reason: "step 2 has not been judged yet",
+    });
+  });
+
+  it("answers 404 for an unknown service, 401 without a token and 403 for a token without read", async () => {
+    expect((await analysis("argo-unknown")).json).toMatchObject({ code: "NOT_FOUND", field: "service" });
+    expect((await analysis("argo-pass", null)).status).toBe(401);
+    const metrics = await api.token(["metrics:write"]);
+    expect((await analysis("argo-pass", metrics)).status).toBe(403);
+    const controller = await api.token(["controllers:write"]);
+    expect((await analysis("argo-pass", controller)).status).toBe(200);
+  });
+});

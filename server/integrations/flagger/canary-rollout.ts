@@ -1,0 +1,104 @@
+import { defaultGates } from "../../domain/analysis/default-gates";
+import { AppError } from "../../domain/errors";
+import { DEFAULT_CANARY_RAMP, type PlanStep } from "../../domain/rollout";
+import type { CommandActor } from "../../services/actors";
+import type { ServiceContext } from "../../services/context";
+import { registerDeploy } from "../../services/deploys/register-deploy";
+import { createRollout } from "../../services/rollouts/create-rollout";
+import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
+import type { CanaryMetadata } from "./flagger-schemas";
+
+export const FLAGGER = "flagger";
+const DEFAULT_HOLD_SECONDS = 600;
+
+/** What Flagger tells about a canary on every call: which one, and which revision of it. */
+export interface CanaryRevision {
+  namespace: string;
+  name: string;
+  /** Absent on events from older Flagger versions: the canary's newest rollout is meant. */
+  checksum?: string;
+}
+
+/** Flagger names a canary by namespace and name; Sluice keeps that as the rollout's controllerRef. */
+export const canaryRef = (canary: CanaryRevision) => `${canary.namespace}/${canary.name}`;
+
+/** The Sluice rollout of this canary revision (or of its newest revision without a checksum), if any. */
+export async function findCanaryRollout(
+  ctx: ServiceContext,
+  canary: CanaryRevision,
+): Promise<{ id: string } | null> {
+  return ctx.db.rollout.findFirst({
+    where: {
+      controller: FLAGGER,
+      controllerRef: canaryRef(canary),
+      ...(canary.checksum ? { controllerRevision: canary.checksum } : {}),
+    },
+    orderBy: { createdAt: "desc" },
+    select: { id: true },
+  });
+}
+
+function planFrom(metadata: CanaryMetadata): PlanStep[] {
+  const approveAt = new Set(metadata.approveAt ?? []);
+  return (metadata.weights ?? DEFAULT_CANARY_RAMP).map((exposurePercent) => ({
+    exposurePercent,
+    holdSeconds: metadata.holdSeconds ?? DEFAULT_HOLD_SECONDS,
+    requiresApproval: approveAt.has(exposurePercent),
+    gates: defaultGates(),
+  }));
+}
+
+/**
+ * The rollout of a canary revision, created the first time Flagger calls about it: the revision is
+ * registered as a deploy (service = metadata.service or the canary's name, environment = its
+ * namespace, version = its checksum unless metadata says) and a draft canary rollout applied by Flagger
+ * is created. Concurrent first calls create one rollout: the creation is idempotent per revision.
+ */
+export async function findOrCreateCanaryRollout(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  canary: Required<CanaryRevision>,
+  metadata: CanaryMetadata,
+): Promise<{ id: string }> {
+  const existing = await findCanaryRollout(ctx, canary);
+  if (existing) return existing;
+  const ref = canaryRef(canary);
+  const release = {
+    service: metadata.service ?? canary.name,
+    environment: metadata.environment ?? canary.namespace,
+    version: metadata.version ?? canary.checksum,
+  };
+  await registerDeploy(ctx, actor, { ...release, artifact: `flagger:${ref}@${canary.checksum}` });
+  const { id } = await createRollout(ctx, actor, {
+    ...release,
+    mechanism: "canary",
+    steps: planFrom(metadata),
+    tags: metadata.tags,
+    appliedBy: FLAGGER,
+    controller: { name: FLAGGER, ref, revision: canary.checksum },
+    idempotencyKey: `flagger:${ref}@${canary.checksum}`,
+  });
+  await abortSuperseded(ctx, actor, ref, canary.checksum);
+  return { id };
+}
+
+/** Flagger restarts its analysis on a new revision, so an unfinished rollout of an older one is over. */
+async function abortSuperseded(ctx: ServiceContext, actor: CommandActor, ref: string, checksum: string) {
+  const older = await ctx.db.rollout.findMany({
+    where: {
+      controller: FLAGGER,
+      controllerRef: ref,
+      controllerRevision: { not: checksum },
+      state: { in: ["draft", "running", "paused"] },
+    },
+    select: { id: true },
+  });
+  for (const { id } of older) {
+    const reason = `superseded by Flagger revision ${checksum}`;
+    await runRolloutCommand(ctx, actor, id, { type: "abort", reason }).catch((error: unknown) => {
+      // Another call (or a person) finished it first.
+      if (!(error instanceof AppError && ["CONFLICT", "ILLEGAL_TRANSITION"].includes(error.code)))
+        throw error;
+    });
+  }
+}

@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApi, type TestApi } from "../../api/api-test-client";
+import { passCurrentStep } from "../../api/api-test-rollouts";
+import { systemActor } from "../../services/actors";
+import type { ServiceContext } from "../../services/context";
+import { declareIncident } from "../../services/incidents/declare-incident";
+import { resolveIncident } from "../../services/incidents/resolve-incident";
+import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+
+type Answer = { yes: boolean; reason: string; rolloutId: string | null; state: string | null };
+
+describe("Flagger webhooks over HTTP", () => {
+  let demo: DemoFixture;
+  let clock = new Date("2026-11-27T10:00:00Z");
+  let ctx: ServiceContext;
+  let api: TestApi;
+  let flagger: string;
+  const db = () => demo.database.db;
+  const setNow = (now: Date) => {
+    clock = now;
+  };
+  const canary = (name: string, checksum: string, metadata: Record<string, string> = {}) => ({
+    name,
+    namespace: "test",
+    phase: "Progressing",
+    checksum,
+    metadata,
+  });
+  const hook = async (type: string, body: unknown, token: string | null = flagger) => {
+    const response = await api.request("POST", `/api/v1/flagger/${type}`, {
+      token: token ?? undefined,
+      body,
+    });
+    return { status: response.status, answer: response.json as Answer & { code?: string; field?: string } };
+  };
+  const event = (name: string, checksum: string | undefined, eventMessage: string, phase = "Progressing") =>
+    api.request("POST", "/api/v1/flagger/event", {
+      token: flagger,
+      body: {
+        name,
+        namespace: "test",
+        phase,
+        ...(checksum ? { checksum } : {}),
+        metadata: { eventMessage, eventType: "Normal", timestamp: "1795773600000" },
+      },
+    });
+  const rollout = (id: string) =>
+    db().rollout.findUniqueOrThrow({
+      where: { id },
+      select: {
+        state: true,
+        phase: true,
+        exposurePercent: true,
+        appliedBy: true,
+        controller: true,
+        controllerRef: true,
+        controllerRevision: true,
+        controllerWeight: true,
+        steps: true,
+      },
+    });
+  const advance = (id: string) => runRolloutCommand(ctx, systemActor("scheduler"), id, { type: "advance" });
+
+  beforeAll(async () => {
+    demo = await createDemoFixture(clock);
+    ctx = { ...demo.services, now: () => clock };
+    api = await startTestApi(ctx);
+    flagger = await api.token(["controllers:write"], { name: "flagger" });
+  });
+  afterAll(async () => {
+    await api.close();
+    await demo.database.drop();
+  });
+
+  it("maps a new canary checksum to one started rollout whose exposure Flagger applies", async () => {
+    const body = canary("podinfo", "7c9d4f", { weights: "10,50,100", holdSeconds: "60" });
+    const first = await hook("confirm-rollout", body);
+    const again = await hook("confirm-rollout", body);
+    expect(first.status).toBe(200);
+    expect(first.answer).toMatchObject({ yes: true, state: "running" });
+    expect(again.answer.rolloutId).toBe(first.answer.rolloutId);
+    const id = first.answer.rolloutId as string;
+    expect(await rollout(id)).toMatchObject({
+      state: "running",
+      exposurePercent: 10,
+      appliedBy: "flagger",
+      controller: "flagger",
+      controllerRef: "test/podinfo",
+      controllerRevision: "7c9d4f",
+      controllerWeight: null,
+    });
+    const release = await db().release.findFirstOrThrow({
+      where: { rollouts: { some: { id } } },
+      select: { environment: true, version: true, service: { select: { name: true } } },
+    });
+    expect(release).toEqual({ environment: "test", version: "7c9d4f", service: { name: "podinfo" } });
+
+    const next = await hook("confirm-rollout", canary("podinfo", "8e1a22", { weights: "10,50,100" }));
+    expect(next.status).toBe(200);
+    expect(next.answer.rolloutId).not.toBe(id);
+    expect(await db().rollout.count({ where: { controllerRef: "test/podinfo" } })).toBe(2);
+    expect((await rollout(id)).state).toBe("aborted");
+    expect((await rollout(next.answer.rolloutId as string)).state).toBe("running");
+  });
+
+  it("holds while an incident freezes the service, and lets go once it is resolved", async () => {
+    const incident = await declareIncident(ctx, demo.actor("operator"), {
+      title: "payments down",
+      severity: "sev1",
+      services: ["frozen-api"],
+    });
+    const body = canary("frozen-api", "aa01");
+    const held = await hook("confirm-rollout", body);
+    expect(held.status).toBe(403);
+    expect(held.answer.yes).toBe(false);
+    expect(held.answer.reason).toContain("frozen by incident");
+    expect((await rollout(held.answer.rolloutId as string)).state).toBe("draft");
+    expect((await hook("confirm-traffic-increase", body)).status).toBe(403);
+
+    await resolveIncident(ctx, demo.actor("operator"), { id: incident.id });
+    const allowed = await hook("confirm-rollout", body);
+    expect(allowed.status).toBe(200);
+    expect((await rollout(held.answer.rolloutId as string)).state).toBe("running");
+  });
+
+  it("holds while a step awaits approval in Sluice, and proceeds once a release manager approves", async () => {
+    const body = canary("approvals-api", "bb02", { weights: "20,100", approveAt: "20" });
+    const held = await hook("confirm-rollout", body);
+    expect(held.status).toBe(403);
+    expect(held.answer.reason).toBe("step 1 (20%) awaits approval in Sluice");
+    const id = held.answer.rolloutId as string;
+    expect(await rollout(id)).toMatchObject({ state: "running", phase: "awaiting_approval" });
+
+    await runRolloutCommand(ctx, demo.actor("release_manager"), id, { type: "approve" });
+    expect((await hook("confirm-rollout", body)).status).toBe(200);
+    expect((await hook("confirm-traffic-increase", body)).status).toBe(200);
+  });
+
+  it("lets traffic rise while Flagger's reported weight is below Sluice's exposure, and promotes at 100%", async () => {
+    const body = canary("ramp-api", "cc03", { weights: "10,50,100", holdSeconds: "60" });
+    const id = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    expect((await hook("confirm-traffic-increase", body)).status).toBe(200);
+
+    expect((await event("ramp-api", "cc03", "Advance ramp-api.test canary weight 10")).status).toBe(200);
+    expect((await rollout(id)).controllerWeight).toBe(10);
+    const capped = await hook("confirm-traffic-increase", body);
+    expect(capped.status).toBe(403);
+    expect(capped.answer.reason).toBe(
+      "Flagger applies 10%; Sluice allows 10% until step 1 passes its hold and gates",
+    );
+    expect((await hook("confirm-promotion", body)).answer.reason).toBe(
+      "Sluice's plan is at 10%; promotion waits for its 100% step",
+    );
+
+    await passCurrentStep(ctx, setNow, id);
+    await advance(id);
+    expect((await rollout(id)).exposurePercent).toBe(50);
+    expect((await hook("confirm-traffic-increase", body)).status).toBe(200);
+    expect((await hook("confirm-promotion", body)).status).toBe(403);
+
+    await passCurrentStep(ctx, setNow, id);
+    await advance(id);
+    expect((await hook("confirm-promotion", body)).status).toBe(200);
+  });
+
+  it("holds on a pause and on gates that stopped the step", async () => {
+    const body = canary("gated-api", "dd04", { weights: "10,100" });
+    const id = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    await db().stepEvaluation.create({
+      data: {
+        rolloutId: id,
+        stepIndex: 0,
+        intervalEnd: clock,
+        at: clock,
+        decision: "pause",
+        reason: "sample ratio mismatch: 30% of traffic on the canary, 10% expected",
+        gates: [],
+      },
+    });
+    const held = await hook("confirm-traffic-increase", body);
+    expect(held.status).toBe(403);
+    expect(held.answer.reason).toBe(
+      "Sluice's gates stopped step 1: sample ratio mismatch: 30% of traffic on the canary, 10% expected",
+    );
+    expect((await hook("rollback", body)).status).toBe(403);
+
+    await runRolloutCommand(ctx, demo.actor("operator"), id, { type: "pause", reason: "looking" });
+    expect((await hook("confirm-traffic-increase", body)).answer.reason).toBe("the Sluice rollout is paused");
+  });
+
+  it("answers the rollback hook 200 only once Sluice has killed the rollout", async () => {
+    const body = canary("kill-api", "ee05", { weights: "10,100" });
+    const id = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    const before = await hook("rollback", body);
+    expect(before.status).toBe(403);
+    expect(before.answer.reason).toBe("no rollback: the Sluice rollout is running");
+
+    await runRolloutCommand(ctx, demo.actor("operator"), id, { type: "kill", reason: "errors spiking" });
+    const after = await hook("rollback", body);
+    expect(after.status).toBe(200);
+    expect(after.answer).toMatchObject({ yes: true, state: "rolled_back" });
+    expect((await hook("confirm-traffic-increase", body)).status).toBe(403);
+
+    const unknown = await hook("rollback", canary("never-seen", "ff06"));
+    expect(unknown.status).toBe(403);
+    expect(await db().rollout.count({ where: { controllerRef: "test/never-seen" } })).toBe(0);
+  });
+
+  it("records Flagger's events in the rollout's audit history, or on the canary before a rollout exists", async () => {
+    const body = canary("events-api", "ab07", { weights: "10,100" });
+    const id = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    const recorded = await event("events-api", undefined, "Advance events-api.test canary weight 5");
+    expect(recorded.json).toEqual({ rolloutId: id, canaryWeight: 5 });
+    await event("events-api", "ab07", "Starting canary analysis for events-api.test");
+    const history = await db().auditEvent.findMany({
+      where: { targetType: "rollout", targetId: id, action: "flagger.event" },
+      orderBy: { id: "asc" },
+      select: { actor: true, reason: true, after: true },
+    });
+    expect(history).toEqual([
+      {
+        actor: "system:token/flagger",
+        reason: "Advance events-api.test canary weight 5",
+        after: {
+          canary: "test/events-api",
+          phase: "Progressing",
+          eventType: "Normal",
+          flaggerTimestamp: 1795773600000,
+          canaryWeight: 5,
+        },
+      },
+      {
+        actor: "system:token/flagger",
+        reason: "Starting canary analysis for events-api.test",
+        after: {
+          canary: "test/events-api",
+          phase: "Progressing",
+          eventType: "Normal",
+          flaggerTimestamp: 1795773600000,
+        },
+      },
+    ]);
+    expect((await rollout(id)).controllerWeight).toBe(5);
+    await event("events-api", "ab07", "Promotion completed! Scaling down events-api.test", "Succeeded");
+    expect((await rollout(id)).controllerWeight).toBe(100);
+
+    const orphan = await event("no-rollout", undefined, "New revision detected! Scaling up no-rollout.test");
+    expect(orphan.json).toEqual({ rolloutId: null, canaryWeight: null });
+    expect(
+      await db().auditEvent.count({
+        where: { targetType: "controller", targetId: "flagger:test/no-rollout" },
+      }),
+    ).toBe(1);
+  });
+
+  it("refuses callers without the controllers:write token: 401 without one, 403 with another scope", async () => {
+    const body = canary("auth-api", "ac08");
+    const none = await hook("confirm-rollout", body, null);
+    expect(none.status).toBe(401);
+    expect(none.answer.code).toBe("UNAUTHORIZED");
+    const reader = await api.token(["read"]);
+    const wrong = await hook("confirm-rollout", body, reader);
+    expect(wrong.status).toBe(403);
+    expect(wrong.answer.code).toBe("FORBIDDEN");
+    const forged = await hook("confirm-rollout", canary("auth-api", "ac08", { token: "slc_forged" }), null);
+    expect(forged.status).toBe(401);
+    expect((await hook("confirm-rollout", "{not json", null)).status).toBe(401);
+    expect(await db().rollout.count({ where: { controllerRef: "test/auth-api" } })).toBe(0);
+  });
+
+  it("takes the token from metadata.token when Flagger cannot send a header", async () => {
+    const viaMetadata = await hook(
+      "confirm-rollout",
+      canary("metadata-api", "ad09", { token: flagger }),
+      null,
+    );
+    expect(viaMetadata.status).toBe(200);
+    const created = await db().auditEvent.findFirstOrThrow({
+      where: { action: "rollout.created", targetId: viaMetadata.answer.rolloutId as string },
+      select: { actor: true, after: true },
+    });
+    expect(created.actor).toBe("system:token/flagger");
+    expect(JSON.stringify(created.after)).not.toContain(flagger);
+  });
+
+  it("names the offending field of a malformed payload", async () => {
+    const { checksum: _dropped, ...noChecksum } = canary("bad-api", "x");
+    const missing = await hook("confirm-rollout", noChecksum);
+    expect(missing).toMatchObject({ status: 400, answer: { code: "BAD_INPUT", field: "checksum" } });
+    const weights = await hook("confirm-rollout", canary("bad-api", "x", { weights: "ten" }));
+    expect(weights).toMatchObject({ status: 400, answer: { code: "BAD_INPUT", field: "metadata.weights" } });
+    const name = await hook("confirm-rollout", { ...canary("bad-api", "x"), name: "Bad Name" });
+    expect(name).toMatchObject({ status: 400, answer: { code: "BAD_INPUT", field: "name" } });
+    const eventType = await api.request("POST", "/api/v1/flagger/event", {
+      token: flagger,
+      body: { name: "bad-api", namespace: "test", phase: "Progressing", metadata: { eventMessage: "x" } },
+    });
+    expect(eventType).toMatchObject({ status: 400, json: { field: "metadata.eventType" } });
+    expect(await db().rollout.count({ where: { controllerRef: "test/bad-api" } })).toBe(0);
+  });
+});
