@@ -9,7 +9,15 @@ type Tx = Prisma.TransactionClient;
 export interface AuditEntry {
   actor: CommandActor;
   action: string;
-  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token" | "flag";
+  targetType:
+    | "rollout"
+    | "service"
+    | "release"
+    | "user"
+    | "incident"
+    | "token"
+    | "flag"
+    | "notification-channel";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;
