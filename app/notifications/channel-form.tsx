@@ -4,6 +4,7 @@ import { type FormEvent, useState } from "react";
 import { NOTIFICATION_KINDS } from "../../server/domain/notifications/notification";
 import { errorText } from "../_lib/error-text";
 import { useTRPC } from "../_lib/trpc";
+import styles from "./notifications.module.css";
 
 /** Adds a webhook channel: where it posts, in which shape, and which events it receives. */
 export function ChannelForm(props: { onSaved: () => void }) {
@@ -13,15 +14,20 @@ export function ChannelForm(props: { onSaved: () => void }) {
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
+    const element = event.currentTarget;
+    const form = new FormData(element);
     const secret = String(form.get("secret") ?? "");
-    create.mutate({
-      name: String(form.get("name")),
-      kind,
-      url: String(form.get("url")),
-      events: NOTIFICATION_KINDS.filter((k) => form.get(`event-${k}`) === "on"),
-      ...(kind === "generic" && secret ? { secret } : {}),
-    });
+    create.mutate(
+      {
+        name: String(form.get("name")),
+        kind,
+        url: String(form.get("url")),
+        events: NOTIFICATION_KINDS.filter((k) => form.get(`event-${k}`) === "on"),
+        ...(kind === "generic" && secret ? { secret } : {}),
+      },
+      // A saved channel clears the form (and the secret typed into it).
+      { onSuccess: () => element.reset() },
+    );
   }
 
   return (
@@ -41,7 +47,7 @@ export function ChannelForm(props: { onSaved: () => void }) {
         Webhook URL (http or https)
         <input name="url" type="url" required placeholder="https://hooks.example.com/…" />
       </label>
-      <fieldset>
+      <fieldset className={styles.events}>
         <legend>Events</legend>
         {NOTIFICATION_KINDS.map((k) => (
           <label key={k}>
