@@ -1,17 +1,8 @@
+import type { AuditEventContent } from "../audit";
 import type { GateLine, Notification, NotificationKind } from "./notification";
 
-/** The parts of an audit event a notification is made from. */
-export interface NotifiableAuditEvent {
-  id: bigint;
-  at: Date;
-  actor: string;
-  action: string;
-  targetType: string;
-  targetId: string;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
+/** An audit event as stored (its id the BigInt, which orders the history). */
+export type NotifiableAuditEvent = Omit<AuditEventContent, "id"> & { id: bigint };
 
 /** What the dispatcher looked up about the event's subject. */
 export interface NotificationContext {

@@ -11,13 +11,14 @@ import {
   toNotification,
   webhookBody,
 } from "../../domain/notifications";
+import { auditEventSelect } from "../audit/list-audit-events";
 import type { ServiceContext } from "../context";
 
 type Tx = Prisma.TransactionClient;
 
 const CURSOR_ID = "audit";
 /** Audit events read per pass; a backlog is worked off over several beats. */
-const BATCH = 500;
+const BATCH = 200;
 
 /**
  * Reads the audit history past the stored cursor and queues one delivery per notifiable event and
@@ -33,33 +34,28 @@ export async function enqueueNotifications(
   ctx: ServiceContext,
   options: { baseUrl: string },
 ): Promise<number> {
-  return ctx.db.$transaction(async (tx) => {
-    const cursor = await lockCursor(tx);
-    const [window] = await tx.$queryRaw<{ upper: bigint | null }[]>`
+  return ctx.db.$transaction(
+    async (tx) => {
+      const cursor = await lockCursor(tx);
+      const [window] = await tx.$queryRaw<{ upper: bigint | null }[]>`
       SELECT max(id) AS upper FROM (
         SELECT id FROM "AuditEvent" WHERE id > ${cursor} ORDER BY id LIMIT ${BATCH}
       ) AS batch`;
-    const upper = window?.upper ?? null;
-    if (upper === null) return 0;
-    const events = await tx.auditEvent.findMany({
-      where: { id: { gt: cursor, lte: upper }, action: { in: [...NOTIFIABLE_ACTIONS] } },
-      orderBy: { id: "asc" },
-      select: {
-        id: true,
-        at: true,
-        actor: true,
-        action: true,
-        targetType: true,
-        targetId: true,
-        reason: true,
-        before: true,
-        after: true,
-      },
-    });
-    const queued = events.length > 0 ? await queueDeliveries(ctx, tx, events, options.baseUrl) : 0;
-    await tx.notificationCursor.update({ where: { id: CURSOR_ID }, data: { auditEventId: upper } });
-    return queued;
-  });
+      const upper = window?.upper ?? null;
+      if (upper === null) return 0;
+      const events = await tx.auditEvent.findMany({
+        where: { id: { gt: cursor, lte: upper }, action: { in: [...NOTIFIABLE_ACTIONS] } },
+        orderBy: { id: "asc" },
+        select: auditEventSelect,
+      });
+      const queued = events.length > 0 ? await queueDeliveries(ctx, tx, events, options.baseUrl) : 0;
+      await tx.notificationCursor.update({ where: { id: CURSOR_ID }, data: { auditEventId: upper } });
+      return queued;
+    },
+    // A backlog batch looks up each event's rollout and gates: taking longer than Prisma's default 5 s
+    // must not fail it on every beat and stall the tail.
+    { timeout: 60_000 },
+  );
 }
 
 /** The cursor, created on first use at the end of the history: notifications start now, not with the past. */

@@ -30,7 +30,7 @@ describe("notification delivery", () => {
   });
   afterEach(async () => {
     for (const receiver of receivers.splice(0)) await receiver.close();
-    await demo.database.drop();
+    await demo?.database.drop();
   });
   afterAll(async () => {
     for (const receiver of receivers.splice(0)) await receiver.close();

@@ -103,9 +103,9 @@ describe("notification messages, end to end", () => {
   }, 120_000);
 
   afterAll(async () => {
-    await generic.close();
-    await slack.close();
-    await demo.database.drop();
+    await generic?.close();
+    await slack?.close();
+    await demo?.database.drop();
   });
 
   /** Simulated traffic with an 8× error rate on the canary, judged every interval, until it rolls back. */
