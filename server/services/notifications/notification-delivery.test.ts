@@ -159,6 +159,27 @@ describe("notification delivery", () => {
     expect((await listDeliveries(demo.services))[0]).toMatchObject({ status: "delivered", attempts: 2 });
   });
 
+  it("a dispatcher that stalls mid-send loses its lease: another delivers, and the stale one cannot undo it", async () => {
+    const hook = await receiver((i) => (i === 0 ? "hang" : 200));
+    await channelTo(hook.url);
+    await kill("checkout-api");
+    // The first dispatcher claims the delivery and hangs on the receiver, as if its process had frozen.
+    const stalled = dispatchNotifications(demo.services, settings());
+    await hook.waitFor(1);
+    // Its lease (two timeouts and a second) runs out; any dispatcher, e.g. a new leader, takes over.
+    demo.advanceClock(121_001);
+    await dispatchNotifications(demo.services, settings());
+    expect(hook.received).toHaveLength(2);
+    await hook.close();
+    await stalled;
+    const [delivery] = await listDeliveries(demo.services);
+    expect(delivery).toMatchObject({ status: "delivered", attempts: 2 });
+    expect(delivery?.attemptLog.map((a) => [a.attempt, a.ok, a.httpStatus])).toEqual([
+      [1, false, null],
+      [2, true, 200],
+    ]);
+  });
+
   it("two dispatchers on separate connections never send a delivery twice", async () => {
     const hook = await receiver();
     await channelTo(hook.url, "one");
