@@ -7,6 +7,10 @@ const envSchema = z
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
     NEXTAUTH_URL: z.url().optional(),
+    /** The origin people open Sluice at, for links in notifications; defaults to NEXTAUTH_URL. */
+    SLUICE_PUBLIC_URL: z.url({ message: "SLUICE_PUBLIC_URL must be an http(s):// URL" }).optional(),
+    SLUICE_NOTIFICATION_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(5),
+    SLUICE_NOTIFICATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
     NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
     SLUICE_DATA_DIR: z.string().min(1).default("./data"),
     SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),

@@ -9,6 +9,7 @@ import { createDb } from "./db/client";
 import { startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migrate } from "./db/migrate";
 import { writeDemoCredentials } from "./demo-credentials";
+import { DEFAULT_RETRY_POLICY } from "./domain/notifications";
 import type { Env } from "./env";
 import { createRequestRouter } from "./http/request-router";
 import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-source";
@@ -16,6 +17,7 @@ import { loadPrometheusQueries } from "./metrics/prometheus-queries";
 import { attachPostgresAdapter } from "./realtime/postgres-adapter";
 import { attachRealtime } from "./realtime/socket-server";
 import { startLeadership } from "./scheduler/leadership";
+import { startNotificationDispatcher } from "./scheduler/notification-dispatcher";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
 import { startSloWatch } from "./scheduler/slo-watch";
 import { judgeStep } from "./services/analysis/judge-step";
@@ -118,7 +120,15 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
           intervalMs: 30_000,
           onError: (error) => log(`slo-watch: ${describeError(error)}`),
         });
+        const notifications = startNotificationDispatcher(services, {
+          baseUrl: (env.SLUICE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, ""),
+          timeoutMs: env.SLUICE_NOTIFICATION_TIMEOUT_SECONDS * 1000,
+          retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: env.SLUICE_NOTIFICATION_MAX_ATTEMPTS },
+          intervalMs: 2000,
+          onError: (error) => log(`notifications: ${describeError(error)}`),
+        });
         return async () => {
+          await notifications.stop();
           await sloWatch.stop();
           await scheduler.stop();
           await metricSource.stop();

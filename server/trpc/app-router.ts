@@ -3,6 +3,7 @@ import { adminRouter } from "./routers/admin";
 import { auditRouter } from "./routers/audit";
 import { flagsRouter } from "./routers/flags";
 import { incidentsRouter } from "./routers/incidents";
+import { notificationsRouter } from "./routers/notifications";
 import { rolloutsRouter } from "./routers/rollouts";
 import { sessionRouter } from "./routers/session";
 import { simulatorRouter } from "./routers/simulator";
@@ -13,6 +14,7 @@ export const appRouter = router({
   audit: auditRouter,
   flags: flagsRouter,
   incidents: incidentsRouter,
+  notifications: notificationsRouter,
   rollouts: rolloutsRouter,
   session: sessionRouter,
   simulator: simulatorRouter,

@@ -9,7 +9,16 @@ type Tx = Prisma.TransactionClient;
 export interface AuditEntry {
   actor: CommandActor;
   action: string;
-  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token" | "flag" | "controller";
+  targetType:
+    | "rollout"
+    | "service"
+    | "release"
+    | "user"
+    | "incident"
+    | "token"
+    | "flag"
+    | "controller"
+    | "notification-channel";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;
