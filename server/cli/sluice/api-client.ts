@@ -5,7 +5,8 @@ export interface ApiClient {
   /** The server's base URL, for messages. */
   url: string;
   get<T>(path: string): Promise<T>;
-  post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T>;
+  /** `body` is sent as JSON, so fields left undefined are left out. */
+  post<T>(path: string, body: unknown): Promise<T>;
 }
 
 /** One request may take this long before the server counts as unavailable. */
@@ -23,7 +24,7 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
     throw usageError(`--url: use an http or https URL, not ${baseUrl}`);
   const root = base.href.replace(/\/+$/, "");
 
-  async function request<T>(method: string, path: string, body?: unknown, headers = {}): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${root}/api/v1${path}`, {
@@ -32,7 +33,6 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
           Authorization: `Bearer ${token}`,
           Accept: "application/json",
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-          ...headers,
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -49,7 +49,7 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
   return {
     url: root,
     get: (path) => request("GET", path),
-    post: (path, body, headers) => request("POST", path, body, headers),
+    post: (path, body) => request("POST", path, body),
   };
 }
 

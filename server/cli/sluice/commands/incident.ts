@@ -37,10 +37,10 @@ export const incidentDeclareCommand: Command = {
     const title = stringOption(values, "title");
     const incident = await api().post<IncidentJson>("/incidents", {
       id,
+      title,
       severity,
       services,
       status: "active",
-      ...(title === undefined ? {} : { title }),
     });
     out.result(incident, () => incidentLine(incident));
     return EXIT.OK;

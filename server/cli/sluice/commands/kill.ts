@@ -6,7 +6,7 @@ import { EXIT } from "../exit-codes";
 import { stringOption } from "../options";
 import { stateText } from "../rollout-format";
 import { formatTable } from "../table";
-import { COMMAND_OPTIONS, requireReason, runRolloutCommand } from "./rollout-commands";
+import { COMMAND_OPTIONS, requireReason, sendRolloutCommand } from "./rollout-commands";
 
 export const killCommand: Command = {
   name: "kill",
@@ -28,7 +28,7 @@ export const killCommand: Command = {
     if ([id !== undefined, service !== undefined, all].filter(Boolean).length !== 1)
       throw usageError("kill: name exactly one of <rollout>, --service <name> or --all");
     requireReason(call);
-    if (id !== undefined) return runRolloutCommand(call, "kill", id);
+    if (id !== undefined) return sendRolloutCommand(call, "kill", id);
     if (call.values["expected-version"] !== undefined)
       throw usageError("--expected-version: only for a single rollout");
     const { outcomes } = await call.api().post<{ outcomes: OutcomeJson[] }>("/kill", {

@@ -29,13 +29,12 @@ const reasonOption = (required: boolean) => ({
   },
 });
 
-/** Sends one command to one rollout and prints where the rollout is now. */
-export async function runRolloutCommand(call: CommandCall, type: RolloutCommandType, id: string) {
-  const reason = stringOption(call.values, "reason");
+/** Sends one command to one rollout and prints where the rollout is now. Unset flags are left out. */
+export async function sendRolloutCommand(call: CommandCall, type: RolloutCommandType, id: string) {
   const outcome = await call.api().post<OutcomeJson>(`/rollouts/${encodeURIComponent(id)}/${type}`, {
-    ...(reason === undefined ? {} : { reason }),
-    ...optional("expectedVersion", countOption(call.values, "expected-version")),
-    ...optional("idempotencyKey", stringOption(call.values, "idempotency-key")),
+    reason: stringOption(call.values, "reason"),
+    expectedVersion: countOption(call.values, "expected-version"),
+    idempotencyKey: stringOption(call.values, "idempotency-key"),
   });
   call.out.result(outcome, () => outcomeLine(type, outcome));
   return EXIT.OK;
@@ -46,9 +45,6 @@ export function requireReason(call: CommandCall): void {
     throw usageError("--reason: required: say why (it is recorded in the audit log)");
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined) =>
-  value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-
 function rolloutCommand(type: Exclude<RolloutCommandType, "kill">, summary: string): Command {
   const needsReason = type === "abort";
   return {
@@ -58,7 +54,7 @@ function rolloutCommand(type: Exclude<RolloutCommandType, "kill">, summary: stri
     options: { ...(type === "pause" || needsReason ? reasonOption(needsReason) : {}), ...COMMAND_OPTIONS },
     async run(call) {
       if (needsReason) requireReason(call);
-      return runRolloutCommand(call, type, call.args[0] as string);
+      return sendRolloutCommand(call, type, call.args[0] as string);
     },
   };
 }
