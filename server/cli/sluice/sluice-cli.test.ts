@@ -20,7 +20,8 @@ interface Run {
   exit: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
-describe("the sluice CLI against a real server", () => {
+// Each test spawns several node processes; on a busy 2-core machine each can take seconds to start.
+describe("the sluice CLI against a real server", { timeout: 180_000 }, () => {
   let demo: DemoFixture;
   let clock = new Date("2026-11-27T10:00:00Z");
   let ctx: ServiceContext;
