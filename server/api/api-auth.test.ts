@@ -133,6 +133,7 @@ describe("/api/v1 authentication, scopes and error format", () => {
       ),
       "post /kill",
       "post /incidents",
+      "get /freezes",
       "post /metrics",
       "get /exposure/{service}",
       "post /rollouts/{id}/schema-phase",

@@ -228,6 +228,41 @@ describe("/api/v1 routes", () => {
     expect((await command(draft, "pause", {}, {})).status).toBe(200);
   });
 
+  it("lists the active freezes, and resolves an incident from its id alone", async () => {
+    const incidents = await api.token(["incidents:write"]);
+    const declared = await api.request("POST", "/api/v1/incidents", {
+      token: incidents,
+      body: { id: "INC-77", title: "Search slow", severity: "sev2", services: ["search"], status: "active" },
+    });
+    expect(declared.status).toBe(200);
+    const frozen = await api.request("GET", "/api/v1/freezes", { token: reader });
+    expect(frozen.status).toBe(200);
+    const active = (frozen.json as { incidents: { externalId: string }[] }).incidents;
+    expect(active).toContainEqual(
+      expect.objectContaining({
+        externalId: "INC-77",
+        title: "Search slow",
+        services: ["search"],
+        active: true,
+      }),
+    );
+    const missingSeverity = await api.request("POST", "/api/v1/incidents", {
+      token: incidents,
+      body: { id: "INC-78", services: ["search"], status: "active" },
+    });
+    expect(missingSeverity).toMatchObject({ status: 400, json: { field: "severity" } });
+    const resolved = await api.request("POST", "/api/v1/incidents", {
+      token: incidents,
+      body: { id: "INC-77", status: "resolved" },
+    });
+    expect(resolved).toMatchObject({ status: 200, json: { externalId: "INC-77", active: false } });
+    const after = await api.request("GET", "/api/v1/freezes", { token: reader });
+    expect(
+      (after.json as { incidents: { externalId: string }[] }).incidents.map((i) => i.externalId),
+    ).not.toContain("INC-77");
+    expect((await api.request("GET", "/api/v1/freezes", { token: incidents })).status).toBe(403);
+  });
+
   it("serves exposure with an ETag, 304 while unchanged, and the change right after a command", async () => {
     const id = await newRollout(api, writer, "gateway");
     await command(id, "start");

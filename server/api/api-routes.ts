@@ -6,6 +6,7 @@ import { pageAuditEvents } from "../services/audit/list-audit-events";
 import { verifyAuditChain } from "../services/audit/verify-audit-chain";
 import { registerDeploy } from "../services/deploys/register-deploy";
 import { getServiceExposure } from "../services/exposure/get-service-exposure";
+import { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import { declareIncident } from "../services/incidents/declare-incident";
 import { resolveIncident } from "../services/incidents/resolve-incident";
 import { ingestSamples } from "../services/metrics/ingest-samples";
@@ -30,7 +31,7 @@ import {
   rolloutIdParams,
   serviceParams,
 } from "./api-schemas";
-import { incidentJson, outcomeJson, releaseJson, rolloutJson } from "./api-views";
+import { freezesJson, incidentJson, outcomeJson, releaseJson, rolloutJson } from "./api-views";
 
 /** One key from the body or the Idempotency-Key header; two different ones are a client bug. */
 function idempotencyKeyOf(body: { idempotencyKey?: string }, headers: { "idempotency-key"?: string }) {
@@ -191,7 +192,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "An incident tool reports an incident: active freezes its services, resolved lifts the freeze",
     description:
       "Idempotent per `id` (the tool's own id). While active, start/advance/approve/resume of the named " +
-      "services answer 423 FROZEN; pause and kill still work. Resolving an id never declared is 404.",
+      "services answer 423 FROZEN; pause and kill still work. Resolving needs only `id` and `status`; " +
+      "resolving an id never declared is 404.",
     scopes: ["incidents:write"],
     body: incidentBody,
     responses: { 200: "The incident as Sluice holds it" },
@@ -207,6 +209,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
             })
           : await resolveIncident(services, actor, { externalId: body.id });
       return { status: 200, body: incidentJson(incident) };
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/freezes",
+    operationId: "listFreezes",
+    summary: "What freezes progressive delivery right now: active incidents and spent error budgets",
+    scopes: ["read"],
+    responses: { 200: "The active incidents (oldest first) and the SLOs whose error budget is spent" },
+    async handle({ services }) {
+      return { status: 200, body: freezesJson(await loadActiveFreezes(services.db)) };
     },
   }),
   defineRoute({

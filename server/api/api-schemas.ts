@@ -119,13 +119,26 @@ export const killBody = z
     }
   });
 
-export const incidentBody = z.strictObject({
-  id: text(200).describe("The incident tool's own id; repeats update the same incident"),
-  title: text(500).optional(),
-  severity: text(50),
-  services: z.array(name).min(1).max(200).describe('Service names, or ["*"] for every service'),
-  status: z.enum(["active", "resolved"]),
-});
+const incidentId = text(200).describe("The incident tool's own id; repeats update the same incident");
+const incidentServices = z.array(name).min(1).max(200).describe('Service names, or ["*"] for every service');
+
+/** Declaring needs severity and services; resolving needs only the id (the rest is accepted and ignored). */
+export const incidentBody = z.discriminatedUnion("status", [
+  z.strictObject({
+    id: incidentId,
+    title: text(500).optional(),
+    severity: text(50),
+    services: incidentServices,
+    status: z.literal("active"),
+  }),
+  z.strictObject({
+    id: incidentId,
+    title: text(500).optional(),
+    severity: text(50).optional(),
+    services: incidentServices.optional(),
+    status: z.literal("resolved"),
+  }),
+]);
 
 /** Samples are stored in 32-bit integer columns; the domain checks the counts are whole and ≥ 0. */
 const count = z.number().max(2_147_483_647, "must fit a 32-bit integer");

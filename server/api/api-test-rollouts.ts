@@ -38,9 +38,15 @@ export async function newRollout(
 
 /**
  * Lets the current step's hold run out on the test clock and sends the evaluator's verdict, so the
- * rollout is `ramping` (ready to advance). `setNow` moves the clock the context reads.
+ * rollout is `ramping` (ready to advance), or `completed` after its last step. `setNow` moves the clock
+ * the context reads.
  */
-export async function passCurrentStep(ctx: ServiceContext, setNow: (now: Date) => void, id: string) {
+export async function passCurrentStep(
+  ctx: ServiceContext,
+  setNow: (now: Date) => void,
+  id: string,
+  expected: "ramping" | "completed" = "ramping",
+) {
   const row = await ctx.db.rollout.findUniqueOrThrow({
     where: { id },
     select: { holdUntil: true, currentStep: true },
@@ -51,5 +57,5 @@ export async function passCurrentStep(ctx: ServiceContext, setNow: (now: Date) =
     type: "gates-passed",
     stepIndex: row.currentStep,
   });
-  expect(outcome.rollout.phase).toBe("ramping");
+  expect(outcome.rollout.state === "completed" ? "completed" : outcome.rollout.phase).toBe(expected);
 }

@@ -1,5 +1,6 @@
 import type { RolloutSnapshot } from "../domain/rollout";
 import type { registerDeploy } from "../services/deploys/register-deploy";
+import type { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import type { declareIncident } from "../services/incidents/declare-incident";
 import type { RolloutView } from "../services/rollouts/rollout-view";
 import type { CommandOutcome } from "../services/rollouts/run-rollout-command";
@@ -82,4 +83,8 @@ export function incidentJson(i: Incident) {
     resolvedAt: i.resolvedAt,
     resolvedBy: i.resolvedBy,
   };
+}
+
+export function freezesJson(f: Awaited<ReturnType<typeof loadActiveFreezes>>) {
+  return { incidents: f.incidents.map(incidentJson), exhaustedBudgets: f.exhaustedBudgets };
 }

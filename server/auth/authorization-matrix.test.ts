@@ -89,6 +89,7 @@ const REST_POLICY: Record<string, readonly TokenScope[]> = {
   "POST /rollouts/{id}/schema-phase": ["rollouts:write"],
   "POST /kill": ["rollouts:write"],
   "POST /incidents": ["incidents:write"],
+  "GET /freezes": ["read"],
   "POST /metrics": ["metrics:write"],
   "GET /exposure/{service}": ["read", "flags:evaluate"],
   "GET /audit": ["read"],

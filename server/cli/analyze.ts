@@ -3,8 +3,7 @@
  * prints its decision and timeline as JSON. An invalid file prints what is wrong (naming the sample and
  * field) on stderr and exits 1, never a verdict.
  */
-import { readFile } from "node:fs/promises";
-import { analyzeScenarioText } from "../analysis-scenario/analyze-scenario";
+import { analyzeScenarioFile } from "./analyze-file";
 
 async function main(argv: readonly string[]): Promise<number> {
   const file = argv[0];
@@ -12,27 +11,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write("usage: npm run analyze -- <scenario.json>\n");
     return 2;
   }
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    process.stderr.write(`cannot read ${file}: ${(error as Error).message}\n`);
-    return 1;
-  }
-  const result = analyzeScenarioText(text);
+  const result = await analyzeScenarioFile(file);
   if (!result.ok) {
-    process.stderr.write(`invalid scenario ${file}:\n${result.problems.map((p) => `  ${p}`).join("\n")}\n`);
+    process.stderr.write(`${result.message}\n`);
     return 1;
   }
-  const { decision, decidedAtSeconds, failedGates, reason, timeline } = result.output;
-  const output = {
-    decision,
-    decidedAtSeconds,
-    failedGates,
-    reason,
-    timeline: timeline.map((entry) => ({ t: entry.t, gates: entry.gates })),
-  };
-  process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
   return 0;
 }
 

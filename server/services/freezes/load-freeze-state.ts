@@ -1,31 +1,41 @@
 import type { Prisma } from "../../db/client";
 import type { FreezeState } from "../../domain/rollout";
 
+type FreezeReader = Pick<Prisma.TransactionClient, "incident" | "slo">;
+
 /**
- * Everything that freezes progressive delivery right now: active incidents, and SLOs whose error budget
- * is spent (set and lifted by slo-watch, see server/services/slo/evaluate-slos.ts).
+ * Everything that freezes progressive delivery right now, as stored: active incidents (whole rows, for
+ * the API), and SLOs whose error budget is spent (set and lifted by slo-watch, see
+ * server/services/slo/evaluate-slos.ts).
  */
-export async function loadFreezeState(
-  db: Pick<Prisma.TransactionClient, "incident" | "slo">,
-): Promise<FreezeState> {
+export async function loadActiveFreezes(db: FreezeReader) {
   const [incidents, exhausted] = await Promise.all([
-    db.incident.findMany({
-      where: { resolvedAt: null },
-      select: { id: true, title: true, severity: true, services: true },
-      orderBy: { declaredAt: "asc" },
-    }),
+    db.incident.findMany({ where: { resolvedAt: null }, orderBy: { declaredAt: "asc" } }),
     db.slo.findMany({
       where: { budgetExhaustedSince: { not: null } },
-      select: { name: true, service: { select: { name: true } } },
+      select: { name: true, budgetExhaustedSince: true, service: { select: { name: true } } },
       orderBy: [{ budgetExhaustedSince: "asc" }, { id: "asc" }],
     }),
   ]);
+  return {
+    incidents,
+    exhaustedBudgets: exhausted.map((s) => ({
+      service: s.service.name,
+      slo: s.name,
+      since: s.budgetExhaustedSince as Date,
+    })),
+  };
+}
+
+/** The active freezes as the domain's decisions read them. */
+export async function loadFreezeState(db: FreezeReader): Promise<FreezeState> {
+  const { incidents, exhaustedBudgets } = await loadActiveFreezes(db);
   return {
     incidents: incidents.map((i) => ({
       id: `${i.id} (${i.title})`,
       severity: i.severity,
       services: i.services.includes("*") ? "*" : i.services,
     })),
-    exhaustedBudgets: exhausted.map((s) => ({ serviceId: s.service.name, slo: s.name })),
+    exhaustedBudgets: exhaustedBudgets.map((b) => ({ serviceId: b.service, slo: b.slo })),
   };
 }
