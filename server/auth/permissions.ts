@@ -16,6 +16,7 @@ export const PERMISSIONS = {
   "tokens:manage": ["admin"],
   "users:manage": ["admin"],
   "slos:manage": ["admin"],
+  "gates:manage": ["admin"],
   "flags:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "flags:manage": ["release_manager", "admin"],
   "flags:kill": ["operator", "release_manager"],

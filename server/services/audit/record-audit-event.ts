@@ -9,7 +9,7 @@ type Tx = Prisma.TransactionClient;
 export interface AuditEntry {
   actor: CommandActor;
   action: string;
-  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token" | "flag";
+  targetType: "rollout" | "service" | "release" | "user" | "incident" | "token" | "flag" | "gate-defaults";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;
