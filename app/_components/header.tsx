@@ -18,6 +18,7 @@ export function Header() {
           <Link href="/incidents">Incidents</Link>
           <Link href="/audit">Audit</Link>
           <Link href="/flags">Flags</Link>
+          <Link href="/admin/gates">Gates</Link>
         </nav>
         {user ? (
           <div className="who">
