@@ -202,9 +202,9 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
           });
         }
       }
-      // One transaction of a few hundred statements: well under a second, but far more on a starved host.
+      // One transaction of ~100 statements: Prisma's default 5 s expired on a loaded 2-core machine.
     },
-    { timeout: 60_000 },
+    { timeout: 60_000, maxWait: 60_000 },
   );
   return credentials;
 }

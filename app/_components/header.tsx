@@ -19,6 +19,7 @@ export function Header() {
           <Link href="/audit">Audit</Link>
           <Link href="/flags">Flags</Link>
           <Link href="/notifications">Notifications</Link>
+          <Link href="/admin/gates">Gates</Link>
         </nav>
         {user ? (
           <div className="who">

@@ -104,7 +104,36 @@ describe("/api/v1 routes", () => {
       body: { ...base, tag: ["x"] },
     });
     expect(typo.json).toMatchObject({ code: "BAD_INPUT", field: "tag", message: "tag: unknown field" });
+    const [gate] = steps[0]?.gates ?? [];
+    const negativeMargin = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...base, steps: steps.map((s) => ({ ...s, gates: [{ ...gate, minSamples: -1 }] })) },
+    });
+    expect(negativeMargin.json).toMatchObject({ code: "BAD_INPUT", field: "steps[0].gates[0].minSamples" });
     expect(await stored()).toEqual(before);
+  });
+
+  it("gives a step that names no gates the gate defaults", async () => {
+    const release = { service: "orders", environment: "production", version: "2.0.0" };
+    await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: { ...release, artifact: "registry.local/orders:2" },
+    });
+    const created = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: {
+        ...release,
+        mechanism: "canary",
+        steps: [{ exposurePercent: 10, holdSeconds: 60, requiresApproval: false }, ...plan([100])],
+      },
+    });
+    expect(created.status, created.text).toBe(201);
+    const { steps } = await db().rollout.findUniqueOrThrow({
+      where: { id: (created.json as { id: string }).id },
+      select: { steps: true },
+    });
+    // Nothing stored by an admin here: the code's five gates.
+    expect((steps as { gates: { name: string }[] }[]).map((s) => s.gates.length)).toEqual([5, 5]);
   });
 
   it("runs every command, refusing illegal ones with the state machine's reason", async () => {

@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   "users:manage": ["admin"],
   "slos:manage": ["admin"],
   "notifications:manage": ["admin"],
+  "gates:manage": ["admin"],
   "flags:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "flags:manage": ["release_manager", "admin"],
   "flags:kill": ["operator", "release_manager"],

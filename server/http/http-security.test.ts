@@ -152,6 +152,30 @@ describe("HTTP security", () => {
       }
     });
 
+    it("gives each page a fresh script nonce, the same in the response and in the request Next renders", async () => {
+      const page = async () => {
+        // A client-sent policy must not choose the nonce.
+        const response = await fetch(`${server.url}/rollouts`, {
+          headers: { "Content-Security-Policy": "script-src 'nonce-chosen-by-client'" },
+        });
+        const policy = response.headers.get("content-security-policy") ?? "";
+        const seenByNext = (await response.text()).replace(/^<!doctype html><p>|<\/p>$/g, "");
+        return { policy, seenByNext, nonce: /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1] };
+      };
+      const first = await page();
+      const second = await page();
+      expect(first.policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]{22}==' 'strict-dynamic'(;|$)/);
+      expect(first.seenByNext).toBe(first.policy);
+      expect(first.policy).not.toContain("chosen-by-client");
+      expect(second.nonce).toBeDefined();
+      expect(second.nonce).not.toBe(first.nonce);
+      const scriptSrc = first.policy.split("; ").find((d) => d.startsWith("script-src"));
+      expect(scriptSrc).not.toContain("unsafe-inline");
+      // Responses that are not pages run no inline script at all.
+      const api = await fetch(`${server.url}/api/v1/openapi.json`);
+      expect(api.headers.get("content-security-policy")).toContain("script-src 'self'; ");
+    });
+
     it("names the offending field of bad tRPC input and sends no stack", async () => {
       const cookie = await sessionCookie(demo.actor("operator"));
       const response = await fetch(`${server.url}/api/trpc/rollouts.pause`, {

@@ -47,8 +47,11 @@ export async function startTestServer(
     services,
     authOptions: createAuthOptions(services.db, TEST_SECRET, { publicUrl: url, now: services.now }),
     secret: TEST_SECRET,
-    nextHandler: (_req, res) => {
-      res.writeHead(200, { "Content-Type": "text/html" }).end("<!doctype html><p>next</p>");
+    // Echoes the CSP header of the request Next would see, where Next looks for the page's nonce.
+    nextHandler: (req, res) => {
+      res
+        .writeHead(200, { "Content-Type": "text/html" })
+        .end(`<!doctype html><p>${req.headers["content-security-policy"] ?? ""}</p>`);
     },
     log: (line) => logs.push(line),
     security,

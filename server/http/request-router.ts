@@ -65,7 +65,7 @@ export function createRequestRouter(deps: {
     // Flag evaluation is the hot path: answered first, with its own headers, before any URL parsing.
     if (ofrep && req.url?.startsWith(OFREP_PREFIX)) return ofrep(req, res);
     const url = new URL(req.url ?? "/", "http://localhost");
-    securityHeaders(res);
+    securityHeaders.apply(res);
     if (url.pathname.startsWith("/api/auth/")) return auth(req, res, url);
     if (url.pathname === "/metrics") return metrics(req, res);
     if (health && (url.pathname === "/healthz" || url.pathname === "/readyz"))
@@ -95,6 +95,7 @@ export function createRequestRouter(deps: {
         },
       });
     }
+    securityHeaders.withPageNonce(req, res);
     await deps.nextHandler(req, res);
   };
 }

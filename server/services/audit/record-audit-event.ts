@@ -18,7 +18,8 @@ export interface AuditEntry {
     | "token"
     | "flag"
     | "controller"
-    | "notification-channel";
+    | "notification-channel"
+    | "gate-defaults";
   targetId: string;
   reason?: string | null;
   before?: Prisma.InputJsonValue;

@@ -1,5 +1,5 @@
 import { asJson } from "../../db/json";
-import { defaultGates } from "../../domain/analysis/default-gates";
+import type { GateConfig } from "../../domain/analysis/gate-config";
 import { AppError } from "../../domain/errors";
 import {
   blueGreenPlan,
@@ -15,6 +15,7 @@ import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { linkRolloutFlag } from "../flags/link-rollout-flag";
+import { resolveGateDefaults } from "../gates/resolve-gate-defaults";
 import { auditSummary, snapshotColumns } from "./rollout-snapshot";
 
 export interface CreateRolloutInput {
@@ -23,7 +24,7 @@ export interface CreateRolloutInput {
   version: string;
   mechanism: Mechanism;
   /** Omitted: the default plan for the mechanism (rings must always be given). */
-  steps?: PlanStep[];
+  steps?: PlanStepInput[];
   tags?: string[];
   candidateColour?: Colour;
   appliedBy?: string;
@@ -37,15 +38,20 @@ export interface CreateRolloutInput {
   idempotencyKey?: string;
 }
 
+/** A step as asked for: without gates (or with none) it gets the gate defaults. */
+export type PlanStepInput = Omit<PlanStep, "gates"> & { gates?: PlanStep["gates"] };
+
+const hasGates = (step: PlanStepInput) => (step.gates?.length ?? 0) > 0;
+
 const DEFAULT_SCHEMA_BAKE_SECONDS = 24 * 3600;
 
-function defaultPlan(mechanism: Mechanism): PlanStep[] {
+function defaultPlan(mechanism: Mechanism, gates: readonly GateConfig[]): PlanStep[] {
   switch (mechanism) {
     case "flag":
     case "canary":
-      return defaultCanaryPlan({ gates: defaultGates() });
+      return defaultCanaryPlan({ gates });
     case "blue-green":
-      return blueGreenPlan({ gates: defaultGates() });
+      return blueGreenPlan({ gates });
     case "ring":
       throw new AppError("BAD_INPUT", "steps: a ring rollout must list its rings", "steps");
   }
@@ -71,7 +77,12 @@ export async function createRollout(
   if (input.flagKey !== undefined && input.mechanism !== "flag") {
     throw new AppError("BAD_INPUT", "flagKey: only a flag rollout drives a flag", "flagKey");
   }
-  const steps = input.steps ?? defaultPlan(input.mechanism);
+  // Steps without gates get the admin's gate defaults (else the code's); the plan stores them, so later
+  // edits of the defaults never change this rollout.
+  const gates = input.steps?.every(hasGates) ? [] : await resolveGateDefaults(ctx.db, release.serviceId);
+  const steps: PlanStep[] = input.steps
+    ? input.steps.map((step) => ({ ...step, gates: hasGates(step) ? (step.gates ?? []) : gates }))
+    : defaultPlan(input.mechanism, gates);
   // Validate with a placeholder id: nothing is written unless the plan is sound.
   const draft = newRolloutDraft({ ...input, steps, id: "new", serviceId: input.service });
   const now = ctx.now();

@@ -1,14 +1,21 @@
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions";
 import { SLO_KINDS } from "../../domain/slo";
+import { clearGateDefaults } from "../../services/gates/clear-gate-defaults";
+import { listGateDefaults } from "../../services/gates/list-gate-defaults";
+import { setGateDefaults } from "../../services/gates/set-gate-defaults";
 import { defineSlo } from "../../services/slo/define-slo";
 import { listSlos } from "../../services/slo/list-slos";
 import { listUsers } from "../../services/users/list-users";
 import { setUserRole } from "../../services/users/set-user-role";
+import { gateSetSchema } from "../../validation/gate-schema";
 import { text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
-/** The admin's surfaces: who may do what, and what each service promises (its SLOs). */
+/** A service's name for its override; omitted for the global gate defaults. */
+const gateScope = z.strictObject({ service: text(200).optional() });
+
+/** The admin's surfaces: who may do what, what each service promises (its SLOs), and its default gates. */
 export const adminRouter = router({
   users: procedureWith("users:manage").query(({ ctx }) => listUsers(ctx.services)),
   setRole: procedureWith("users:manage")
@@ -29,4 +36,12 @@ export const adminRouter = router({
       }),
     )
     .mutation(({ ctx, input }) => defineSlo(ctx.services, ctx.actor, input)),
+  // Everyone may read the gates new rollouts will get; only an admin changes them.
+  gateDefaults: procedureWith("rollouts:read").query(({ ctx }) => listGateDefaults(ctx.services)),
+  setGateDefaults: procedureWith("gates:manage")
+    .input(gateScope.extend({ gates: gateSetSchema }))
+    .mutation(({ ctx, input }) => setGateDefaults(ctx.services, ctx.actor, input)),
+  clearGateDefaults: procedureWith("gates:manage")
+    .input(gateScope)
+    .mutation(({ ctx, input }) => clearGateDefaults(ctx.services, ctx.actor, input)),
 });
