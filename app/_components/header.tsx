@@ -18,8 +18,14 @@ export function Header() {
           <Link href="/incidents">Incidents</Link>
           <Link href="/audit">Audit</Link>
           <Link href="/flags">Flags</Link>
-          <Link href="/notifications">Notifications</Link>
           <Link href="/admin/gates">Gates</Link>
+          {user?.role === "admin" ? (
+            <>
+              <Link href="/notifications">Notifications</Link>
+              <Link href="/admin/tokens">Tokens</Link>
+              <Link href="/admin/users">Users</Link>
+            </>
+          ) : null}
         </nav>
         {user ? (
           <div className="who">
