@@ -91,7 +91,9 @@ describe("/api/v1 under concurrent callers", () => {
     const responses = await Promise.all(Array.from({ length: CALLERS }, () => command(id, "advance")));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
-    expect(statuses.every((s) => s === 200 || s === 409 || s === 412)).toBe(true);
+    // 503: on a starved host a caller may not get a transaction in time; it is told to retry, and
+    // nothing it asked for happened — never a false success.
+    expect(statuses.every((s) => s === 200 || s === 409 || s === 412 || s === 503)).toBe(true);
     const entered = await demo.database.db.auditEvent.count({
       where: { targetId: id, action: "rollout.step-entered" },
     });
