@@ -93,8 +93,9 @@ function commandFor(rollout: RolloutSnapshot, verdict: StepVerdict, now: number)
     case "inconclusive":
       return holdOver ? { type: "gates-inconclusive", stepIndex, reason: verdict.reason } : null;
     case "continue":
-      return holdOver
-        ? { type: "gates-inconclusive", stepIndex, reason: "the gates have not decided yet" }
-        : null;
+      // The analysis has not reached the hold's end yet: the last interval's samples are still on
+      // their way (the beat can come first). Wait for them; silence past the outage limit is judged
+      // by the analysis itself, at wall time, so a step cannot wait here for ever.
+      return null;
   }
 }
