@@ -14,17 +14,13 @@ export interface Reply {
   json: Record<string, unknown>;
 }
 
-/** A token with every scope the journeys use, issued straight into the database as the demo admin. */
+/** A token with every scope the journeys use, issued straight into the database (no demo users there). */
 export async function issueToken(databaseUrl: string): Promise<string> {
   const db = createDb(databaseUrl);
   try {
-    const admin = await db.user.findFirstOrThrow({
-      where: { role: "admin" },
-      select: { id: true, name: true },
-    });
     const { secret } = await createApiToken(
       { db, events: new EventBus(), now: () => new Date() },
-      { id: admin.id, name: admin.name ?? "admin", role: "admin" },
+      { id: "journey-admin", name: "journey", role: "admin" },
       { name: `journey-${Date.now()}`, scopes: ["read", "rollouts:write"] },
     );
     return secret;

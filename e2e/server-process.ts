@@ -93,6 +93,7 @@ export function instanceEnv(database: SharedDatabase, publicUrl: string): Record
     DATABASE_URL: database.url,
     NEXTAUTH_SECRET: SHARED_SECRET,
     NEXTAUTH_URL: publicUrl,
+    SLUICE_SEED_DEMO: "false",
     SLUICE_RATE_API_BURST: "100000",
     SLUICE_RATE_API_PER_MINUTE: "100000",
   };
