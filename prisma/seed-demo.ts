@@ -129,78 +129,83 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
     })),
   );
   const actor = systemActor("seed");
-  await db.$transaction(async (tx) => {
-    await tx.user.createMany({ data: users });
-    for (const demo of demoRollouts()) {
-      const service = await tx.service.create({ data: { name: demo.service } });
-      // The simulator serves 0.5% errors and ~1.1% of requests over 250 ms: both SLOs burn at ~0.5×.
-      await tx.slo.createMany({
-        data: [
-          {
-            serviceId: service.id,
-            name: "availability",
-            kind: "availability",
-            objective: 0.99,
-            windowDays: 30,
-          },
-          {
-            serviceId: service.id,
-            name: "latency-250ms",
-            kind: "latency",
-            objective: 0.98,
-            windowDays: 30,
-            latencyThresholdMs: 250,
-          },
-        ],
-      });
-      const release = await tx.release.create({
-        data: {
-          serviceId: service.id,
-          environment: "production",
-          version: demo.version,
-          artifact: `registry.local/${demo.service}:${demo.version}`,
-        },
-      });
-      const rollout = await tx.rollout.create({
-        data: {
-          serviceId: service.id,
-          releaseId: release.id,
-          mechanism: demo.mechanism,
-          steps: asJson(demo.steps),
-          tags: demo.tags,
-          candidateColour: demo.mechanism === "blue-green" ? "green" : null,
-          state: "draft",
-        },
-      });
-      if (demo.mechanism === "flag") {
-        await linkRolloutFlag(
-          tx,
-          actor,
-          {
-            rolloutId: rollout.id,
-            serviceId: service.id,
-            service: demo.service,
-            version: demo.version,
-            flagKey: "search.semantic-ranking",
-          },
-          new Date(options.now.getTime() - 3_600_000),
-        );
-      }
-      const draft = newRolloutDraft({ ...demo, id: rollout.id, serviceId: demo.service });
-      const { snapshot, events } = replay(draft, demo.passedSteps, options.now.getTime());
-      await tx.rollout.update({ where: { id: rollout.id }, data: snapshotColumns(snapshot) });
-      for (const event of [{ type: "rollout.created", at: options.now.getTime() - 3_600_000 }, ...events]) {
-        await recordAuditEvent(tx, {
-          actor,
-          action: event.type,
-          targetType: "rollout",
-          targetId: rollout.id,
-          reason: "demo data",
-          after: asJson(event),
-          at: new Date(event.at),
+  await db.$transaction(
+    async (tx) => {
+      await tx.user.createMany({ data: users });
+      for (const demo of demoRollouts()) {
+        const service = await tx.service.create({ data: { name: demo.service } });
+        // The simulator serves 0.5% errors and ~1.1% of requests over 250 ms: both SLOs burn at ~0.5×.
+        await tx.slo.createMany({
+          data: [
+            {
+              serviceId: service.id,
+              name: "availability",
+              kind: "availability",
+              objective: 0.99,
+              windowDays: 30,
+            },
+            {
+              serviceId: service.id,
+              name: "latency-250ms",
+              kind: "latency",
+              objective: 0.98,
+              windowDays: 30,
+              latencyThresholdMs: 250,
+            },
+          ],
         });
+        const release = await tx.release.create({
+          data: {
+            serviceId: service.id,
+            environment: "production",
+            version: demo.version,
+            artifact: `registry.local/${demo.service}:${demo.version}`,
+          },
+        });
+        const rollout = await tx.rollout.create({
+          data: {
+            serviceId: service.id,
+            releaseId: release.id,
+            mechanism: demo.mechanism,
+            steps: asJson(demo.steps),
+            tags: demo.tags,
+            candidateColour: demo.mechanism === "blue-green" ? "green" : null,
+            state: "draft",
+          },
+        });
+        if (demo.mechanism === "flag") {
+          await linkRolloutFlag(
+            tx,
+            actor,
+            {
+              rolloutId: rollout.id,
+              serviceId: service.id,
+              service: demo.service,
+              version: demo.version,
+              flagKey: "search.semantic-ranking",
+            },
+            new Date(options.now.getTime() - 3_600_000),
+          );
+        }
+        const draft = newRolloutDraft({ ...demo, id: rollout.id, serviceId: demo.service });
+        const { snapshot, events } = replay(draft, demo.passedSteps, options.now.getTime());
+        await tx.rollout.update({ where: { id: rollout.id }, data: snapshotColumns(snapshot) });
+        for (const event of [{ type: "rollout.created", at: options.now.getTime() - 3_600_000 }, ...events]) {
+          await recordAuditEvent(tx, {
+            actor,
+            action: event.type,
+            targetType: "rollout",
+            targetId: rollout.id,
+            reason: "demo data",
+            after: asJson(event),
+            at: new Date(event.at),
+          });
+        }
       }
-    }
-  });
+    },
+    // Dozens of sequential writes along the audit chain: on a loaded machine (CI, parallel test
+    // databases) they can outlast Prisma's 5 s default, and a half-seeded demo is worse than a slow one.
+    { timeout: 60_000 },
+  );
   return credentials;
 }
