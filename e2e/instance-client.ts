@@ -46,8 +46,8 @@ export function restClient(baseUrl: string, token: string) {
       });
       const text = await response.text();
       return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-    } catch {
-      return { status: 0, json: {} };
+    } catch (error) {
+      return { status: 0, json: { error: String(error) } };
     }
   };
 }
