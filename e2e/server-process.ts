@@ -3,6 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { type EmbeddedDatabase, startEmbeddedPostgres } from "../server/db/embedded-postgres";
 
 /** A Sluice server of the test's own (its own data directory and ports), started as `npm start` would. */
 export interface ServerProcess {
@@ -53,11 +54,64 @@ export function startServer(
   return { child, up, exited };
 }
 
+/** Sends a signal to the server's whole process group: SIGKILL is a crash, SIGTERM a deploy's stop. */
+export function signalServer(server: ServerProcess, signal: NodeJS.Signals): Promise<number | null> {
+  try {
+    process.kill(-(server.child.pid as number), signal);
+  } catch {} // already gone
+  return server.exited;
+}
+
+/**
+ * A PostgreSQL owned by the test (not by a server), for several servers at once through DATABASE_URL,
+ * which the test may stop and start again (an outage) while the servers run.
+ */
+export interface SharedDatabase {
+  url: string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+}
+
+export async function startSharedDatabase(port: number, dataDir = newDataDir("shared-db")) {
+  let running: EmbeddedDatabase | null = await startEmbeddedPostgres(path.join(dataDir, "db"), port);
+  const url = running.url;
+  return {
+    url,
+    async stop() {
+      await running?.stop();
+      running = null;
+    },
+    async start() {
+      running ??= await startEmbeddedPostgres(path.join(dataDir, "db"), port);
+    },
+  } satisfies SharedDatabase;
+}
+
+/** What every instance on one database shares: the database and the session secret (see the README). */
+export function instanceEnv(database: SharedDatabase, publicUrl: string): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: SHARED_SECRET,
+    NEXTAUTH_URL: publicUrl,
+    SLUICE_SEED_DEMO: "false",
+    SLUICE_RATE_API_BURST: "100000",
+    SLUICE_RATE_API_PER_MINUTE: "100000",
+  };
+}
+
+export const SHARED_SECRET = "several-instances-share-this-secret-0123456789";
+
 /** Runs a query against a test server's embedded PostgreSQL. */
-export async function query<T extends pg.QueryResultRow>(port: number, sql: string, params: unknown[] = []) {
-  const client = new pg.Client({
-    connectionString: `postgresql://sluice:sluice-local@127.0.0.1:${port + 1}/sluice`,
-  });
+export function query<T extends pg.QueryResultRow>(port: number, sql: string, params: unknown[] = []) {
+  return queryDatabase<T>(`postgresql://sluice:sluice-local@127.0.0.1:${port + 1}/sluice`, sql, params);
+}
+
+export async function queryDatabase<T extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+) {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;

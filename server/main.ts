@@ -16,7 +16,7 @@ import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-so
 import { loadPrometheusQueries } from "./metrics/prometheus-queries";
 import { attachPostgresAdapter } from "./realtime/postgres-adapter";
 import { attachRealtime } from "./realtime/socket-server";
-import { startLeadership } from "./scheduler/leadership";
+import { type Leadership, startLeadership } from "./scheduler/leadership";
 import { startNotificationDispatcher } from "./scheduler/notification-dispatcher";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
 import { startSloWatch } from "./scheduler/slo-watch";
@@ -77,6 +77,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     await nextApp.prepare();
     stops.unshift(() => nextApp.close());
 
+    let leadership: Leadership | null = null;
     const handle = createRequestRouter({
       services,
       authOptions: createAuthOptions(db, secret, { publicUrl, oidc: oidcConfigFromEnv(env), log }),
@@ -86,6 +87,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       metricsToken: env.SLUICE_METRICS_TOKEN,
       flagStore,
       databaseUrl,
+      isLeader: () => leadership?.isLeader() ?? false,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {
@@ -104,7 +106,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
 
     const metricConfig = await metricSourceConfig(env);
     // One instance runs the background loops at a time; another takes over when it dies.
-    const leadership = startLeadership({
+    leadership = startLeadership({
       databaseUrl,
       log,
       onElected: async () => {

@@ -7,8 +7,8 @@ import { freePort } from "../testing/free-port";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { createHealthHandler } from "./health";
 
-async function probe(services: ServiceContext, databaseUrl: string, path: string) {
-  const handler = createHealthHandler({ services, databaseUrl });
+async function probe(services: ServiceContext, databaseUrl: string, path: string, isLeader?: () => boolean) {
+  const handler = createHealthHandler({ services, databaseUrl, isLeader });
   const server = createServer((req, res) => void handler(req, res, path));
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
@@ -29,10 +29,17 @@ describe("health endpoints", () => {
 
   it("reports live and ready when the database answers and migrations are current", async () => {
     const services = { db: database.db, events: new EventBus(), now: () => new Date() };
-    expect(await probe(services, database.url, "/healthz")).toEqual({ status: 200, body: { status: "ok" } });
+    expect(await probe(services, database.url, "/healthz")).toEqual({
+      status: 200,
+      body: { status: "ok", role: "follower" },
+    });
     expect(await probe(services, database.url, "/readyz")).toEqual({
       status: 200,
-      body: { status: "ready", database: "ok", migrations: "current" },
+      body: { status: "ready", database: "ok", migrations: "current", role: "follower" },
+    });
+    expect((await probe(services, database.url, "/readyz", () => true)).body).toMatchObject({
+      status: "ready",
+      role: "leader",
     });
   });
 
@@ -41,7 +48,7 @@ describe("health endpoints", () => {
     const services = { db: createDb(url), events: new EventBus(), now: () => new Date() };
     expect(await probe(services, url, "/readyz")).toEqual({
       status: 503,
-      body: { status: "unready", reason: "database unreachable" },
+      body: { status: "unready", reason: "database unreachable", role: "follower" },
     });
     expect((await probe(services, url, "/healthz")).status).toBe(200);
   });

@@ -34,6 +34,8 @@ export function createRequestRouter(deps: {
   metricsToken?: string;
   /** Enables /healthz and /readyz (readiness checks the database and its migrations). */
   databaseUrl?: string;
+  /** Whether this instance leads the background loops, as /healthz and /readyz report it. */
+  isLeader?: () => boolean;
   /** Flags in memory for OpenFeature evaluation (OFREP); without it /ofrep is not served. */
   flagStore?: FlagStore;
 }): Handler {
@@ -56,7 +58,11 @@ export function createRequestRouter(deps: {
   const securityHeaders = createSecurityHeaders(security);
   const metrics = createMetricsHandler({ token: deps.metricsToken });
   const health = deps.databaseUrl
-    ? createHealthHandler({ services: deps.services, databaseUrl: deps.databaseUrl })
+    ? createHealthHandler({
+        services: deps.services,
+        databaseUrl: deps.databaseUrl,
+        isLeader: deps.isLeader,
+      })
     : null;
   const ofrep = deps.flagStore
     ? createOfrepHandler({ store: deps.flagStore, services: deps.services, log: deps.log })

@@ -2,7 +2,7 @@ import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
 import { NO_REGRESSION, type ServiceProfile, simulateInterval } from "./simulated-traffic";
 
-const DEMO_PROFILE: ServiceProfile = {
+export const DEMO_PROFILE: ServiceProfile = {
   requestsPerSecond: 400,
   errorRate: 0.005,
   latencyMedianMs: 80,

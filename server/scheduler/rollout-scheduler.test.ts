@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSimulator } from "../metrics/simulator";
+import { NO_REGRESSION, simulateInterval } from "../metrics/simulated-traffic";
+import { DEMO_PROFILE, startSimulator } from "../metrics/simulator";
 import { judgeStep } from "../services/analysis/judge-step";
+import { ingestSamples } from "../services/metrics/ingest-samples";
 import { progressRollouts } from "../services/rollouts/progress-rollouts";
 import { snapshotSelect, toSnapshot } from "../services/rollouts/rollout-snapshot";
 import { setSimulatedRegression } from "../services/rollouts/set-simulated-regression";
@@ -180,4 +182,75 @@ describe("the scheduler", () => {
     }
     expect(await state()).toBe("rolled_back");
   });
+});
+
+describe("a metrics source outage", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("leaves a canary without samples inconclusive: its hold is extended once, then it pauses, never advances", async () => {
+    const id = demo.rollouts["checkout-api"] as string;
+    const row = () => demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    const before = await row();
+    expect(before).toMatchObject({ state: "running", phase: "holding" });
+    const lastEvent = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: id },
+      orderBy: { id: "desc" },
+      select: { id: true },
+    });
+    const random = seededRandom(11);
+    // The source still reports the baseline; the canary's series has gone silent.
+    const baselineOnly = async () => {
+      const intervalEnd = Math.floor(demo.services.now().getTime() / 10_000) * 10_000;
+      const samples = simulateInterval({
+        rolloutId: id,
+        intervalEnd,
+        intervalSeconds: 10,
+        exposurePercent: before.exposurePercent,
+        profile: DEMO_PROFILE,
+        regression: NO_REGRESSION,
+        random,
+      }).filter((sample) => sample.cohort === "baseline");
+      await ingestSamples(demo.services, samples);
+    };
+    const scheduler = startRolloutScheduler(demo.services, {
+      judge: judgeStep,
+      intervalMs: 3_600_000, // beats are driven below, on the test's clock
+      onError: () => {}, // only the hourly beat reports here; the awaited beats below throw
+    });
+    try {
+      // Through the hold and its extension (the demo's holds are five minutes), ten seconds at a time.
+      for (let i = 0; i < 200 && (await row()).state === "running"; i++) {
+        demo.advanceClock(10_000);
+        await baselineOnly();
+        await scheduler.beat();
+      }
+    } finally {
+      await scheduler.stop();
+    }
+    const after = await row();
+    expect(after).toMatchObject({
+      state: "paused",
+      currentStep: before.currentStep,
+      exposurePercent: before.exposurePercent,
+      lastKnownGoodPercent: before.lastKnownGoodPercent,
+    });
+    const actions = (
+      await demo.database.db.auditEvent.findMany({
+        where: { targetId: id, id: { gt: lastEvent.id } },
+        orderBy: { id: "asc" },
+        select: { action: true, actor: true },
+      })
+    ).map((e) => `${e.actor} ${e.action}`);
+    expect(actions).toEqual(["system:evaluator rollout.hold-extended", "system:evaluator rollout.paused"]);
+    const verdicts = await demo.database.db.stepEvaluation.findMany({
+      where: { rolloutId: id, stepIndex: before.currentStep },
+      select: { decision: true },
+    });
+    expect(verdicts.map((v) => v.decision)).not.toContain("promote");
+    expect(verdicts.map((v) => v.decision)).toContain("inconclusive");
+  }, 300_000);
 });

@@ -1,0 +1,148 @@
+import { expect, test } from "@playwright/test";
+import { encode } from "next-auth/jwt";
+import { io, type Socket } from "socket.io-client";
+import {
+  createDraft,
+  duplicateTransitions,
+  issueToken,
+  probe,
+  restClient,
+  rolloutAudit,
+  rolloutRow,
+  shortPlan,
+} from "./instance-client";
+import {
+  instanceEnv,
+  newDataDir,
+  type ServerProcess,
+  SHARED_SECRET,
+  type SharedDatabase,
+  signalServer,
+  startServer,
+  startSharedDatabase,
+} from "./server-process";
+
+/**
+ * Two Sluice processes on one PostgreSQL, as behind a load balancer: an event raised on one reaches a
+ * dashboard connected to the other, and when the leader dies the other takes the background loops over
+ * and the rollout carries on, with one audit chain and no step taken twice.
+ */
+const base = Number(process.env.E2E_PORT ?? 3999) + 40;
+const portA = base + 2;
+const portB = base + 4;
+const urlA = `http://127.0.0.1:${portA}`;
+const urlB = `http://127.0.0.1:${portB}`;
+
+let database: SharedDatabase;
+const instances: ServerProcess[] = [];
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000);
+  database = await startSharedDatabase(base);
+  const env = instanceEnv(database, urlA);
+  // One after the other: the first migrates, the second finds it done.
+  const a = startServer(portA, newDataDir("instance-a"), env);
+  instances.push(a);
+  await a.up;
+  const b = startServer(portB, newDataDir("instance-b"), env);
+  instances.push(b);
+  await b.up;
+});
+
+test.afterAll(async () => {
+  for (const instance of instances) await signalServer(instance, "SIGTERM");
+  await database?.stop();
+});
+
+/** A dashboard's socket on `url`, with a session signed by the instances' shared secret. */
+async function dashboardSocket(url: string): Promise<Socket> {
+  const token = await encode({
+    secret: SHARED_SECRET,
+    maxAge: 3600,
+    token: { sub: "journey-admin", name: "admin", role: "admin" },
+  });
+  const socket = io(url, {
+    transports: ["websocket"],
+    reconnection: false,
+    extraHeaders: { Cookie: `next-auth.session-token=${token}`, Origin: urlA },
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once("connect", resolve);
+    socket.once("connect_error", reject);
+  });
+  return socket;
+}
+
+test("a kill issued on instance A reaches a dashboard connected to instance B", async () => {
+  const rest = restClient(urlA, await issueToken(database.url));
+  const id = await createDraft(rest, "scale-kill", shortPlan([5, 50, 100], 600));
+  expect((await rest("POST", `/rollouts/${id}/start`, {})).status).toBe(200);
+
+  const socket = await dashboardSocket(urlB);
+  try {
+    const subscribed = await socket.emitWithAck("subscribe", { rolloutId: id });
+    expect(subscribed).toEqual({ ok: true });
+    const heard = new Promise<{ state: string; exposurePercent: number }>((resolve) =>
+      socket.on("rollout.changed", (event) => {
+        if (event.rolloutId === id && event.state !== "running") resolve(event);
+      }),
+    );
+    const killed = await rest(
+      "POST",
+      `/rollouts/${id}/kill`,
+      { reason: "kill from instance A" },
+      { "idempotency-key": "two-instances-kill" },
+    );
+    expect(killed.status).toBe(200);
+    // Heard on B, which did none of the work: the event crossed PostgreSQL.
+    expect(await heard).toMatchObject({ state: "rolled_back", exposurePercent: 0 });
+  } finally {
+    socket.close();
+  }
+});
+
+test("the leader SIGKILLed mid-rollout: the other instance takes over and the rollout carries on", async () => {
+  test.setTimeout(240_000);
+  const roles = async () => [
+    (await probe(urlA, "/readyz"))?.body.role,
+    (await probe(urlB, "/readyz"))?.body.role,
+  ];
+  await expect.poll(roles, { timeout: 30_000 }).toContain("leader");
+  const [roleA, roleB] = await roles();
+  expect([roleA, roleB].sort()).toEqual(["follower", "leader"]); // exactly one leads
+  const leaderIndex = roleA === "leader" ? 0 : 1;
+  const survivorUrl = leaderIndex === 0 ? urlB : urlA;
+
+  const rest = restClient(survivorUrl, await issueToken(database.url));
+  const id = await createDraft(rest, "scale-failover", shortPlan([5, 10, 25, 50, 100], 3));
+  expect((await rest("POST", `/rollouts/${id}/start`, {})).status).toBe(200);
+
+  // Mid-rollout: at least one step passed under the first leader, and more to go.
+  await expect
+    .poll(async () => (await rolloutRow(database.url, id)).currentStep, { timeout: 90_000 })
+    .toBeGreaterThanOrEqual(1);
+  const atCrash = await rolloutRow(database.url, id);
+  expect(atCrash.state).toBe("running");
+
+  await signalServer(instances[leaderIndex] as ServerProcess, "SIGKILL");
+  await expect
+    .poll(async () => (await probe(survivorUrl, "/readyz"))?.body.role, { timeout: 30_000 })
+    .toBe("leader");
+
+  // It advances on its own under the new leader, to the end.
+  await expect
+    .poll(async () => (await rolloutRow(database.url, id)).state, { timeout: 120_000 })
+    .toBe("completed");
+  const done = await rolloutRow(database.url, id);
+  expect(done).toMatchObject({ currentStep: 4, exposurePercent: 100 });
+
+  const history = await rolloutAudit(database.url, id);
+  expect(duplicateTransitions(history)).toEqual([]);
+  const entered = history
+    .filter((e) => e.action === "rollout.step-entered")
+    .map((e) => e.after?.event?.stepIndex);
+  expect(entered).toEqual([0, 1, 2, 3, 4]);
+  const verified = await rest("GET", "/audit/verify");
+  expect(verified.status).toBe(200);
+  expect(verified.json).toMatchObject({ result: { ok: true } });
+});
