@@ -2,7 +2,10 @@
 export interface AnalysisTuning {
   /** A gate fails only when its evidence (an e-value) reaches 1/failAlpha: the false-alarm bound per gate. */
   failAlpha: number;
-  /** A gate passes when the canary is this many standard errors on the good side of its margin. */
+  /**
+   * A gate passes when the canary is this many standard errors on the good side of its margin (latency
+   * gates; rate gates when passBayesFactor is 0).
+   */
   passZ: number;
   /**
    * Before promoting, the second half of the hold alone must not be past any margin by more than this many
@@ -18,6 +21,11 @@ export interface AnalysisTuning {
   changePointFirstShare: number;
   /** Promotion is refused when canary data is missing for more than this share of the hold. */
   maxCanaryMissingFraction: number;
+  /**
+   * Rate gates (errors, conversion) pass when the Bayes factor of "past the margin" against "no
+   * difference" over the hold is at most this (rate-ratio-test); 0 falls back to passZ.
+   */
+  passBayesFactor: number;
 }
 
 export const DEFAULT_TUNING: AnalysisTuning = {
@@ -27,4 +35,5 @@ export const DEFAULT_TUNING: AnalysisTuning = {
   rankRho: 1,
   changePointFirstShare: 0.5,
   maxCanaryMissingFraction: 0.3,
+  passBayesFactor: 0.25,
 };

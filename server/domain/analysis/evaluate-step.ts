@@ -120,7 +120,7 @@ export function evaluateStep(input: StepInput): StepEvaluation {
     const recent: CompareWindow = {
       ...window,
       warmupSeconds: Math.max(window.warmupSeconds, input.elapsedSeconds / 2),
-      tuning: { ...tuning, passZ: -tuning.recentPassZ },
+      tuning: { ...tuning, passZ: -tuning.recentPassZ, passBayesFactor: 0 },
     };
     const lateRegressions = input.gates
       .filter((g) => g.metric !== "conversion" || hasConversions)

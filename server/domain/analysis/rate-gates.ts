@@ -5,7 +5,13 @@ import { evidenceText, percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { GateVerdict, Verdict } from "./gate-verdict";
 import type { RateStratum } from "./rate-ratio-test";
-import { logRateEvidenceByStart, marginZ, rateMargin, sumStrata } from "./rate-ratio-test";
+import {
+  logPastMarginEvidence,
+  logRateEvidenceByStart,
+  marginZ,
+  rateMargin,
+  sumStrata,
+} from "./rate-ratio-test";
 
 /** Error rate: failed requests out of requests. */
 export function judgeErrorRate(gate: GateConfig, window: CompareWindow): GateVerdict {
@@ -46,7 +52,7 @@ export function judgeConversion(gate: GateConfig, window: CompareWindow): GateVe
 
 /**
  * Fail: sequential evidence that the canary's rate is worse (rate-ratio-test) and the observed change is
- * beyond both margins. Pass: the canary's rate is clearly on the good side of the margin line.
+ * beyond both margins. Pass: the data clearly favour no difference over a change past the margin.
  */
 function judgeRate(
   gate: GateConfig,
@@ -95,8 +101,18 @@ function judgeRate(
     gate.minRelativeChange,
     gate.minAbsoluteChange,
   );
+  // Pass: the data favour "no difference" over "past the margin" by a Bayes factor of at least
+  // 1/passBayesFactor — more power than a z against the margin line alone, since most regressions lie well
+  // past it. With no baseline events there is no ratio to test (and with passBayesFactor 0, as in the
+  // second-half check): the margin-line z decides.
   const z = marginZ(t.canaryEvents, t.canaryTotal, margin);
-  const clearOfMargin = gate.badDirection === "higher" ? z <= -tuning.passZ : z >= tuning.passZ;
+  let clearOfMargin = gate.badDirection === "higher" ? z <= -tuning.passZ : z >= tuning.passZ;
+  let factorText = "";
+  if (tuning.passBayesFactor > 0 && pb > 0 && pb < 1 && margin.rate > 0) {
+    const logFactor = logPastMarginEvidence(strata, gate.badDirection, margin.rate / pb);
+    clearOfMargin = logFactor <= Math.log(tuning.passBayesFactor);
+    factorText = `, past-margin Bayes factor ${Math.exp(logFactor).toPrecision(2)}`;
+  }
   let verdict: Verdict = "inconclusive";
   if (logE >= Math.log(1 / tuning.failAlpha) && matters) verdict = "fail";
   else if (clearOfMargin) verdict = "pass";
@@ -109,6 +125,6 @@ function judgeRate(
     ...base,
     verdict,
     evidence: Math.exp(Math.min(logE, 700)),
-    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
+    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}${factorText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
   };
 }

@@ -61,6 +61,37 @@ export function logRateEvidenceByStart(
   return out;
 }
 
+/** Multiples of the margin ratio the pass side's alternative spreads over (the margin itself and beyond). */
+export const PAST_MARGIN_GRID: readonly number[] = [1, ...RATIO_GRID];
+
+/**
+ * Natural log of the likelihood ratio (Bayes factor) of "the canary's rate ratio is past the margin ratio"
+ * against "no difference", stratified as above. The bad side is spread over ratios marginRatio·g ("higher")
+ * or marginRatio/g ("lower"), g in the grid, equal weights. Small values say the data favour no difference:
+ * averaged over that spread of regressions, a regression gets a factor ≤ k with probability ≤ k.
+ */
+export function logPastMarginEvidence(
+  strata: readonly RateStratum[],
+  direction: BadDirection,
+  marginRatio: number,
+  grid: readonly number[] = PAST_MARGIN_GRID,
+): number {
+  const sums = new Array<number>(grid.length).fill(0);
+  for (const s of strata) {
+    const events = s.canaryEvents + s.baselineEvents;
+    if (events <= 0 || s.canaryTotal <= 0 || s.baselineTotal <= 0) continue;
+    const pi = s.canaryTotal / (s.canaryTotal + s.baselineTotal);
+    const x = s.canaryEvents;
+    for (let k = 0; k < grid.length; k++) {
+      const g = grid[k] ?? 1;
+      const theta = direction === "higher" ? marginRatio * g : marginRatio / g;
+      const p = Math.min(Math.max((theta * pi) / (theta * pi + 1 - pi), 1e-12), 1 - 1e-12);
+      sums[k] = (sums[k] ?? 0) + x * Math.log(p / pi) + (events - x) * Math.log((1 - p) / (1 - pi));
+    }
+  }
+  return logMeanExp(sums);
+}
+
 function logMeanExp(values: readonly number[]): number {
   const max = Math.max(...values);
   if (max === Number.NEGATIVE_INFINITY) return max;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { countAbove, exceedanceBound, histogramQuantile } from "./latency-histogram";
 import { logNormalCdf, normalCdf, normalQuantile } from "./normal-distribution";
 import { logNormalMixtureEvidence, rankStratum, summarizeRank } from "./rank-shift-test";
-import { logRateEvidence, marginZ, rateMargin } from "./rate-ratio-test";
+import { logPastMarginEvidence, logRateEvidence, marginZ, rateMargin } from "./rate-ratio-test";
 import { sampleRatioCheck } from "./sample-ratio-check";
 import { shiftHistogram } from "./shift-histogram";
 
@@ -40,6 +40,16 @@ describe("rate-ratio sequential test", () => {
     const empty = { canaryEvents: 0, canaryTotal: 50, baselineEvents: 0, baselineTotal: 900 };
     expect(logRateEvidence([stratum, empty, stratum], "higher", [2])).toBeCloseTo(2 * 0.457581, 5);
     expect(logRateEvidence([empty], "higher")).toBe(0);
+  });
+
+  it("prices the past-margin Bayes factor against the margin ratio and beyond", () => {
+    // Equal cohorts (π = ½), no canary event out of 2: at θ = 2, p = ⅔ and LR = (⅓ / ½)² = 4/9.
+    const none = [{ canaryEvents: 0, canaryTotal: 100, baselineEvents: 2, baselineTotal: 100 }];
+    expect(Math.exp(logPastMarginEvidence(none, "higher", 2, [1]))).toBeCloseTo(4 / 9, 9);
+    // Lower is bad, both events in the canary: θ = ½ gives p = ⅓, LR = (⅔)² = 4/9; θ = ¼ gives p = ⅕,
+    // LR = (⅖)² = 0.16; the mean is 0.302222.
+    const both = [{ canaryEvents: 2, canaryTotal: 100, baselineEvents: 0, baselineTotal: 100 }];
+    expect(Math.exp(logPastMarginEvidence(both, "lower", 0.5, [1, 2]))).toBeCloseTo(0.302222, 5);
   });
 
   it("draws the margin line at the larger of the relative and absolute margins", () => {
