@@ -14,6 +14,7 @@ function recordFrames(page: Page) {
 test("a command made while the watcher was offline shows after reconnecting, without a reload", async ({
   browser,
 }) => {
+  test.setTimeout(180_000); // two browsers and a reconnect back-off, on a loaded machine
   const { context: watcherContext, page: watcher } = await signedInPage(browser, "viewer");
   const { context: managerContext, page: manager } = await signedInPage(browser, "release-manager");
   const frames = recordFrames(watcher);
@@ -28,7 +29,7 @@ test("a command made while the watcher was offline shows after reconnecting, wit
   await watcherContext.setOffline(true);
   await expect(status).toHaveText("Reconnecting…");
   await expect(status).toBeVisible();
-  await watcher.screenshot({ path: "test-results/e2e/reconnecting.png", fullPage: true });
+  await watcher.screenshot({ path: "test-results/e2e/reconnecting.png" });
 
   // Meanwhile, in another browser: the release manager pauses the rollout.
   await manager.getByRole("button", { name: "Pause", exact: true }).click();
