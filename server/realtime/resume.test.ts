@@ -83,20 +83,17 @@ describe("realtime resume", () => {
 
   const journal = () => createEventJournal(database.db);
 
-  /** Waits until the room's journal reaches `seq` (events are numbered asynchronously after publish). */
-  async function journaled(seq: number): Promise<void> {
-    for (let tries = 0; (await journal().head(room)) < seq; tries++) {
-      if (tries > 500) throw new Error(`room ${room} never reached event ${seq}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async function until(condition: () => boolean, what: string): Promise<void> {
-    for (let tries = 0; !condition(); tries++) {
+  /** Polls a condition on a slow machine: no fixed sleeps, a generous limit. */
+  async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+    for (let tries = 0; !(await condition()); tries++) {
       if (tries > 500) throw new Error(`gave up waiting for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
+
+  /** Waits until the room's journal reaches `seq` (events are numbered asynchronously after publish). */
+  const journaled = (seq: number) =>
+    until(async () => (await journal().head(room)) >= seq, `event ${seq} of room ${room}`);
 
   const changed = (version: number) => ({ rolloutId, version, state: "running", exposurePercent: version });
 
