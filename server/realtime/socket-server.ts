@@ -157,6 +157,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     // first means an event numbered during the read arrives live as well (the client drops the copy).
     socket.on("resume", async (room, after, ack) => {
       const reply = replyTo(ack);
+      if (!allowed(socket, "resume", reply)) return; // before validation: strangers learn nothing
       const last = afterSchema.safeParse(after);
       if (!last.success)
         return reply({ ok: false, error: "after: expected the last seq seen, an integer ≥ 0" });
