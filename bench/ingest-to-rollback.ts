@@ -8,7 +8,7 @@ import { createAuthOptions } from "../server/auth/auth-options";
 import { createDb } from "../server/db/client";
 import { defaultGates } from "../server/domain/analysis";
 import { createRequestRouter } from "../server/http/request-router";
-import { attachRealtime } from "../server/realtime/socket-server";
+import { attachRealtime, type RoomEvent } from "../server/realtime/socket-server";
 import { startRolloutScheduler } from "../server/scheduler/rollout-scheduler";
 import { systemActor } from "../server/services/actors";
 import { judgeStep } from "../server/services/analysis/judge-step";
@@ -41,7 +41,7 @@ const router = createRequestRouter({
   log: (line) => console.error(line),
 });
 const server = createServer((req, res) => void router(req, res));
-const realtime = attachRealtime(server, { secret: SECRET, events: services.events });
+const realtime = attachRealtime(server, { secret: SECRET, events: services.events, db });
 const scheduler = startRolloutScheduler(services, {
   judge: judgeStep,
   intervalMs: 3_600_000,
@@ -127,13 +127,14 @@ try {
     await scheduler.settled();
     clock = started + 30_000;
     const rolledBack = new Promise<number>((resolve) => {
-      const onChange = (event: { rolloutId: string; state: string }) => {
-        if (event.rolloutId === id && event.state === "rolled_back") {
-          socket.off("rollout.changed", onChange);
+      const onChange = (event: RoomEvent) => {
+        if (event.name !== "rollout.changed") return;
+        if (event.payload.rolloutId === id && event.payload.state === "rolled_back") {
+          socket.off("room.event", onChange);
           resolve(performance.now());
         }
       };
-      socket.on("rollout.changed", onChange);
+      socket.on("room.event", onChange);
     });
     const sent = performance.now();
     const response = await post({

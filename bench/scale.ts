@@ -13,6 +13,7 @@ import { encode } from "next-auth/jwt";
 import { io, type Socket } from "socket.io-client";
 import { newDataDir, type ServerProcess, startServer } from "../e2e/server-process";
 import { createDb } from "../server/db/client";
+import type { RoomEvent } from "../server/realtime/event-journal";
 import { EventBus } from "../server/services/events/event-bus";
 import { createApiToken } from "../server/services/tokens/create-api-token";
 import { freePort } from "../server/testing/free-port";
@@ -121,8 +122,10 @@ async function main() {
     // and which version it made. Matching by version, a late event still counts against its command.
     const arrivals = sockets.map(() => new Map<number, number>());
     sockets.forEach((socket, n) => {
-      socket.on("rollout.changed", (event: { rolloutId: string; version: number }) => {
-        if (event.rolloutId === rollout.id) arrivals[n]?.set(event.version, performance.now());
+      socket.on("room.event", (event: RoomEvent) => {
+        if (event.name === "rollout.changed" && event.payload.rolloutId === rollout.id) {
+          arrivals[n]?.set(event.payload.version, performance.now());
+        }
       });
     });
     await sleep(1_000);

@@ -81,10 +81,11 @@ test("a kill issued on instance A reaches a dashboard connected to instance B", 
   const socket = await dashboardSocket(urlB);
   try {
     const subscribed = await socket.emitWithAck("subscribe", { rolloutId: id });
-    expect(subscribed).toEqual({ ok: true });
+    expect(subscribed).toMatchObject({ ok: true });
     const heard = new Promise<{ state: string; exposurePercent: number }>((resolve) =>
-      socket.on("rollout.changed", (event) => {
-        if (event.rolloutId === id && event.state !== "running") resolve(event);
+      socket.on("room.event", (event) => {
+        if (event.name !== "rollout.changed") return;
+        if (event.payload.rolloutId === id && event.payload.state !== "running") resolve(event.payload);
       }),
     );
     const killed = await rest(

@@ -96,7 +96,12 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
         res.end(JSON.stringify({ code: "INTERNAL", message: "Internal error" }));
       });
     });
-    const realtime = attachRealtime(server, { secret, events: services.events });
+    const realtime = attachRealtime(server, {
+      secret,
+      events: services.events,
+      db: services.db,
+      onError: (error) => log(`realtime: ${describeError(error)}`),
+    });
     // Dashboards on any instance get every event: socket.io's PostgreSQL adapter, no bespoke fan-out.
     const closeAdapter = attachPostgresAdapter(realtime.io, databaseUrl, {
       onError: (error) => log(`socket adapter: ${describeError(error)}`),

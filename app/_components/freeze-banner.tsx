@@ -9,16 +9,13 @@ export function FreezeBanner() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const freeze = useQuery(trpc.incidents.freeze.queryOptions());
-  useRoom("overview", (socket) => {
-    const refresh = () => {
-      queryClient.invalidateQueries({ queryKey: trpc.incidents.freeze.queryKey() });
-      queryClient.invalidateQueries({ queryKey: trpc.incidents.list.queryKey() });
-      queryClient.invalidateQueries({ queryKey: trpc.incidents.freezeHistory.queryKey() });
-      queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey() });
-    };
-    socket.on("freeze.changed", refresh);
-    return () => socket.off("freeze.changed", refresh);
-  });
+  const refresh = () => {
+    queryClient.invalidateQueries({ queryKey: trpc.incidents.freeze.queryKey() });
+    queryClient.invalidateQueries({ queryKey: trpc.incidents.list.queryKey() });
+    queryClient.invalidateQueries({ queryKey: trpc.incidents.freezeHistory.queryKey() });
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey() });
+  };
+  useRoom("overview", { "freeze.changed": refresh, resync: refresh });
   const incidents = freeze.data?.incidents ?? [];
   const budgets = freeze.data?.exhaustedBudgets ?? [];
   if (incidents.length === 0 && budgets.length === 0) return null;

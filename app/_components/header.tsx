@@ -1,12 +1,13 @@
 "use client";
 import Link from "next/link";
 import { signOut, useSession } from "next-auth/react";
-import { closeSocket } from "../_lib/socket";
+import { closeSocket, useConnectionState } from "../_lib/socket";
 import { FreezeBanner } from "./freeze-banner";
 
 export function Header() {
   const { data: session } = useSession();
   const user = session?.user as { name?: string | null; role?: string } | undefined;
+  const connection = useConnectionState();
   return (
     <>
       <header className="app-header">
@@ -29,6 +30,10 @@ export function Header() {
         </nav>
         {user ? (
           <div className="who">
+            {/* Always present, so screen readers announce the change when the text appears. */}
+            <span role="status" className="connection-status" data-testid="connection-status">
+              {connection === "reconnecting" ? "Reconnecting…" : ""}
+            </span>
             <span data-testid="current-user">
               {user.name} <span className="role">({user.role?.replace("_", " ")})</span>
             </span>

@@ -1,11 +1,46 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useSyncExternalStore } from "react";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServerEvents, ServerToClientEvents } from "../../server/realtime/socket-server";
+import type { RoomEventName } from "../../server/realtime/event-journal";
+import { RoomSequence } from "../../server/realtime/room-sequence";
+import { roomName, type SubscribeRoom } from "../../server/realtime/rooms";
+import type {
+  ClientToServerEvents,
+  RoomEvent,
+  ServerToClientEvents,
+} from "../../server/realtime/socket-server";
+import type { DomainEvents } from "../../server/services/events/event-bus";
 
 export type SluiceSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type ConnectionState = "connecting" | "live" | "reconnecting";
 
+/** What a component does with its room's events; `resync` when some were lost: refetch what it shows. */
+export type RoomHandlers = { [E in RoomEventName]?: (payload: DomainEvents[E]) => void } & {
+  resync?: () => void;
+};
+
+interface Listener {
+  event(event: RoomEvent): void;
+  resync(): void;
+}
+
+/** A room this tab follows: its event order, the components listening, and whether a replay is asked. */
+interface RoomEntry {
+  room: SubscribeRoom;
+  sequence: RoomSequence<RoomEvent>;
+  listeners: Set<Listener>;
+  resuming: boolean;
+}
+
+const rooms = new Map<string, RoomEntry>();
 let shared: SluiceSocket | null = null;
+let connection: ConnectionState = "connecting";
+const connectionWatchers = new Set<() => void>();
+
+function setConnection(state: ConnectionState): void {
+  connection = state;
+  for (const watcher of connectionWatchers) watcher();
+}
 
 /** Closes the tab's websocket (at sign-out, so no session-less socket lingers). */
 export function closeSocket(): void {
@@ -15,37 +50,109 @@ export function closeSocket(): void {
 
 /** One websocket per tab, shared by every component; the session cookie authenticates it. */
 function getSocket(): SluiceSocket {
-  shared ??= io({ transports: ["websocket"], withCredentials: true });
-  return shared;
+  if (shared) return shared;
+  const socket: SluiceSocket = io({ transports: ["websocket"], withCredentials: true });
+  socket.on("connect", () => {
+    setConnection("live");
+    for (const entry of rooms.values()) join(socket, entry);
+  });
+  socket.on("disconnect", () => {
+    setConnection("reconnecting");
+    // An unanswered replay request died with the connection; the next connect asks again.
+    for (const entry of rooms.values()) entry.resuming = false;
+  });
+  socket.on("connect_error", () => setConnection("reconnecting"));
+  socket.on("room.event", (event) => {
+    const entry = rooms.get(event.room);
+    if (entry?.sequence.receive(event)) resume(socket, entry);
+  });
+  shared = socket;
+  return socket;
 }
 
-export type ConnectionState = "connecting" | "live" | "reconnecting";
+/** First join: learn the room's last number; after a reconnect: ask for everything after ours. */
+function join(socket: SluiceSocket, entry: RoomEntry): void {
+  if (entry.sequence.lastSeen !== null) {
+    resume(socket, entry);
+    return;
+  }
+  socket.emit("subscribe", entry.room, (result) => {
+    if (result.ok) entry.sequence.startAfter(result.head);
+  });
+}
 
-/** Joins a room (and re-joins after every reconnect) and reports the connection state. */
-export function useRoom(
-  room: { rolloutId: string } | "overview",
-  onEvent: (socket: SluiceSocket) => () => void,
-) {
-  const [state, setState] = useState<ConnectionState>("connecting");
-  const key = typeof room === "string" ? room : room.rolloutId;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the room is identified by key; onEvent is re-bound by its owner
-  useEffect(() => {
-    const socket = getSocket();
-    const join = () => {
-      socket.emit("subscribe", room, () => setState("live"));
-    };
-    const lost = () => setState("reconnecting");
-    socket.on("connect", join);
-    socket.on("disconnect", lost);
-    socket.on("connect_error", lost);
-    if (socket.connected) join();
-    const unbind = onEvent(socket);
-    return () => {
-      socket.off("connect", join);
-      socket.off("disconnect", lost);
-      socket.off("connect_error", lost);
-      unbind();
-    };
-  }, [key]);
-  return state;
+function resume(socket: SluiceSocket, entry: RoomEntry): void {
+  const after = entry.sequence.lastSeen;
+  if (entry.resuming || after === null || !socket.connected) return;
+  entry.resuming = true;
+  socket.emit("resume", entry.room, after, (result) => {
+    entry.resuming = false;
+    if (!result.ok) return;
+    if ("reset" in result) {
+      // Too far behind for a replay: the components refetch, and events continue after the head.
+      for (const listener of entry.listeners) listener.resync();
+      entry.sequence.startAfter(result.head);
+    } else {
+      for (const event of result.events) entry.sequence.receive(event);
+    }
+    if (entry.sequence.hasGap) resume(socket, entry);
+  });
+}
+
+function follow(room: SubscribeRoom, listener: Listener): () => void {
+  const key = roomName(room);
+  const socket = getSocket();
+  let entry = rooms.get(key);
+  if (!entry) {
+    const listeners = new Set<Listener>();
+    const sequence = new RoomSequence<RoomEvent>((event) => {
+      for (const each of listeners) each.event(event);
+    });
+    entry = { room, sequence, listeners, resuming: false };
+    rooms.set(key, entry);
+    if (socket.connected) join(socket, entry);
+  }
+  const followed = entry;
+  followed.listeners.add(listener);
+  return () => {
+    followed.listeners.delete(listener);
+    if (followed.listeners.size === 0) rooms.delete(key);
+  };
+}
+
+/** The tab's connection: "reconnecting" while the server cannot be reached. */
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(
+    (watcher) => {
+      connectionWatchers.add(watcher);
+      return () => connectionWatchers.delete(watcher);
+    },
+    () => connection,
+    () => "connecting",
+  );
+}
+
+/**
+ * Follows a room: each of its events reaches `handlers` once and in order, including the ones sent
+ * while the connection was down (replayed after the reconnect). Returns the connection state.
+ */
+export function useRoom(room: SubscribeRoom, handlers: RoomHandlers): ConnectionState {
+  const current = useRef(handlers);
+  current.current = handlers;
+  const key = roomName(room);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the room is identified by key; handlers are read through the ref
+  useEffect(
+    () =>
+      follow(room, {
+        event: (event) => {
+          const handler = current.current[event.name] as
+            | ((payload: RoomEvent["payload"]) => void)
+            | undefined;
+          handler?.(event.payload);
+        },
+        resync: () => current.current.resync?.(),
+      }),
+    [key],
+  );
+  return useConnectionState();
 }

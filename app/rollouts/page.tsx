@@ -30,16 +30,12 @@ function RolloutTable() {
   const rollouts = useQuery(trpc.rollouts.list.queryOptions());
   const now = useNow();
   const me = useQuery(trpc.session.me.queryOptions());
-  const connection = useRoom("overview", (socket) => {
-    const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
-    socket.on("rollout.changed", refresh);
-    socket.on("verdict.recorded", refresh);
-    socket.on("freeze.changed", refresh);
-    return () => {
-      socket.off("rollout.changed", refresh);
-      socket.off("verdict.recorded", refresh);
-      socket.off("freeze.changed", refresh);
-    };
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.rollouts.list.queryKey() });
+  const connection = useRoom("overview", {
+    "rollout.changed": refresh,
+    "verdict.recorded": refresh,
+    "freeze.changed": refresh,
+    resync: refresh,
   });
 
   if (rollouts.error) return <p role="alert">Could not load rollouts: {rollouts.error.message}</p>;

@@ -108,7 +108,10 @@ const REST_POLICY: Record<string, readonly TokenScope[]> = {
 
 const SOCKET_POLICY: Record<string, readonly Role[]> = {
   subscribe: ALL,
+  resume: ALL,
 };
+/** Each event's arguments after the room (resume: the last event number seen). */
+const SOCKET_EXTRA_ARGS: Record<string, unknown[]> = { subscribe: [], resume: [0] };
 
 const RESERVED_SOCKET_EVENTS = new Set(["disconnect", "disconnecting", "error"]);
 const DENIED = new Set(["UNAUTHORIZED", "FORBIDDEN"]);
@@ -260,8 +263,10 @@ describe("authorization matrix", () => {
       for (const [event, roles] of Object.entries(SOCKET_POLICY)) {
         const rooms = ["overview", { rolloutId: demo.rollouts["checkout-api"] as string }];
         for (const room of rooms) {
-          const ack = await socket.timeout(5000).emitWithAck(event, room);
-          expect(ack).toEqual(roles.includes(role) ? { ok: true } : expect.objectContaining({ ok: false }));
+          const ack = await socket
+            .timeout(5000)
+            .emitWithAck(event, room, ...(SOCKET_EXTRA_ARGS[event] ?? []));
+          expect(ack).toEqual(expect.objectContaining({ ok: roles.includes(role) }));
         }
       }
       expect(await socket.timeout(5000).emitWithAck("subscribe", { rolloutId: "" })).toEqual({

@@ -229,7 +229,10 @@ describe("HTTP security", () => {
           socket.once("connect", resolve);
           socket.once("connect_error", reject);
         });
-        expect(await socket.timeout(2000).emitWithAck("subscribe", "overview")).toEqual({ ok: true });
+        expect(await socket.timeout(2000).emitWithAck("subscribe", "overview")).toEqual({
+          ok: true,
+          head: expect.any(Number),
+        });
         const reason = await new Promise<string>((resolve) => socket.once("disconnect", resolve));
         expect(reason).toBe("transport close");
         const refused = await new Promise<Error>((resolve) => socket.once("connect_error", resolve));

@@ -57,7 +57,12 @@ export async function startTestServer(
     security,
   });
   const server = createServer((req, res) => void router(req, res));
-  const realtime = attachRealtime(server, { secret: TEST_SECRET, events: services.events, publicUrl: url });
+  const realtime = attachRealtime(server, {
+    secret: TEST_SECRET,
+    events: services.events,
+    db: services.db,
+    publicUrl: url,
+  });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     url,

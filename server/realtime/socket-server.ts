@@ -4,23 +4,38 @@ import { z } from "zod";
 import type { Actor, Permission } from "../auth/permissions";
 import { can } from "../auth/permissions";
 import { sessionFromCookieHeader } from "../auth/session";
-import type { SeriesPoint } from "../domain/metrics/cohort-sample";
+import type { Db } from "../db/client";
 import { isOwnOrigin } from "../http/csrf";
 import { observeSocketClients } from "../observability/sluice-metrics";
 import type { DomainEvents, EventBus } from "../services/events/event-bus";
+import {
+  createEventJournal,
+  DEFAULT_JOURNAL_LIMITS,
+  type JournalLimits,
+  type Replay,
+  type RoomEvent,
+  type RoomEventName,
+} from "./event-journal";
+
+import { overviewRoom, rolloutRoom, roomName, type SubscribeRoom } from "./rooms";
+
+export type { RoomEvent } from "./event-journal";
+export type { SubscribeRoom } from "./rooms";
 
 export interface ServerToClientEvents {
-  "rollout.changed": (event: DomainEvents["rollout.changed"]) => void;
-  "samples.ingested": (event: { rolloutId: string; points: SeriesPoint[] }) => void;
-  "freeze.changed": (event: DomainEvents["freeze.changed"]) => void;
-  "verdict.recorded": (event: DomainEvents["verdict.recorded"]) => void;
+  /** Every room event, numbered per room (`seq`) so the client can order, de-duplicate and resume. */
+  "room.event": (event: RoomEvent) => void;
 }
 
-export type SubscribeRoom = { rolloutId: string } | "overview";
-export type Ack = (result: { ok: boolean; error?: string }) => void;
+type Refusal = { ok: false; error: string };
+/** Joined: events numbered after `head` follow live. */
+export type SubscribeResult = { ok: true; head: number } | Refusal;
+/** Re-joined: the missed events in order, or a reset (refetch, then continue after `head`). */
+export type ResumeResult = ({ ok: true } & Replay) | Refusal;
 
 export interface ClientToServerEvents {
-  subscribe: (room: SubscribeRoom, ack?: Ack) => void;
+  subscribe: (room: SubscribeRoom, ack?: (result: SubscribeResult) => void) => void;
+  resume: (room: SubscribeRoom, after: number, ack?: (result: ResumeResult) => void) => void;
 }
 
 /**
@@ -30,6 +45,7 @@ export interface ClientToServerEvents {
  */
 export const SOCKET_EVENT_PERMISSIONS = {
   subscribe: "rollouts:read",
+  resume: "rollouts:read",
 } as const satisfies Record<keyof ClientToServerEvents, Permission>;
 
 /** Who may receive a room's events. Connecting needs "rollouts:read" (what the overview shows). */
@@ -47,17 +63,20 @@ interface SocketData {
 
 type SluiceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-export const overviewRoom = "overview";
-export const rolloutRoom = (rolloutId: string) => `rollout:${rolloutId}`;
-
 const roomSchema = z.union([
   z.literal(overviewRoom),
   z.object({ rolloutId: z.string().min(1, "rolloutId: must not be empty").max(64, "rolloutId: too long") }),
 ]);
+const afterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export interface RealtimeOptions {
   secret: string;
   events: EventBus;
+  /** Where room events are numbered and kept for resuming clients (shared by all instances). */
+  db: Db;
+  journalLimits?: JournalLimits;
+  /** A room event that could not be journaled (and so was not sent): the database is unreachable. */
+  onError?: (error: Error) => void;
   /** Public origin of the dashboard: a browser handshake from any other origin is refused. */
   publicUrl?: string;
   now?: () => number;
@@ -98,6 +117,23 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   });
 
   const expiryTimers = new Set<NodeJS.Timeout>();
+  const onError = options.onError ?? (() => {});
+  const limits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
+  const journal = createEventJournal(options.db, limits);
+
+  // This instance's events are numbered and sent one at a time, in the order they were published.
+  let sending = Promise.resolve();
+  function send<E extends RoomEventName>(rooms: string[], name: E, payload: DomainEvents[E]): void {
+    sending = sending.then(async () => {
+      for (const room of rooms) {
+        try {
+          io.to(room).emit("room.event", await journal.append(room, name, payload));
+        } catch (error) {
+          onError(error as Error);
+        }
+      }
+    });
+  }
 
   io.on("connection", (socket) => {
     const timer = scheduleAt(socket.data.expiresAt, now, () => endSession(socket));
@@ -107,25 +143,78 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       expiryTimers.delete(timer);
     });
 
-    socket.on("subscribe", (room, ack) => {
-      const reply: Ack = typeof ack === "function" ? ack : () => {};
-      if (!allowed(socket, "subscribe", reply)) return;
-      const parsed = roomSchema.safeParse(room);
-      if (!parsed.success) return reply({ ok: false, error: "room: expected 'overview' or { rolloutId }" });
-      const [name, permission] =
-        parsed.data === overviewRoom
-          ? [overviewRoom, ROOM_PERMISSIONS.overview]
-          : [rolloutRoom(parsed.data.rolloutId), ROOM_PERMISSIONS.rollout];
-      if (!can(socket.data.actor.role, permission)) {
-        return reply({ ok: false, error: `Role ${socket.data.actor.role} may not ${permission}` });
-      }
-      socket.join(name);
-      reply({ ok: true });
+    socket.on("subscribe", async (room, ack) => {
+      const reply = replyTo(ack);
+      const name = join(socket, "subscribe", room, reply);
+      if (!name) return;
+      await answerFromJournal(socket, name, reply, async () => ({
+        ok: true as const,
+        head: await journal.head(name),
+      }));
+    });
+
+    // After a reconnect: re-join, then send what the room had after the client's last event. Joining
+    // first means an event numbered during the read arrives live as well (the client drops the copy).
+    socket.on("resume", async (room, after, ack) => {
+      const reply = replyTo(ack);
+      if (!allowed(socket, "resume", reply)) return; // before validation: strangers learn nothing
+      const last = afterSchema.safeParse(after);
+      if (!last.success)
+        return reply({ ok: false, error: "after: expected the last seq seen, an integer ≥ 0" });
+      const name = join(socket, "resume", room, reply);
+      if (!name) return;
+      await answerFromJournal(socket, name, reply, async () => ({
+        ok: true as const,
+        ...(await journal.replay(name, last.data)),
+      }));
     });
   });
 
+  /** Joins the socket to the room if its session and role allow; the room's name, or null if refused. */
+  function join(
+    socket: SluiceSocket,
+    event: keyof ClientToServerEvents,
+    room: unknown,
+    reply: (refusal: Refusal) => void,
+  ): string | null {
+    if (!allowed(socket, event, reply)) return null;
+    const parsed = roomSchema.safeParse(room);
+    if (!parsed.success) {
+      reply({ ok: false, error: "room: expected 'overview' or { rolloutId }" });
+      return null;
+    }
+    const permission = parsed.data === overviewRoom ? ROOM_PERMISSIONS.overview : ROOM_PERMISSIONS.rollout;
+    if (!can(socket.data.actor.role, permission)) {
+      reply({ ok: false, error: `Role ${socket.data.actor.role} may not ${permission}` });
+      return null;
+    }
+    const name = roomName(parsed.data);
+    socket.join(name);
+    return name;
+  }
+
+  /** Replies with what the journal says; if it cannot be read, leaves the room (the client retries). */
+  async function answerFromJournal<R>(
+    socket: SluiceSocket,
+    room: string,
+    reply: (result: R | Refusal) => void,
+    read: () => Promise<R>,
+  ): Promise<void> {
+    try {
+      reply(await read());
+    } catch (error) {
+      socket.leave(room);
+      onError(error as Error);
+      reply({ ok: false, error: "realtime journal unavailable" });
+    }
+  }
+
   /** Session still valid and the role may send this event; otherwise refuse (and drop a stale session). */
-  function allowed(socket: SluiceSocket, event: keyof ClientToServerEvents, reply: Ack): boolean {
+  function allowed(
+    socket: SluiceSocket,
+    event: keyof ClientToServerEvents,
+    reply: (refusal: Refusal) => void,
+  ): boolean {
     if (socket.data.expiresAt <= now()) {
       reply({ ok: false, error: "session expired" });
       endSession(socket);
@@ -140,24 +229,31 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const unsubscribers = [
     observeSocketClients(() => io.of("/").sockets.size),
     options.events.subscribe("rollout.changed", (event) => {
-      io.to([overviewRoom, rolloutRoom(event.rolloutId)]).emit("rollout.changed", event);
+      send([overviewRoom, rolloutRoom(event.rolloutId)], "rollout.changed", event);
     }),
     options.events.subscribe("freeze.changed", (event) => {
-      // Every connection may read rollouts (CONNECT_PERMISSION), which is what a freeze affects.
-      io.emit("freeze.changed", event);
+      // Every page joins the overview (the freeze banner), and a freeze concerns every rollout.
+      send([overviewRoom], "freeze.changed", event);
     }),
     options.events.subscribe("verdict.recorded", (event) => {
-      io.to([overviewRoom, rolloutRoom(event.rolloutId)]).emit("verdict.recorded", event);
+      send([overviewRoom, rolloutRoom(event.rolloutId)], "verdict.recorded", event);
     }),
     options.events.subscribe("samples.ingested", (event) => {
-      io.to(rolloutRoom(event.rolloutId)).emit("samples.ingested", event);
+      send([rolloutRoom(event.rolloutId)], "samples.ingested", event);
     }),
   ];
+  const pruning = setInterval(
+    () => journal.prune().catch((error: Error) => onError(error)),
+    Math.min(limits.retentionMs, 60_000),
+  );
+  pruning.unref();
 
   return {
     io,
     close: async () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
+      clearInterval(pruning);
+      await sending;
       for (const timer of expiryTimers) clearTimeout(timer);
       // Only this instance's sockets: with the PostgreSQL adapter the plain call reaches every instance.
       io.local.disconnectSockets(true);
@@ -181,4 +277,9 @@ function endSession(socket: SluiceSocket): void {
  * makes the client reconnect. */
 function scheduleAt(at: number, now: () => number, fn: () => void): NodeJS.Timeout {
   return setTimeout(fn, Math.min(Math.max(0, at - now()), 2 ** 31 - 1));
+}
+
+/** Acks are optional for a client; a missing one is answered into the void. */
+function replyTo<R>(ack: ((result: R) => void) | undefined): (result: R) => void {
+  return typeof ack === "function" ? ack : () => {};
 }

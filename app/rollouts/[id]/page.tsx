@@ -32,25 +32,24 @@ function RolloutDetail({ id }: { id: string }) {
   const series = useQuery(trpc.rollouts.series.queryOptions({ id }));
   const me = useQuery(trpc.session.me.queryOptions());
 
-  const connection = useRoom({ rolloutId: id }, (socket) => {
-    const onSamples = (event: { rolloutId: string; points: NonNullable<typeof series.data> }) => {
-      if (event.rolloutId !== id) return;
-      queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) =>
-        mergePoints(known ?? [], event.points),
-      );
-    };
-    const onChanged = (event: { rolloutId: string }) => {
-      if (event.rolloutId !== id) return;
-      queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id }) });
-      queryClient.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey({ id }) });
-    };
-    socket.on("samples.ingested", onSamples);
-    socket.on("rollout.changed", onChanged);
-    return () => {
-      socket.off("samples.ingested", onSamples);
-      socket.off("rollout.changed", onChanged);
-    };
-  });
+  const onChanged = () => {
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id }) });
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey({ id }) });
+  };
+  const connection = useRoom(
+    { rolloutId: id },
+    {
+      "samples.ingested": (event) =>
+        queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) =>
+          mergePoints(known ?? [], event.points),
+        ),
+      "rollout.changed": onChanged,
+      resync: () => {
+        onChanged();
+        queryClient.invalidateQueries({ queryKey: trpc.rollouts.series.queryKey({ id }) });
+      },
+    },
+  );
 
   if (rollout.error) return <p role="alert">{rollout.error.message}</p>;
   if (!rollout.data) return <p className="muted">Loading…</p>;

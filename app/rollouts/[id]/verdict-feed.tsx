@@ -10,15 +10,9 @@ export function VerdictFeed({ rolloutId }: { rolloutId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const verdicts = useQuery(trpc.rollouts.verdicts.queryOptions({ id: rolloutId }));
-  useRoom({ rolloutId }, (socket) => {
-    const refresh = (event: { rolloutId: string }) => {
-      if (event.rolloutId === rolloutId) {
-        queryClient.invalidateQueries({ queryKey: trpc.rollouts.verdicts.queryKey({ id: rolloutId }) });
-      }
-    };
-    socket.on("verdict.recorded", refresh);
-    return () => socket.off("verdict.recorded", refresh);
-  });
+  const refresh = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.verdicts.queryKey({ id: rolloutId }) });
+  useRoom({ rolloutId }, { "verdict.recorded": refresh, resync: refresh });
   return (
     <section className="card" aria-labelledby="verdicts-title">
       <h2 id="verdicts-title">Gate verdicts</h2>
