@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GateVerdict } from "../analysis/gate-verdict";
-import { stepBoundaries, stepInEffect, verdictMarkers } from "./chart-marks";
+import { appendVerdicts, stepBoundaries, stepInEffect, verdictMarkers } from "./chart-marks";
 
 const rings = [
   { exposurePercent: 2, ring: { name: "internal", members: [] } },
@@ -114,5 +114,30 @@ describe("verdict markers", () => {
       gates: [gate("p95", "latency-p95", i % 2 === 0 ? "pass" : "inconclusive")],
     }));
     expect(verdictMarkers(flapping, 2).map((m) => m.t)).toEqual([30, 40]);
+  });
+
+  it("adds a live judgement only where a gate's verdict changed, and ignores a repeated event", () => {
+    const known = verdictMarkers([
+      {
+        stepIndex: 0,
+        intervalEnd: 10,
+        gates: [gate("error-rate", "error-rate", "pass"), gate("conversion", "conversion", "pass")],
+      },
+    ]);
+    const next = {
+      stepIndex: 0,
+      intervalEnd: 20,
+      gates: [gate("error-rate", "error-rate", "fail"), gate("conversion", "conversion", "pass")],
+    };
+    const appended = appendVerdicts(known, next);
+    expect(appended.map((m) => [m.t, m.gate, m.verdict])).toEqual([
+      [10, "error-rate", "pass"],
+      [10, "conversion", "pass"],
+      [20, "error-rate", "fail"],
+    ]);
+    expect(appendVerdicts(appended, next)).toEqual(appended);
+    // A new step marks every gate again, even when its verdict did not change.
+    const nextStep = { stepIndex: 1, intervalEnd: 30, gates: [gate("conversion", "conversion", "pass")] };
+    expect(appendVerdicts(appended, nextStep).at(-1)).toMatchObject({ t: 30, stepIndex: 1, verdict: "pass" });
   });
 });

@@ -89,6 +89,28 @@ export interface JudgedInterval {
   gates: readonly GateVerdict[];
 }
 
+type LastVerdict = { stepIndex: number; verdict: Verdict } | undefined;
+
+/** The markers one judged interval adds: each charted gate whose verdict differs from its last one. */
+function changedGates(interval: JudgedInterval, lastOf: (gate: string) => LastVerdict): VerdictMarker[] {
+  return interval.gates.flatMap((gate): VerdictMarker[] => {
+    const metric = chartMetricOf(gate.metric);
+    const previous = lastOf(gate.gate);
+    if (!metric) return [];
+    if (previous && previous.stepIndex === interval.stepIndex && previous.verdict === gate.verdict) return [];
+    return [
+      {
+        t: interval.intervalEnd,
+        stepIndex: interval.stepIndex,
+        metric,
+        gate: gate.gate,
+        verdict: gate.verdict,
+        detail: gate.detail,
+      },
+    ];
+  });
+}
+
 /**
  * Where each charted gate's verdict changed: its first verdict in every step and each change after it,
  * oldest first. A verdict repeated every interval would bury the chart; the changes tell the story.
@@ -99,24 +121,18 @@ export function verdictMarkers(intervals: readonly JudgedInterval[], limitPerGat
   const last = new Map<string, { stepIndex: number; verdict: Verdict }>();
   const byGate = new Map<string, VerdictMarker[]>();
   for (const interval of ordered) {
-    for (const gate of interval.gates) {
-      const metric = chartMetricOf(gate.metric);
-      if (!metric) continue;
-      const previous = last.get(gate.gate);
-      last.set(gate.gate, { stepIndex: interval.stepIndex, verdict: gate.verdict });
-      if (previous && previous.stepIndex === interval.stepIndex && previous.verdict === gate.verdict)
-        continue;
-      const markers = byGate.get(gate.gate) ?? [];
-      markers.push({
-        t: interval.intervalEnd,
-        stepIndex: interval.stepIndex,
-        metric,
-        gate: gate.gate,
-        verdict: gate.verdict,
-        detail: gate.detail,
-      });
-      byGate.set(gate.gate, markers);
+    for (const marker of changedGates(interval, (gate) => last.get(gate))) {
+      byGate.set(marker.gate, [...(byGate.get(marker.gate) ?? []), marker].slice(-limitPerGate));
     }
+    for (const gate of interval.gates)
+      last.set(gate.gate, { stepIndex: interval.stepIndex, verdict: gate.verdict });
   }
-  return [...byGate.values()].flatMap((markers) => markers.slice(-limitPerGate)).sort((a, b) => a.t - b.t);
+  return [...byGate.values()].flat().sort((a, b) => a.t - b.t);
+}
+
+/** A live judgement added to known markers: the same rule as verdictMarkers, one interval at a time. */
+export function appendVerdicts(known: readonly VerdictMarker[], interval: JudgedInterval): VerdictMarker[] {
+  if (known.some((m) => m.t >= interval.intervalEnd && m.stepIndex === interval.stepIndex)) return [...known];
+  const lastOf = (gate: string) => known.findLast((m) => m.gate === gate);
+  return [...known, ...changedGates(interval, lastOf)];
 }
