@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { StepBoundary, VerdictMarker } from "../../../server/domain/charts/chart-marks";
 import type { SeriesPoint } from "../../../server/domain/metrics/cohort-sample";
-import { type MarginSource, mergePoints, placeVerdicts, timeAxis, toChartRows } from "./chart-rows";
+import {
+  chartSummary,
+  type MarginSource,
+  mergePoints,
+  placeVerdicts,
+  timeAxis,
+  toChartRows,
+} from "./chart-rows";
 
 const point = (t: number, cohort: SeriesPoint["cohort"], errorRate: number | null): SeriesPoint => ({
   t,
@@ -125,9 +132,9 @@ describe("verdict markers on a chart", () => {
       "errorRate",
       0,
     );
-    expect(placed.map((p) => [p.t, p.verdict, p.y])).toEqual([
-      [9, "pass", 0.3],
-      [19, "fail", 0.2],
+    expect(placed.map((p) => [p.t, p.verdict, p.rowT, p.y])).toEqual([
+      [9, "pass", 10, 0.3],
+      [19, "fail", 20, 0.2],
     ]);
   });
 
@@ -140,5 +147,64 @@ describe("verdict markers on a chart", () => {
         8,
       ),
     ).toEqual([]);
+  });
+});
+
+describe("chart summary", () => {
+  const format = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const clock = (t: number) => `t${t}`;
+  const rows = toChartRows(
+    [
+      point(10, "baseline", 0.02),
+      point(10, "canary", 0.025),
+      point(30, "baseline", 0.02),
+      point(30, "canary", null),
+    ],
+    "errorRate",
+    marks,
+  );
+
+  it("tells the latest values, the margin, the live step and the newest verdict in words", () => {
+    const summary = chartSummary({
+      rows,
+      boundaries: [step(25, 1)],
+      verdicts: [
+        {
+          t: 10,
+          rowT: 10,
+          y: 0,
+          stepIndex: 0,
+          metric: "errorRate",
+          gate: "error-rate",
+          verdict: "pass",
+          detail: "",
+        },
+        {
+          t: 30,
+          rowT: 30,
+          y: 0,
+          stepIndex: 1,
+          metric: "errorRate",
+          gate: "error-rate",
+          verdict: "fail",
+          detail: "",
+        },
+      ],
+      format,
+      clock,
+      failsWhen: "above",
+    });
+    // Step 2 at t30: max(0.02 × 1.1, 0.02 + 0.001) = 0.022 → 2.2%
+    expect(summary).toBe(
+      "Latest at t30: canary no data, baseline 2.0%, gate margin 2.2% (canary above it fails). Step 2 since t25. 2 verdict changes; latest ✗ fail at t30.",
+    );
+  });
+
+  it("says so when nothing has arrived or no step judges", () => {
+    const input = { boundaries: [], verdicts: [], format, clock, failsWhen: "above" as const };
+    expect(chartSummary({ ...input, rows: [] })).toBe("No data yet.");
+    expect(chartSummary({ ...input, rows: toChartRows([point(10, "baseline", 0.02)], "errorRate") })).toBe(
+      "Latest at t10: canary no data, baseline 2.0%, no gate margin (no step's gates judge this interval). No gate verdict yet.",
+    );
   });
 });

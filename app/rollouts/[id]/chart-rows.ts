@@ -2,6 +2,7 @@ import type { StepBoundary, VerdictMarker } from "../../../server/domain/charts/
 import { stepInEffect } from "../../../server/domain/charts/chart-marks";
 import { type ChartMetric, type GateMargin, marginLine } from "../../../server/domain/charts/gate-margin";
 import type { SeriesPoint } from "../../../server/domain/metrics/cohort-sample";
+import { VERDICT_ICONS } from "./verdict-icons";
 
 export type { ChartMetric };
 
@@ -77,11 +78,13 @@ export function timeAxis(
 }
 
 export interface PlacedVerdict extends VerdictMarker {
+  /** The nearest row, which draws the marker (one series of dots renders far faster than many overlays). */
+  rowT: number;
   /** Height on the chart: the canary's value at the nearest row (the baseline's, or 0, without one). */
   y: number;
 }
 
-/** This metric's verdict markers within the rows' span, each at the height of the nearest row. */
+/** This metric's verdict markers within the rows' span, each on the nearest row at its height. */
 export function placeVerdicts(
   rows: readonly ChartRow[],
   verdicts: readonly VerdictMarker[],
@@ -96,6 +99,36 @@ export function placeVerdicts(
       const nearest = rows.reduce((best, row) =>
         Math.abs(row.t - v.t) < Math.abs(best.t - v.t) ? row : best,
       );
-      return { ...v, y: nearest.canary ?? nearest.baseline ?? 0 };
+      return { ...v, rowT: nearest.t, y: nearest.canary ?? nearest.baseline ?? 0 };
     });
+}
+
+/** The chart told in one paragraph, for screen readers and for a glance on a phone. */
+export function chartSummary(input: {
+  rows: readonly ChartRow[];
+  boundaries: readonly StepBoundary[];
+  verdicts: readonly PlacedVerdict[];
+  format: (v: number) => string;
+  clock: (t: number) => string;
+  failsWhen: "above" | "below";
+}): string {
+  const { format, clock } = input;
+  const latest = input.rows.findLast((r) => r.canary !== null || r.baseline !== null);
+  if (!latest) return "No data yet.";
+  const value = (v: number | null) => (v === null ? "no data" : format(v));
+  const parts = [
+    `Latest at ${clock(latest.t)}: canary ${value(latest.canary)}, baseline ${value(latest.baseline)}`,
+  ];
+  parts.push(
+    latest.threshold === null
+      ? "no gate margin (no step's gates judge this interval)"
+      : `gate margin ${format(latest.threshold)} (canary ${input.failsWhen} it fails)`,
+  );
+  const step = input.boundaries.at(-1);
+  const stepText = step ? `${step.label} since ${clock(step.t)}.` : "";
+  const last = input.verdicts.at(-1);
+  const verdictText = last
+    ? `${input.verdicts.length} verdict change${input.verdicts.length === 1 ? "" : "s"}; latest ${VERDICT_ICONS[last.verdict]} ${last.verdict} at ${clock(last.t)}.`
+    : "No gate verdict yet.";
+  return [`${parts.join(", ")}.`, stepText, verdictText].filter(Boolean).join(" ");
 }
