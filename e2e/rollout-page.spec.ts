@@ -45,6 +45,8 @@ for (const demo of DEMO) {
     context,
     page,
   }, testInfo) => {
+    // Generous: on a loaded machine the first chart data can take many seconds to arrive.
+    test.setTimeout(180_000);
     await page.setViewportSize({ width: 1280, height: 800 });
     await signIn(context, "release-manager");
     await openRollout(page, demo.service);
@@ -74,7 +76,7 @@ for (const demo of DEMO) {
 
     if (demo.verdicts) {
       const markers = chart.locator(".verdict-marker");
-      await expect.poll(() => markers.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await expect.poll(() => markers.count(), { timeout: 90_000 }).toBeGreaterThan(0);
       // Each marker says its verdict in a glyph and a word, not by colour alone.
       const first = markers.first();
       const verdict = await first.getAttribute("data-verdict");
@@ -89,7 +91,7 @@ for (const demo of DEMO) {
 
     const mechanism = page.getByTestId("mechanism-view");
     await expect(mechanism.getByRole("heading", { name: `Exposure by ${demo.mechanism}` })).toBeVisible();
-    await expect(page.getByTestId("mechanism-now")).toContainText(demo.now);
+    await expect(page.getByTestId("mechanism-now")).toContainText(demo.now, { timeout: 60_000 });
     await expect(page.getByTestId("mechanism-last-known-good")).toContainText("Kill switch returns to");
     if (demo.mechanism === "flag") {
       await expect(page.getByTestId("mechanism-flag")).toContainText("search.semantic-ranking");
@@ -115,12 +117,15 @@ test("the rollout page works on a phone, by keyboard, and in dark mode", async (
   context,
   page,
 }, testInfo) => {
+  test.setTimeout(180_000);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: "dark" });
   await signIn(context, "operator");
   await openRollout(page, "payments");
   await expect(page.getByTestId("connection")).toHaveText("live");
-  await expect(page.getByTestId("chart-errorRate").locator(".recharts-surface").first()).toBeVisible();
+  await expect(page.getByTestId("chart-errorRate").locator(".recharts-surface").first()).toBeVisible({
+    timeout: 90_000,
+  });
 
   // Nothing wider than the phone: no sideways scrolling.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

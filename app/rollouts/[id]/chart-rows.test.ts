@@ -138,6 +138,15 @@ describe("verdict markers on a chart", () => {
     ]);
   });
 
+  it("keeps only the newest markers", () => {
+    const three = [
+      verdict(9, "errorRate", "pass"),
+      verdict(12, "errorRate", "fail"),
+      verdict(19, "errorRate", "pass"),
+    ];
+    expect(placeVerdicts(rows, three, "errorRate", 0, 2).map((p) => p.t)).toEqual([12, 19]);
+  });
+
   it("leaves out markers outside the axis", () => {
     expect(
       placeVerdicts(

@@ -84,17 +84,22 @@ export interface PlacedVerdict extends VerdictMarker {
   y: number;
 }
 
-/** This metric's verdict markers within the rows' span, each on the nearest row at its height. */
+/**
+ * This metric's newest `limit` verdict markers within the rows' span, each on the nearest row at its
+ * height (more would hide the lines; the verdict feed lists every judgement).
+ */
 export function placeVerdicts(
   rows: readonly ChartRow[],
   verdicts: readonly VerdictMarker[],
   metric: ChartMetric,
   from: number,
+  limit = 20,
 ): PlacedVerdict[] {
   const last = rows.at(-1);
   if (!last) return [];
   return verdicts
     .filter((v) => v.metric === metric && v.t >= from && v.t <= last.t)
+    .slice(-limit)
     .map((v) => {
       const nearest = rows.reduce((best, row) =>
         Math.abs(row.t - v.t) < Math.abs(best.t - v.t) ? row : best,

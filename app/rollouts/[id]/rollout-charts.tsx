@@ -74,9 +74,12 @@ export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
     };
     const onVerdict = (event: Parameters<typeof appendVerdicts>[1] & { rolloutId: string }) => {
       if (event.rolloutId !== rolloutId) return;
-      queryClient.setQueryData(trpc.rollouts.chartMarks.queryKey({ id: rolloutId }), (known) =>
-        known ? { ...known, verdicts: appendVerdicts(known.verdicts, event) } : known,
-      );
+      queryClient.setQueryData(trpc.rollouts.chartMarks.queryKey({ id: rolloutId }), (known) => {
+        if (!known) return known;
+        const verdicts = appendVerdicts(known.verdicts, event);
+        // The same marks when no gate's verdict changed: the charts stay as they are.
+        return verdicts === known.verdicts ? known : { ...known, verdicts: [...verdicts] };
+      });
     };
     const onChanged = (event: { rolloutId: string }) => {
       if (event.rolloutId !== rolloutId) return;

@@ -135,7 +135,10 @@ describe("verdict markers", () => {
       [10, "conversion", "pass"],
       [20, "error-rate", "fail"],
     ]);
-    expect(appendVerdicts(appended, next)).toEqual(appended);
+    expect(appendVerdicts(appended, next)).toBe(appended);
+    // A repeat of the same verdicts adds nothing and returns the very same list.
+    const repeat = { ...next, intervalEnd: 25 };
+    expect(appendVerdicts(appended, repeat)).toBe(appended);
     // A new step marks every gate again, even when its verdict did not change.
     const nextStep = { stepIndex: 1, intervalEnd: 30, gates: [gate("conversion", "conversion", "pass")] };
     expect(appendVerdicts(appended, nextStep).at(-1)).toMatchObject({ t: 30, stepIndex: 1, verdict: "pass" });

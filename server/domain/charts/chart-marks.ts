@@ -130,9 +130,15 @@ export function verdictMarkers(intervals: readonly JudgedInterval[], limitPerGat
   return [...byGate.values()].flat().sort((a, b) => a.t - b.t);
 }
 
-/** A live judgement added to known markers: the same rule as verdictMarkers, one interval at a time. */
-export function appendVerdicts(known: readonly VerdictMarker[], interval: JudgedInterval): VerdictMarker[] {
-  if (known.some((m) => m.t >= interval.intervalEnd && m.stepIndex === interval.stepIndex)) return [...known];
-  const lastOf = (gate: string) => known.findLast((m) => m.gate === gate);
-  return [...known, ...changedGates(interval, lastOf)];
+/**
+ * A live judgement added to known markers: the same rule as verdictMarkers, one interval at a time.
+ * Returns `known` itself when nothing changed, so a chart holding it need not redraw.
+ */
+export function appendVerdicts(
+  known: readonly VerdictMarker[],
+  interval: JudgedInterval,
+): readonly VerdictMarker[] {
+  if (known.some((m) => m.t >= interval.intervalEnd && m.stepIndex === interval.stepIndex)) return known;
+  const added = changedGates(interval, (gate) => known.findLast((m) => m.gate === gate));
+  return added.length ? [...known, ...added] : known;
 }
