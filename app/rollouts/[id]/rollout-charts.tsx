@@ -1,6 +1,6 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useDeferredValue, useMemo } from "react";
 import { appendVerdicts } from "../../../server/domain/charts/chart-marks";
 import type { SeriesPoint } from "../../../server/domain/metrics/cohort-sample";
 import { useRoom } from "../../_lib/socket";
@@ -32,7 +32,10 @@ function MetricChart(props: {
   points: SeriesPoint[];
   marks: Marks | undefined;
 }) {
-  const { chart, points, marks } = props;
+  const { chart } = props;
+  // Redrawing a chart is the heaviest work on the page: deferred, it yields to commands and state changes.
+  const points = useDeferredValue(props.points);
+  const marks = useDeferredValue(props.marks);
   const shaped = useMemo(() => {
     const rows = toChartRows(points, chart.metric, marks);
     const axis = timeAxis(rows, marks?.boundaries ?? []);
