@@ -1,6 +1,6 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue, useMemo } from "react";
+import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { appendVerdicts } from "../../../server/domain/charts/chart-marks";
 import type { SeriesPoint } from "../../../server/domain/metrics/cohort-sample";
 import { useRoom } from "../../_lib/socket";
@@ -58,6 +58,28 @@ function MetricChart(props: {
 }
 
 const NO_POINTS: SeriesPoint[] = [];
+/** Live intervals can come every second; redrawing four charts that often starves the rest of the page. */
+const REDRAW_EVERY_MS = 3_000;
+
+/** The value as of at most `ms` ago: the first one at once, later ones at most once per `ms`. */
+function useThrottled<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    const wait = last.current + ms - Date.now();
+    const show = () => {
+      last.current = Date.now();
+      setShown(value);
+    };
+    if (wait <= 0) {
+      show();
+      return;
+    }
+    const timer = setTimeout(show, wait);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return shown;
+}
 
 /**
  * The four gate metrics. Live points and verdicts are written into the query cache as they arrive, so
@@ -68,6 +90,8 @@ export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
   const queryClient = useQueryClient();
   const series = useQuery(trpc.rollouts.series.queryOptions({ id: rolloutId }));
   const marks = useQuery(trpc.rollouts.chartMarks.queryOptions({ id: rolloutId }));
+  const points = useThrottled(series.data ?? NO_POINTS, REDRAW_EVERY_MS);
+  const shownMarks = useThrottled(marks.data, REDRAW_EVERY_MS);
   useRoom({ rolloutId }, (socket) => {
     const onSamples = (event: { rolloutId: string; points: SeriesPoint[] }) => {
       if (event.rolloutId !== rolloutId) return;
@@ -107,12 +131,7 @@ export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
       </p>
       <div className="charts">
         {CHARTS.map((chart) => (
-          <MetricChart
-            key={chart.metric}
-            chart={chart}
-            points={series.data ?? NO_POINTS}
-            marks={marks.data}
-          />
+          <MetricChart key={chart.metric} chart={chart} points={points} marks={shownMarks} />
         ))}
       </div>
     </section>
