@@ -23,7 +23,8 @@ test("a rollout's charts receive live points for both cohorts", async ({ context
   const before = await pointsIn(page, "errorRate");
   // The simulator writes an interval every second in this run; no reload happens below.
   await expect.poll(() => pointsIn(page, "errorRate"), { timeout: 10_000 }).toBeGreaterThan(before + 1);
-  await expect(page.getByTestId("chart-p99").locator(".recharts-line")).toHaveCount(2);
+  // Baseline, canary, the gate's margin line and the series carrying the verdict markers.
+  await expect(page.getByTestId("chart-p99").locator(".recharts-line")).toHaveCount(4);
   await page.screenshot({ path: "test-results/e2e/live-rollout.png", fullPage: true });
 });
 

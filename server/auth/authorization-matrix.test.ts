@@ -52,6 +52,8 @@ const TRPC_POLICY: Record<string, readonly Role[]> = {
   "rollouts.byId": ALL,
   "rollouts.series": ALL,
   "rollouts.verdicts": ALL,
+  "rollouts.chartMarks": ALL,
+  "rollouts.mechanism": ALL,
   "rollouts.history": ALL,
   "rollouts.start": [R],
   "rollouts.advance": [R],

@@ -7,49 +7,27 @@ import { RequireSession } from "../../_components/require-session";
 import { useNow } from "../../_components/use-now";
 import { useRoom } from "../../_lib/socket";
 import { useTRPC } from "../../_lib/trpc";
-import { type ChartMetric, mergePoints, toChartRows } from "./chart-rows";
-import { CohortChart } from "./cohort-chart";
 import { CommandBar } from "./command-bar";
 import { HistoryList } from "./history-list";
+import { MechanismView } from "./mechanism-view";
 import { PlanTimeline } from "./plan-timeline";
 import { RegressionSwitch } from "./regression-switch";
+import { RolloutCharts } from "./rollout-charts";
 import { VerdictFeed } from "./verdict-feed";
-
-const percent = (v: number) => `${(v * 100).toFixed(2)}%`;
-const ms = (v: number) => `${Math.round(v)} ms`;
-const CHARTS: { metric: ChartMetric; title: string; format: (v: number) => string }[] = [
-  { metric: "errorRate", title: "Error rate", format: percent },
-  { metric: "p95", title: "Latency p95", format: ms },
-  { metric: "p99", title: "Latency p99", format: ms },
-  { metric: "conversion", title: "Conversion", format: percent },
-];
 
 function RolloutDetail({ id }: { id: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const now = useNow();
   const rollout = useQuery(trpc.rollouts.byId.queryOptions({ id }));
-  const series = useQuery(trpc.rollouts.series.queryOptions({ id }));
   const me = useQuery(trpc.session.me.queryOptions());
 
   const onChanged = () => {
     queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id }) });
     queryClient.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey({ id }) });
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.mechanism.queryKey({ id }) });
   };
-  const connection = useRoom(
-    { rolloutId: id },
-    {
-      "samples.ingested": (event) =>
-        queryClient.setQueryData(trpc.rollouts.series.queryKey({ id }), (known) =>
-          mergePoints(known ?? [], event.points),
-        ),
-      "rollout.changed": onChanged,
-      resync: () => {
-        onChanged();
-        queryClient.invalidateQueries({ queryKey: trpc.rollouts.series.queryKey({ id }) });
-      },
-    },
-  );
+  const connection = useRoom({ rolloutId: id }, { "rollout.changed": onChanged, resync: onChanged });
 
   if (rollout.error) return <p role="alert">{rollout.error.message}</p>;
   if (!rollout.data) return <p className="muted">Loading…</p>;
@@ -88,7 +66,7 @@ function RolloutDetail({ id }: { id: string }) {
         </div>
         <div>
           <dt>Last known good</dt>
-          <dd>{r.lastKnownGoodPercent}%</dd>
+          <dd data-testid="rollout-last-known-good">{r.lastKnownGoodPercent}%</dd>
         </div>
         <div>
           <dt>Time in step</dt>
@@ -107,17 +85,8 @@ function RolloutDetail({ id }: { id: string }) {
       />
       {permissions.includes("rollouts:kill") ? <KillSwitch service={r.service.name} /> : null}
       {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
-      <div className="charts">
-        {CHARTS.map((chart) => (
-          <CohortChart
-            key={chart.metric}
-            title={chart.title}
-            rows={toChartRows(series.data ?? [], chart.metric)}
-            format={chart.format}
-            testId={`chart-${chart.metric}`}
-          />
-        ))}
-      </div>
+      <MechanismView rolloutId={id} />
+      <RolloutCharts rolloutId={id} />
       <VerdictFeed rolloutId={id} />
       <HistoryList rolloutId={id} />
     </section>

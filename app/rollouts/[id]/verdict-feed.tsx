@@ -2,8 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRoom } from "../../_lib/socket";
 import { useTRPC } from "../../_lib/trpc";
-
-const ICONS: Record<string, string> = { pass: "✓", fail: "✗", inconclusive: "?" };
+import { VERDICT_ICONS } from "./verdict-icons";
 
 /** Each interval's judgement of the step, newest first, with every gate's explanation. Live. */
 export function VerdictFeed({ rolloutId }: { rolloutId: string }) {
@@ -32,7 +31,8 @@ export function VerdictFeed({ rolloutId }: { rolloutId: string }) {
             <ul>
               {v.gates.map((g) => (
                 <li key={g.gate} className={`gate ${g.verdict}`}>
-                  <span aria-hidden="true">{ICONS[g.verdict]}</span> <strong>{g.gate}</strong> {g.verdict}
+                  <span aria-hidden="true">{VERDICT_ICONS[g.verdict]}</span> <strong>{g.gate}</strong>{" "}
+                  {g.verdict}
                   {g.critical ? "" : " (not critical)"}: <span className="muted">{g.detail}</span>
                 </li>
               ))}

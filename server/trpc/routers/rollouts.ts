@@ -4,6 +4,8 @@ import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
 import { listSeries } from "../../services/metrics/list-series";
 import { advanceSchemaPhase } from "../../services/rollouts/advance-schema-phase";
+import { getChartMarks } from "../../services/rollouts/get-chart-marks";
+import { getMechanismView } from "../../services/rollouts/get-mechanism-view";
 import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { killRollouts } from "../../services/rollouts/kill-rollouts";
 import { listRollouts } from "../../services/rollouts/list-rollouts";
@@ -54,6 +56,14 @@ export const rolloutsRouter = router({
   series: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => listSeries(ctx.services, input.id)),
+  /** What the charts draw over the series: step margins, step boundaries, verdict changes. */
+  chartMarks: procedureWith("rollouts:read")
+    .input(rolloutId)
+    .query(({ ctx, input }) => getChartMarks(ctx.services, input.id)),
+  /** The exposure as the mechanism applies it, now and at last-known-good. */
+  mechanism: procedureWith("rollouts:read")
+    .input(rolloutId)
+    .query(({ ctx, input }) => getMechanismView(ctx.services, input.id)),
   verdicts: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => listEvaluations(ctx.services, input.id)),
