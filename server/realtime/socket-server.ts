@@ -8,6 +8,7 @@ import type { Db } from "../db/client";
 import { isOwnOrigin } from "../http/csrf";
 import { observeSocketClients } from "../observability/sluice-metrics";
 import type { DomainEvents, EventBus } from "../services/events/event-bus";
+import { authenticateToken } from "../services/tokens/authenticate-token";
 import {
   createEventJournal,
   DEFAULT_JOURNAL_LIMITS,
@@ -67,6 +68,7 @@ const roomSchema = z.union([
   z.literal(overviewRoom),
   z.object({ rolloutId: z.string().min(1, "rolloutId: must not be empty").max(64, "rolloutId: too long") }),
 ]);
+const MACHINE_SESSION_MS = 60_000;
 const afterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export interface RealtimeOptions {
@@ -84,7 +86,8 @@ export interface RealtimeOptions {
 
 /**
  * socket.io on the same HTTP server as Next. A connection needs a signed-in session (checked at the
- * handshake, from the same cookie as HTTP requests, and only from our own pages' origin); clients then
+ * handshake, from the same cookie as HTTP requests, and only from our own pages' origin) or a machine's
+ * API token (machineSession); clients then
  * join the rooms their role may see. A connection lives no longer than its session: it is closed when
  * the session token expires (the client's automatic reconnect must then present a valid session), and
  * every event re-checks the expiry.
@@ -107,7 +110,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     if (origin && !isOwnOrigin(origin, socket.request, publicUrl)) {
       return next(new Error("forbidden origin"));
     }
-    const session = await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret);
+    const token = socket.handshake.auth?.token;
+    const session =
+      typeof token === "string"
+        ? await machineSession(token)
+        : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret);
     if (!session || session.expiresAt <= now() || !can(session.actor.role, CONNECT_PERMISSION)) {
       return next(new Error("unauthorized"));
     }
@@ -115,6 +122,21 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     socket.data.expiresAt = session.expiresAt;
     next();
   });
+
+  /**
+   * A machine (a controller, a bot) connects with an API token of scope `read` in the handshake's
+   * `auth.token` and sees what a viewer sees. Its connection lasts MACHINE_SESSION_MS, then the client
+   * reconnects and the token is checked again: a revoked or expired token is dropped within that time.
+   */
+  async function machineSession(token: string) {
+    const services = { db: options.db, events: options.events, now: () => new Date(now()) };
+    const found = await authenticateToken(services, `Bearer ${token}`);
+    if (!found?.scopes.includes("read")) return null;
+    return {
+      actor: { id: `token:${found.id}`, name: `token/${found.name}`, role: "viewer" as const },
+      expiresAt: now() + MACHINE_SESSION_MS,
+    };
+  }
 
   const expiryTimers = new Set<NodeJS.Timeout>();
   const onError = options.onError ?? (() => {});

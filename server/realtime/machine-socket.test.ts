@@ -1,0 +1,59 @@
+import { io as connectClient, type Socket } from "socket.io-client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../http/http-test-server";
+import { createApiToken } from "../services/tokens/create-api-token";
+import { revokeApiToken } from "../services/tokens/revoke-api-token";
+import type { TokenScope } from "../services/tokens/token-scopes";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+
+/** Machines (controllers, chat bots) watch the dashboard's rooms with an API token instead of a session. */
+describe("socket connections with an API token", () => {
+  let demo: DemoFixture;
+  let server: TestServer;
+  const sockets: Socket[] = [];
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    server = await startTestServer(demo.services);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await server.close();
+    await demo.database.drop();
+  });
+
+  const token = async (scopes: TokenScope[]) =>
+    createApiToken(demo.services, demo.actor("admin"), { name: `socket ${scopes.join(",")}`, scopes });
+
+  /** Connects with `auth.token`; resolves with the socket, or with the handshake's refusal. */
+  function connect(secret: string): Promise<Socket | Error> {
+    const socket = connectClient(server.url, {
+      transports: ["websocket"],
+      auth: { token: secret },
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(socket);
+    return new Promise((resolve) => {
+      socket.once("connect", () => resolve(socket));
+      socket.once("connect_error", resolve);
+    });
+  }
+
+  it("lets a token of scope read join the rooms a viewer may see", async () => {
+    const { secret } = await token(["read"]);
+    const socket = await connect(secret);
+    expect(socket).not.toBeInstanceOf(Error);
+    const joined = await (socket as Socket).emitWithAck("subscribe", "overview");
+    expect(joined).toMatchObject({ ok: true });
+  });
+
+  it("refuses a token without the read scope, an unknown one and a revoked one", async () => {
+    const writer = await token(["metrics:write"]);
+    expect(await connect(writer.secret)).toMatchObject({ message: "unauthorized" });
+    expect(await connect("slc_not-a-token")).toMatchObject({ message: "unauthorized" });
+
+    const reader = await token(["read"]);
+    await revokeApiToken(demo.services, demo.actor("admin"), reader.token.id);
+    expect(await connect(reader.secret)).toMatchObject({ message: "unauthorized" });
+  });
+});
