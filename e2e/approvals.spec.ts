@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { openRollout, signedInPage } from "./fixtures";
+import { createApiRollout, openRollout, signedInPage } from "./fixtures";
 
 const SERVICE = "e2e-approvals";
 
@@ -8,21 +8,10 @@ test("a release manager approves a step, is refused the next approval during an 
 }) => {
   // Two holds, an incident and the engine's beats: longer than one page's journey.
   test.setTimeout(150_000);
-  const { context: adminContext } = await signedInPage(browser, "admin");
   const { context: operatorContext, page: operator } = await signedInPage(browser, "operator");
   const { context: managerContext, page: manager } = await signedInPage(browser, "release-manager");
 
   // A pipeline registers the deploy and a two-step plan, each step approved by a human.
-  const created = await adminContext.request.post("/api/trpc/tokens.create", {
-    data: { json: { name: "e2e pipeline", scopes: ["rollouts:write"] } },
-    headers: { "x-sluice-csrf": "1" },
-  });
-  const { secret } = ((await created.json()) as { result: { data: { json: { secret: string } } } }).result
-    .data.json;
-  const api = (path: string, data: unknown) =>
-    adminContext.request.post(`/api/v1${path}`, { data, headers: { authorization: `Bearer ${secret}` } });
-  const release = { service: SERVICE, environment: "production", version: "1.0.0" };
-  expect((await api("/deploys", { ...release, artifact: "registry/e2e:1.0.0" })).status()).toBe(201);
   const errorRate = {
     name: "error rate",
     metric: "error-rate",
@@ -38,8 +27,7 @@ test("a release manager approves a step, is refused the next approval during an 
     requiresApproval: true,
     gates: [errorRate],
   });
-  const rollout = await api("/rollouts", { ...release, mechanism: "canary", steps: [step(50), step(100)] });
-  expect(rollout.status()).toBe(201);
+  await createApiRollout(browser, SERVICE, { mechanism: "canary", steps: [step(50), step(100)] });
 
   await openRollout(manager, SERVICE);
   await manager.getByRole("button", { name: "Start", exact: true }).click();
@@ -69,7 +57,10 @@ test("a release manager approves a step, is refused the next approval during an 
   await expect(manager.getByText(/Approve step: .*queue backlog/)).toBeVisible();
   await manager.screenshot({ path: "test-results/e2e/approvals-frozen.png", fullPage: true });
 
-  await operator.getByRole("button", { name: "Resolve" }).click();
+  await operator
+    .getByRole("row", { name: /queue backlog/ })
+    .getByRole("button", { name: "Resolve" })
+    .click();
   await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
   await manager.getByRole("button", { name: "Approve step", exact: true }).click();
   await expect(manager.getByTestId("rollout-exposure")).toHaveText("100%");
@@ -83,5 +74,5 @@ test("a release manager approves a step, is refused the next approval during an 
   await expect(operator.getByTestId("freeze-history")).toContainText(
     `incident freeze started — ${SERVICE}: queue backlog`,
   );
-  for (const context of [adminContext, operatorContext, managerContext]) await context.close();
+  for (const context of [operatorContext, managerContext]) await context.close();
 });

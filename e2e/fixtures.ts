@@ -34,3 +34,35 @@ export async function signedInPage(
   await signIn(context, role);
   return { context, page: await context.newPage() };
 }
+
+/**
+ * What a pipeline does: an admin-made token registers a deploy of `service` and a draft rollout of it,
+ * started too when `start` is set.
+ */
+export async function createApiRollout(
+  browser: Browser,
+  service: string,
+  plan: { mechanism: string; steps: unknown[] },
+  options: { start?: boolean } = {},
+): Promise<void> {
+  const { context } = await signedInPage(browser, "admin");
+  const created = await context.request.post("/api/trpc/tokens.create", {
+    data: { json: { name: `e2e pipeline for ${service}`, scopes: ["rollouts:write"] } },
+    headers: { "x-sluice-csrf": "1" },
+  });
+  const { secret } = ((await created.json()) as { result: { data: { json: { secret: string } } } }).result
+    .data.json;
+  const post = async (path: string, data: unknown) => {
+    const response = await context.request.post(`/api/v1${path}`, {
+      data,
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    if (!response.ok()) throw new Error(`POST ${path}: ${response.status()} ${await response.text()}`);
+    return (await response.json()) as { id: string };
+  };
+  const release = { service, environment: "production", version: "1.0.0" };
+  await post("/deploys", { ...release, artifact: `registry/${service}:1.0.0` });
+  const rollout = await post("/rollouts", { ...release, ...plan });
+  if (options.start) await post(`/rollouts/${rollout.id}/start`, {});
+  await context.close();
+}

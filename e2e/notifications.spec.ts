@@ -60,8 +60,21 @@ test("an admin adds a webhook channel; a declared incident reaches it and shows 
   } finally {
     // Leave the shared server as it was for the other journeys.
     await operator.page.goto("/incidents");
-    const active = operator.page.getByRole("row", { name: /notification journey check.*active/ });
-    if (await active.count()) await active.getByRole("button", { name: "Resolve" }).click();
+    const incident = operator.page.getByRole("row", { name: /notification journey check/ });
+    // The list loads after the page: wait for the row before asking whether it is still active.
+    if (
+      await incident
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    ) {
+      const resolve = incident.getByRole("button", { name: "Resolve" });
+      if (await resolve.count()) await resolve.click();
+      await expect(resolve).toHaveCount(0);
+    }
     await admin.page.goto("/notifications");
     const channel = admin.page.getByTestId("channels").getByRole("row", { name: /e2e receiver/ });
     if (await channel.count()) {
