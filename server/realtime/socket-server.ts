@@ -3,7 +3,7 @@ import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import type { Actor, Permission } from "../auth/permissions";
 import { can } from "../auth/permissions";
-import { sessionFromCookieHeader } from "../auth/session";
+import { type Session, sessionFromCookieHeader } from "../auth/session";
 import { isSessionRevoked, type SessionRevocations } from "../auth/session-revocation";
 import type { Db } from "../db/client";
 import { isOwnOrigin } from "../http/csrf";
@@ -111,6 +111,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     },
   );
 
+  const onError = options.onError ?? (() => {});
+
   io.use(async (socket, next) => {
     const { origin } = socket.handshake.headers;
     // Cross-site WebSocket hijacking: browsers always send Origin; other clients need not.
@@ -118,10 +120,16 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       return next(new Error("forbidden origin"));
     }
     const token = socket.handshake.auth?.token;
-    const session =
-      typeof token === "string"
-        ? await machineSession(token)
-        : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret, options.sessions);
+    let session: Awaited<ReturnType<typeof machineSession>> | Session | null;
+    try {
+      session =
+        typeof token === "string"
+          ? await machineSession(token)
+          : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret, options.sessions);
+    } catch (error) {
+      onError(error as Error); // the database is away; the client retries
+      return next(new Error("unavailable"));
+    }
     if (!session || session.expiresAt <= now() || !can(session.actor.role, CONNECT_PERMISSION)) {
       return next(new Error("unauthorized"));
     }
@@ -148,7 +156,6 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   }
 
   const expiryTimers = new Set<NodeJS.Timeout>();
-  const onError = options.onError ?? (() => {});
   const limits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
   const journal = createEventJournal(options.db, limits);
 
@@ -251,7 +258,15 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       endSession(socket);
       return false;
     }
-    if (!(await isCurrent(socket))) {
+    const current = await isCurrent(socket).catch((error: Error) => {
+      onError(error);
+      return null;
+    });
+    if (current === null) {
+      reply({ ok: false, error: "session check unavailable" });
+      return false;
+    }
+    if (!current) {
       reply({ ok: false, error: "session ended" });
       endSession(socket);
       return false;
