@@ -67,6 +67,14 @@ export function createAuthOptions(
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     useSecureCookies: publicUrl.startsWith("https://"),
     pages: { signIn: "/signin" },
+    logger: {
+      // Clearing the cookie of a session ended on the server is routine, not an error with a stack.
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR" && (metadata as { message?: unknown }).message === SESSION_REVOKED)
+          return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+    },
     providers: [
       cjsDefault(Credentials)({
         name: "Sluice account",
