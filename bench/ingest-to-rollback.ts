@@ -5,6 +5,7 @@ import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
 import { io } from "socket.io-client";
 import { createAuthOptions } from "../server/auth/auth-options";
+import { createSessionRevocations } from "../server/auth/session-revocation";
 import { createDb } from "../server/db/client";
 import { defaultGates } from "../server/domain/analysis";
 import { createRequestRouter } from "../server/http/request-router";
@@ -33,15 +34,17 @@ const db = createDb(database.url);
 // The benchmark moves time itself, so each trial's samples fall inside its step without waiting.
 let clock = Date.now();
 const services: ServiceContext = { db, events: new EventBus(), now: () => new Date(clock) };
+const sessions = createSessionRevocations({ db, events: services.events });
 const router = createRequestRouter({
   services,
-  authOptions: createAuthOptions(db, SECRET),
+  authOptions: createAuthOptions(services, SECRET, { sessions }),
   secret: SECRET,
+  sessions,
   nextHandler: (_req, res) => void res.writeHead(404).end(),
   log: (line) => console.error(line),
 });
 const server = createServer((req, res) => void router(req, res));
-const realtime = attachRealtime(server, { secret: SECRET, events: services.events, db });
+const realtime = attachRealtime(server, { secret: SECRET, sessions, events: services.events, db });
 const scheduler = startRolloutScheduler(services, {
   judge: judgeStep,
   intervalMs: 3_600_000,
@@ -153,6 +156,7 @@ try {
   socket.close();
   await scheduler.stop();
   await realtime.close();
+  sessions.close();
   await db.$disconnect();
   await database.stop();
 }

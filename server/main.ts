@@ -5,6 +5,7 @@ import { seedDemo } from "../prisma/seed-demo";
 import { createAuthOptions } from "./auth/auth-options";
 import { loadOrCreateAuthSecret } from "./auth/auth-secret";
 import { oidcConfigFromEnv } from "./auth/oidc-config";
+import { createSessionRevocations } from "./auth/session-revocation";
 import { createDb } from "./db/client";
 import { startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migrate } from "./db/migrate";
@@ -77,11 +78,20 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     await nextApp.prepare();
     stops.unshift(() => nextApp.close());
 
+    // One view of revoked sessions for sign-in, tRPC and sockets alike.
+    const sessions = createSessionRevocations({ db, events: services.events });
+    stops.unshift(async () => sessions.close());
     let leadership: Leadership | null = null;
     const handle = createRequestRouter({
       services,
-      authOptions: createAuthOptions(db, secret, { publicUrl, oidc: oidcConfigFromEnv(env), log }),
+      authOptions: createAuthOptions(services, secret, {
+        sessions,
+        publicUrl,
+        oidc: oidcConfigFromEnv(env),
+        log,
+      }),
       secret,
+      sessions,
       nextHandler: nextApp.getRequestHandler(),
       log,
       metricsToken: env.SLUICE_METRICS_TOKEN,
@@ -98,6 +108,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     });
     const realtime = attachRealtime(server, {
       secret,
+      sessions,
       events: services.events,
       db: services.db,
       onError: (error) => log(`realtime: ${describeError(error)}`),

@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../db/client";
 import type { ServiceContext } from "../services/context";
+import { EventBus } from "../services/events/event-bus";
 import { revokeApiToken } from "../services/tokens/revoke-api-token";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { freePort } from "../testing/free-port";
@@ -168,7 +169,7 @@ describe("/api/v1 failures of its own", () => {
   it("answers 503 UNAVAILABLE when the database cannot be reached", async () => {
     const db = createDb(`postgresql://nobody:x@127.0.0.1:${await freePort()}/none`);
     const lines: string[] = [];
-    const services = { db, events: undefined, now: () => new Date() } as unknown as ServiceContext;
+    const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
     const api = await startTestApi(services, createApiHandler(services, { log: (l) => lines.push(l) }));
     try {
       const response = await api.request("GET", "/api/v1/rollouts", {

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import { createAuthOptions } from "../auth/auth-options";
+import { createSessionRevocations } from "../auth/session-revocation";
 import { testSecurity } from "../http/http-test-server";
 import { createRequestRouter } from "../http/request-router";
 import type { ServiceContext } from "../services/context";
@@ -41,10 +42,12 @@ export async function startTestApi(services: ServiceContext, handler?: ApiHandle
   const secret = "test-secret-test-secret-test-secret";
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const sessions = createSessionRevocations({ db: services.db, events: services.events });
   const router = createRequestRouter({
     services,
-    authOptions: createAuthOptions(services.db, secret),
+    authOptions: createAuthOptions(services, secret, { sessions }),
     secret,
+    sessions,
     nextHandler: (_req, res) => {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("next");
     },
@@ -84,6 +87,7 @@ export async function startTestApi(services: ServiceContext, handler?: ApiHandle
     },
     close: () =>
       new Promise<void>((resolve) => {
+        sessions.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

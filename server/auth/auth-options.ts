@@ -3,14 +3,16 @@ import type { AuthOptions } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { cjsDefault } from "../cjs-default";
-import type { Db } from "../db/client";
 import { systemActor } from "../services/actors";
 import { recordAuditEvent } from "../services/audit/record-audit-event";
+import type { ServiceContext } from "../services/context";
+import { signOutUser } from "../services/users/sign-out";
 import type { OidcConfig } from "./oidc-config";
 import { createOidcProvider } from "./oidc-provider";
 import { createOidcSignInCallback } from "./oidc-sign-in";
 import { hashPassword, verifyPassword } from "./password";
 import { ROLES, type Role } from "./permissions";
+import { type SessionRevocations, sessionSignedInAt } from "./session-revocation";
 import { currentSignInAddress } from "./sign-in-context";
 import { clearAccountFailures, recordSignInFailure, signInLockedFor, throttleKeys } from "./sign-in-throttle";
 
@@ -31,10 +33,14 @@ const unknownUserHash = () => {
   return dummyHash;
 };
 
+/** A session ended by sign-out or a role change: next-auth then clears the cookie instead of renewing it. */
+export const SESSION_REVOKED = "SessionRevoked";
+
 export interface AuthOptionsExtra {
+  /** Sessions ended on the server (sign-out, role change) are neither renewed nor accepted. */
+  sessions: SessionRevocations;
   /** Public origin; https makes every next-auth cookie Secure (and __Secure-/__Host- prefixed). */
   publicUrl?: string;
-  now?: () => Date;
   /** OpenID Connect sign-in, when configured (oidcConfigFromEnv). */
   oidc?: OidcConfig | null;
   log?: (line: string) => void;
@@ -43,10 +49,14 @@ export interface AuthOptionsExtra {
 /**
  * next-auth configuration: credential sign-in against the User table, sessions as signed JWT cookies
  * (httpOnly, SameSite=Lax, Secure under https), lockout after repeated failures, and an audit event for
- * every sign-in, failed sign-in and sign-out.
+ * every sign-in, failed sign-in and sign-out. Signing out ends the user's sessions on the server too.
  */
-export function createAuthOptions(db: Db, secret: string, extra: AuthOptionsExtra = {}): AuthOptions {
-  const now = extra.now ?? (() => new Date());
+export function createAuthOptions(
+  services: ServiceContext,
+  secret: string,
+  extra: AuthOptionsExtra,
+): AuthOptions {
+  const { db, now } = services;
   const publicUrl = extra.publicUrl ?? process.env.NEXTAUTH_URL ?? "";
   void unknownUserHash();
   const oidcSignIn = extra.oidc
@@ -57,6 +67,14 @@ export function createAuthOptions(db: Db, secret: string, extra: AuthOptionsExtr
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     useSecureCookies: publicUrl.startsWith("https://"),
     pages: { signIn: "/signin" },
+    logger: {
+      // Clearing the cookie of a session ended on the server is routine, not an error with a stack.
+      error(code, metadata) {
+        if (code === "JWT_SESSION_ERROR" && (metadata as { message?: unknown }).message === SESSION_REVOKED)
+          return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+    },
     providers: [
       cjsDefault(Credentials)({
         name: "Sluice account",
@@ -101,9 +119,19 @@ export function createAuthOptions(db: Db, secret: string, extra: AuthOptionsExtr
     ],
     callbacks: {
       signIn: (params) => oidcSignIn?.(params) ?? true,
-      jwt({ token, user }) {
-        if (user) token.role = user.role;
-        return token;
+      // Runs at sign-in (with `user`) and whenever next-auth renews the cookie, which re-stamps `iat`.
+      async jwt({ token, user }) {
+        if (user) return { ...token, role: user.role, signedInAt: now().getTime() };
+        const signedInAt = sessionSignedInAt(token);
+        // Unknown while the database is away: renew rather than sign everyone out. The renewed token
+        // keeps its signedInAt, so tRPC and sockets still refuse it if it was revoked.
+        const current =
+          token.sub &&
+          signedInAt !== null &&
+          (await extra.sessions.isCurrent({ userId: token.sub, signedInAt }).catch(() => true));
+        if (current) return { ...token, signedInAt };
+        // next-auth answers a throw here by clearing the session cookie.
+        throw new Error(SESSION_REVOKED);
       },
       session({ session, token }) {
         if (session.user) Object.assign(session.user, { id: token.sub, role: token.role });
@@ -126,16 +154,10 @@ export function createAuthOptions(db: Db, secret: string, extra: AuthOptionsExtr
       async signOut({ token }) {
         const role = token?.role;
         if (!token?.sub || !role || !(ROLES as readonly Role[]).includes(role)) return;
+        const signedInAt = sessionSignedInAt(token);
+        if (signedInAt === null) return;
         const actor = { id: token.sub, name: token.name ?? token.email ?? token.sub, role };
-        await db.$transaction((tx) =>
-          recordAuditEvent(tx, {
-            actor,
-            action: "auth.signed-out",
-            targetType: "user",
-            targetId: token.sub as string,
-            at: now(),
-          }),
-        );
+        await signOutUser(services, actor, signedInAt);
       },
     },
   };

@@ -9,5 +9,7 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   interface JWT {
     role?: Role;
+    /** When the user signed in (epoch ms); survives next-auth's refreshes, unlike `iat`. */
+    signedInAt?: number;
   }
 }

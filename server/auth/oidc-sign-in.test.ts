@@ -52,7 +52,7 @@ describe("OIDC sign-in", () => {
     expect(outcome).toBe(true);
     const row = await database.db.user.findUniqueOrThrow({ where: { email: "ann@example.com" } });
     expect(user).toMatchObject({ id: row.id, name: "Ann", role: "operator" });
-    expect(row).toMatchObject({ name: "Ann", role: "operator" });
+    expect(row).toMatchObject({ name: "Ann", role: "operator", sessionsValidFrom: null });
     expect(row.passwordHash).toMatch(/^oidc\$[A-Za-z0-9_-]{43}$/);
     expect(await verifyPassword("", row.passwordHash)).toBe(false);
     expect(await verifyPassword(row.passwordHash, row.passwordHash)).toBe(false);
@@ -84,6 +84,8 @@ describe("OIDC sign-in", () => {
     expect(demoted.user).toMatchObject({ role: "operator", name: "Bo B." });
     const rows = await database.db.user.findMany({ where: { email: "bo@example.com" } });
     expect(rows).toHaveLength(1);
+    // A role change ends the sessions that carried the old role (server/auth/session-revocation.ts).
+    expect(rows[0]?.sessionsValidFrom).toEqual(at);
     expect((await auditOf(promoted.user.id)).map((e) => [e.action, e.before, e.reason])).toEqual([
       ["user.provisioned", null, "role operator from the provider's groups"],
       [

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type Db, Prisma } from "../db/client";
 import { systemActor } from "../services/actors";
 import { recordAuditEvent } from "../services/audit/record-audit-event";
+import { endUserSessions } from "../services/users/end-sessions";
 import type { OidcRefusalCode } from "./oidc-refusals";
 import type { Role } from "./permissions";
 import { currentSignInAddress } from "./sign-in-context";
@@ -36,7 +37,7 @@ export type ProvisionResult =
 
 /**
  * Creates the Sluice user of an OIDC sign-in, or refreshes its name and role, which always come from the
- * provider's latest claims. A role change is audited in the same transaction. A password account with the
+ * provider's latest claims. A role change is audited in the same transaction and ends older sessions. A password account with the
  * same email is never taken over: the provider would otherwise decide the role of, say, a break-glass admin.
  */
 export async function provisionOidcUser(db: Db, identity: OidcIdentity, now: Date): Promise<ProvisionResult> {
@@ -90,6 +91,9 @@ async function upsertOidcUser(tx: Tx, identity: OidcIdentity, now: Date): Promis
     select: { id: true, name: true, role: true },
   });
   if (existing.role !== role) {
+    // Sessions from before carry the old role: end them (other instances within the revocation cache's
+    // bound); the session this sign-in starts begins now, so it is not one of them.
+    await endUserSessions(tx, user.id, now);
     await recordAuditEvent(tx, {
       actor: OIDC_ACTOR,
       action: "user.role-changed",

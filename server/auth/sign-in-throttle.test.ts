@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postSignIn, startTestServer, type TestServer } from "../http/http-test-server";
+import { postSignIn, postSignOut, startTestServer, type TestServer } from "../http/http-test-server";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { ACCOUNT_LOCKOUT, lockSeconds } from "./sign-in-throttle";
 
@@ -83,17 +83,7 @@ describe("sign-in lockout", () => {
   it("records sign-out as an audit event", async () => {
     const signedIn = await postSignIn(server.url, email("admin"), password);
     const session = signedIn.cookies.map((c) => c.split(";")[0]).join("; ");
-    const csrfResponse = await fetch(`${server.url}/api/auth/csrf`, { headers: { Cookie: session } });
-    const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
-    const csrfCookie = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
-    await fetch(`${server.url}/api/auth/signout`, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/x-www-form-urlencoded",
-        Cookie: [session, ...csrfCookie].join("; "),
-      },
-      body: new URLSearchParams({ csrfToken, json: "true" }),
-    });
+    await postSignOut(server.url, session);
     expect(await audit("auth.signed-out")).toEqual([
       expect.objectContaining({ targetType: "user", actor: expect.stringMatching(/^admin:/) }),
     ]);

@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import { encode } from "next-auth/jwt";
 import { createAuthOptions } from "../auth/auth-options";
 import type { Actor } from "../auth/permissions";
+import { createSessionRevocations } from "../auth/session-revocation";
 import { attachRealtime } from "../realtime/socket-server";
 import type { ServiceContext } from "../services/context";
 import { freePort } from "../testing/free-port";
@@ -43,10 +44,12 @@ export async function startTestServer(
   const url = `http://127.0.0.1:${port}`;
   const security = { ...testSecurity(url, limits), csrfStrict: options.csrfStrict ?? false };
   const logs: string[] = [];
+  const sessions = createSessionRevocations({ db: services.db, events: services.events });
   const router = createRequestRouter({
     services,
-    authOptions: createAuthOptions(services.db, TEST_SECRET, { publicUrl: url, now: services.now }),
+    authOptions: createAuthOptions(services, TEST_SECRET, { sessions, publicUrl: url }),
     secret: TEST_SECRET,
+    sessions,
     // Echoes the CSP header of the request Next would see, where Next looks for the page's nonce.
     nextHandler: (req, res) => {
       res
@@ -59,6 +62,7 @@ export async function startTestServer(
   const server = createServer((req, res) => void router(req, res));
   const realtime = attachRealtime(server, {
     secret: TEST_SECRET,
+    sessions,
     events: services.events,
     db: services.db,
     publicUrl: url,
@@ -71,6 +75,7 @@ export async function startTestServer(
     logs,
     async close() {
       await realtime.close();
+      sessions.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -79,14 +84,34 @@ export async function startTestServer(
   };
 }
 
-/** A session cookie for `actor`, as next-auth would set it after sign-in. */
-export async function sessionCookie(actor: Actor, maxAgeSeconds = 3600): Promise<string> {
+/**
+ * A session cookie for `actor`, as next-auth would set it after sign-in (at `signedInAt`; without it,
+ * the token's issue time stands in, as for tokens from before the claim existed).
+ */
+export async function sessionCookie(actor: Actor, maxAgeSeconds = 3600, signedInAt?: Date): Promise<string> {
   const token = await encode({
     secret: TEST_SECRET,
     maxAge: maxAgeSeconds,
-    token: { sub: actor.id, name: actor.name, role: actor.role },
+    token: { sub: actor.id, name: actor.name, role: actor.role, signedInAt: signedInAt?.getTime() },
   });
   return `next-auth.session-token=${token}`;
+}
+
+/** Signs out through next-auth's own endpoint, as the dashboard's header does, with `session` cookies. */
+export async function postSignOut(url: string, session: string): Promise<number> {
+  const csrfResponse = await fetch(`${url}/api/auth/csrf`, { headers: { Cookie: session } });
+  const { csrfToken } = (await csrfResponse.json()) as { csrfToken: string };
+  const csrfCookie = csrfResponse.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const response = await fetch(`${url}/api/auth/signout`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/x-www-form-urlencoded",
+      Cookie: [session, ...csrfCookie].join("; "),
+    },
+    body: new URLSearchParams({ csrfToken, json: "true" }),
+    redirect: "manual",
+  });
+  return response.status;
 }
 
 /** Signs in through next-auth's own endpoints, as the dashboard's form does. */

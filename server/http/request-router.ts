@@ -4,6 +4,7 @@ import type { AuthOptions } from "next-auth";
 import { createApiHandler } from "../api/api-handler";
 import { createAuthHttpHandler } from "../auth/auth-http-handler";
 import { actorFromCookieHeader } from "../auth/session";
+import type { SessionRevocations } from "../auth/session-revocation";
 import { createMetricsHandler } from "../observability/metrics-handler";
 import { createOfrepHandler, OFREP_PREFIX } from "../ofrep/ofrep-handler";
 import type { ServiceContext } from "../services/context";
@@ -26,6 +27,8 @@ export function createRequestRouter(deps: {
   services: ServiceContext;
   authOptions: AuthOptions;
   secret: string;
+  /** Sessions ended on the server (sign-out, role change); the same instance the sockets use. */
+  sessions: SessionRevocations;
   nextHandler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
   log: (line: string) => void;
   /** Defaults to the environment (securityConfigFromEnv). */
@@ -91,7 +94,7 @@ export function createRequestRouter(deps: {
         res,
         path: url.pathname.slice("/api/trpc/".length),
         createContext: async () => ({
-          actor: await actorFromCookieHeader(req.headers.cookie, deps.secret),
+          actor: await actorFromCookieHeader(req.headers.cookie, deps.secret, deps.sessions),
           services: deps.services,
         }),
         onError: ({ error, path }) => {

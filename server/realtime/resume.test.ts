@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import { type Socket as ClientSocket, io as connectClient } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSessionRevocations } from "../auth/session-revocation";
 import { sessionCookie, TEST_SECRET } from "../http/http-test-server";
 import { EventBus } from "../services/events/event-bus";
 import { freePort } from "../testing/free-port";
@@ -39,8 +40,10 @@ describe("realtime resume", () => {
     const httpServer = createServer();
     const events = new EventBus();
     let offset = 0;
+    const sessions = createSessionRevocations({ db: database.db, events });
     const realtime = attachRealtime(httpServer, {
       secret: TEST_SECRET,
+      sessions,
       events,
       db: database.db,
       publicUrl: url,
@@ -57,6 +60,7 @@ describe("realtime resume", () => {
       },
       close: async () => {
         await realtime.close();
+        sessions.close();
         await closeAdapter();
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer.close(() => resolve()));

@@ -3,7 +3,8 @@ import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import type { Actor, Permission } from "../auth/permissions";
 import { can } from "../auth/permissions";
-import { sessionFromCookieHeader } from "../auth/session";
+import { type Session, sessionFromCookieHeader } from "../auth/session";
+import { isSessionRevoked, type SessionRevocations } from "../auth/session-revocation";
 import type { Db } from "../db/client";
 import { isOwnOrigin } from "../http/csrf";
 import { observeSocketClients } from "../observability/sluice-metrics";
@@ -60,6 +61,8 @@ interface SocketData {
   actor: Actor;
   /** Epoch ms when the session token used at connect expires. */
   expiresAt: number;
+  /** When the user signed in (epoch ms); null for a machine's token, which has its own short life. */
+  signedInAt: number | null;
 }
 
 type SluiceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -73,6 +76,8 @@ const afterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export interface RealtimeOptions {
   secret: string;
+  /** Sessions ended on the server (sign-out, role change): refused at connect and dropped when open. */
+  sessions: SessionRevocations;
   events: EventBus;
   /** Where room events are numbered and kept for resuming clients (shared by all instances). */
   db: Db;
@@ -90,7 +95,9 @@ export interface RealtimeOptions {
  * API token (machineSession); clients then
  * join the rooms their role may see. A connection lives no longer than its session: it is closed when
  * the session token expires (the client's automatic reconnect must then present a valid session), and
- * every event re-checks the expiry.
+ * every event re-checks the expiry. A session ended on the server (sign-out, role change) is dropped at
+ * once on this instance, and within the revocation cache's bound on the others: every event re-checks
+ * it, and a sweep of this instance's sockets does too at that interval.
  */
 export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions) {
   const now = options.now ?? Date.now;
@@ -104,6 +111,8 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     },
   );
 
+  const onError = options.onError ?? (() => {});
+
   io.use(async (socket, next) => {
     const { origin } = socket.handshake.headers;
     // Cross-site WebSocket hijacking: browsers always send Origin; other clients need not.
@@ -111,15 +120,22 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       return next(new Error("forbidden origin"));
     }
     const token = socket.handshake.auth?.token;
-    const session =
-      typeof token === "string"
-        ? await machineSession(token)
-        : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret);
+    let session: Awaited<ReturnType<typeof machineSession>> | Session | null;
+    try {
+      session =
+        typeof token === "string"
+          ? await machineSession(token)
+          : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret, options.sessions);
+    } catch (error) {
+      onError(error as Error); // the database is away; the client retries
+      return next(new Error("unavailable"));
+    }
     if (!session || session.expiresAt <= now() || !can(session.actor.role, CONNECT_PERMISSION)) {
       return next(new Error("unauthorized"));
     }
     socket.data.actor = session.actor;
     socket.data.expiresAt = session.expiresAt;
+    socket.data.signedInAt = session.signedInAt;
     next();
   });
 
@@ -135,11 +151,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     return {
       actor: { id: `token:${found.id}`, name: `token/${found.name}`, role: "viewer" as const },
       expiresAt: now() + MACHINE_SESSION_MS,
+      signedInAt: null,
     };
   }
 
   const expiryTimers = new Set<NodeJS.Timeout>();
-  const onError = options.onError ?? (() => {});
   const limits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
   const journal = createEventJournal(options.db, limits);
 
@@ -167,7 +183,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
     socket.on("subscribe", async (room, ack) => {
       const reply = replyTo(ack);
-      const name = join(socket, "subscribe", room, reply);
+      const name = await join(socket, "subscribe", room, reply);
       if (!name) return;
       await answerFromJournal(socket, name, reply, async () => ({
         ok: true as const,
@@ -179,11 +195,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     // first means an event numbered during the read arrives live as well (the client drops the copy).
     socket.on("resume", async (room, after, ack) => {
       const reply = replyTo(ack);
-      if (!allowed(socket, "resume", reply)) return; // before validation: strangers learn nothing
+      if (!(await allowed(socket, "resume", reply))) return; // before validation: strangers learn nothing
       const last = afterSchema.safeParse(after);
       if (!last.success)
         return reply({ ok: false, error: "after: expected the last seq seen, an integer ≥ 0" });
-      const name = join(socket, "resume", room, reply);
+      const name = await join(socket, "resume", room, reply);
       if (!name) return;
       await answerFromJournal(socket, name, reply, async () => ({
         ok: true as const,
@@ -193,13 +209,13 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   });
 
   /** Joins the socket to the room if its session and role allow; the room's name, or null if refused. */
-  function join(
+  async function join(
     socket: SluiceSocket,
     event: keyof ClientToServerEvents,
     room: unknown,
     reply: (refusal: Refusal) => void,
-  ): string | null {
-    if (!allowed(socket, event, reply)) return null;
+  ): Promise<string | null> {
+    if (!(await allowed(socket, event, reply))) return null;
     const parsed = roomSchema.safeParse(room);
     if (!parsed.success) {
       reply({ ok: false, error: "room: expected 'overview' or { rolloutId }" });
@@ -232,13 +248,26 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   }
 
   /** Session still valid and the role may send this event; otherwise refuse (and drop a stale session). */
-  function allowed(
+  async function allowed(
     socket: SluiceSocket,
     event: keyof ClientToServerEvents,
     reply: (refusal: Refusal) => void,
-  ): boolean {
+  ): Promise<boolean> {
     if (socket.data.expiresAt <= now()) {
       reply({ ok: false, error: "session expired" });
+      endSession(socket);
+      return false;
+    }
+    const current = await isCurrent(socket).catch((error: Error) => {
+      onError(error);
+      return null;
+    });
+    if (current === null) {
+      reply({ ok: false, error: "session check unavailable" });
+      return false;
+    }
+    if (!current) {
+      reply({ ok: false, error: "session ended" });
       endSession(socket);
       return false;
     }
@@ -248,8 +277,35 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     return false;
   }
 
+  /** Whether the socket's session has not been ended on the server (machines' tokens are not sessions). */
+  async function isCurrent(socket: SluiceSocket): Promise<boolean> {
+    const { actor, signedInAt } = socket.data;
+    return signedInAt === null || options.sessions.isCurrent({ userId: actor.id, signedInAt });
+  }
+
+  /** Drops this instance's sockets whose sessions were ended, here or on another instance. */
+  async function sweepEndedSessions(): Promise<void> {
+    for (const socket of io.of("/").sockets.values()) {
+      if (!(await isCurrent(socket))) endSession(socket);
+    }
+  }
+  const sweeping = setInterval(
+    () => sweepEndedSessions().catch((error: Error) => onError(error)),
+    options.sessions.ttlMs,
+  );
+  sweeping.unref();
+
   const unsubscribers = [
     observeSocketClients(() => io.of("/").sockets.size),
+    // Ended on this instance: drop the user's older sockets now rather than at the next sweep.
+    options.events.subscribe("sessions.revoked", ({ userId, validFrom }) => {
+      for (const socket of io.of("/").sockets.values()) {
+        const { actor, signedInAt } = socket.data;
+        if (actor.id === userId && signedInAt !== null && isSessionRevoked(signedInAt, validFrom)) {
+          endSession(socket);
+        }
+      }
+    }),
     options.events.subscribe("rollout.changed", (event) => {
       send([overviewRoom, rolloutRoom(event.rolloutId)], "rollout.changed", event);
     }),
@@ -275,6 +331,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     close: async () => {
       for (const unsubscribe of unsubscribers) unsubscribe();
       clearInterval(pruning);
+      clearInterval(sweeping);
       await sending;
       for (const timer of expiryTimers) clearTimeout(timer);
       // Only this instance's sockets: with the PostgreSQL adapter the plain call reaches every instance.

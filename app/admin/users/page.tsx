@@ -4,7 +4,7 @@ import { ROLES, type Role } from "../../../server/auth/permissions";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
 
-/** Accounts and their roles; a change is audited and applies from the user's next sign-in. */
+/** Accounts and their roles; a change is audited, ends the user's sessions and applies from their next sign-in. */
 function Users() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();

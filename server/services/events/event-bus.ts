@@ -8,6 +8,8 @@ export interface DomainEvents {
   "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
   "flag.changed": { kind: "flag" | "segment"; key: string; version: number };
   "freeze.changed": { incidentId: string } | { service: string; slo: string; exhausted: boolean };
+  /** A user's sessions that began before `validFrom` (epoch ms) are ended: sign-out or role change. */
+  "sessions.revoked": { userId: string; validFrom: number };
   "verdict.recorded": {
     rolloutId: string;
     stepIndex: number;

@@ -2,17 +2,20 @@ import type { Actor, Role } from "../../auth/permissions";
 import { AppError } from "../../domain/errors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { endUserSessions } from "./end-sessions";
 
 /**
- * Changes a user's role (audited). The change applies at their next sign-in, since sessions carry the
- * role; an admin cannot demote themselves, so a deployment never loses its last way in by accident.
+ * Changes a user's role (audited) and ends their sessions, which carry the role: the new role applies
+ * from their next sign-in, and the old one stops working at once (within the revocation cache's bound on
+ * other instances). An admin cannot demote themselves, so a deployment never loses its last way in by
+ * accident.
  */
 export async function setUserRole(ctx: ServiceContext, actor: Actor, input: { userId: string; role: Role }) {
   if (input.userId === actor.id && input.role !== "admin") {
     throw new AppError("BAD_INPUT", "role: an admin cannot demote themselves; ask another admin", "role");
   }
   const now = ctx.now();
-  return ctx.db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const user = await tx.user.findUnique({
       where: { id: input.userId },
       select: { id: true, role: true, email: true },
@@ -20,6 +23,7 @@ export async function setUserRole(ctx: ServiceContext, actor: Actor, input: { us
     if (!user) throw new AppError("NOT_FOUND", `No user with id ${input.userId}`, "userId");
     if (user.role === input.role) return { ...user, changed: false };
     await tx.user.update({ where: { id: user.id }, data: { role: input.role } });
+    await endUserSessions(tx, user.id, now);
     await recordAuditEvent(tx, {
       actor,
       action: "user.role-changed",
@@ -32,4 +36,6 @@ export async function setUserRole(ctx: ServiceContext, actor: Actor, input: { us
     });
     return { ...user, role: input.role, changed: true };
   });
+  if (result.changed) ctx.events.publish("sessions.revoked", { userId: result.id, validFrom: now.getTime() });
+  return result;
 }
