@@ -56,4 +56,14 @@ describe("socket connections with an API token", () => {
     await revokeApiToken(demo.services, demo.actor("admin"), reader.token.id);
     expect(await connect(reader.secret)).toMatchObject({ message: "unauthorized" });
   });
+
+  it("drops a connected machine once its token is revoked", async () => {
+    const reader = await token(["read"]);
+    const socket = (await connect(reader.secret)) as Socket;
+    expect(await socket.emitWithAck("subscribe", "overview")).toMatchObject({ ok: true });
+    const dropped = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    await revokeApiToken(demo.services, demo.actor("admin"), reader.token.id);
+    // The sweep of open sockets (every few seconds) finds the token revoked.
+    expect(await dropped).toBe("transport close");
+  }, 30_000);
 });

@@ -71,7 +71,8 @@ const roomSchema = z.union([
   z.literal(overviewRoom),
   z.object({ rolloutId: z.string().min(1, "rolloutId: must not be empty").max(64, "rolloutId: too long") }),
 ]);
-const MACHINE_SESSION_MS = 60_000;
+const MACHINE_SESSION_MS = 3_600_000;
+const MACHINE_PREFIX = "token:";
 const afterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export interface RealtimeOptions {
@@ -141,18 +142,30 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
 
   /**
    * A machine (a controller, a bot) connects with an API token of scope `read` in the handshake's
-   * `auth.token` and sees what a viewer sees. Its connection lasts MACHINE_SESSION_MS, then the client
-   * reconnects and the token is checked again: a revoked or expired token is dropped within that time.
+   * `auth.token` and sees what a viewer sees. The sweep drops it once the token is revoked or expired;
+   * it reconnects (and is checked again) at least every MACHINE_SESSION_MS.
    */
   async function machineSession(token: string) {
     const services = { db: options.db, events: options.events, now: () => new Date(now()) };
     const found = await authenticateToken(services, `Bearer ${token}`);
     if (!found?.scopes.includes("read")) return null;
     return {
-      actor: { id: `token:${found.id}`, name: `token/${found.name}`, role: "viewer" as const },
+      actor: { id: `${MACHINE_PREFIX}${found.id}`, name: `token/${found.name}`, role: "viewer" as const },
       expiresAt: now() + MACHINE_SESSION_MS,
       signedInAt: null,
     };
+  }
+
+  /** A machine's token is still unrevoked and unexpired. */
+  async function isTokenActive(tokenId: string): Promise<boolean> {
+    const active = await options.db.apiToken.count({
+      where: {
+        id: tokenId,
+        revokedAt: null,
+        OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(now()) } }],
+      },
+    });
+    return active > 0;
   }
 
   const expiryTimers = new Set<NodeJS.Timeout>();
@@ -277,9 +290,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     return false;
   }
 
-  /** Whether the socket's session has not been ended on the server (machines' tokens are not sessions). */
+  /** Whether the socket's session has not been ended on the server, or its machine token revoked. */
   async function isCurrent(socket: SluiceSocket): Promise<boolean> {
     const { actor, signedInAt } = socket.data;
+    if (actor.id.startsWith(MACHINE_PREFIX)) return isTokenActive(actor.id.slice(MACHINE_PREFIX.length));
     return signedInAt === null || options.sessions.isCurrent({ userId: actor.id, signedInAt });
   }
 
