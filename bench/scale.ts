@@ -130,6 +130,7 @@ async function main() {
     });
     await sleep(1_000);
     const sentAt = new Map<number, number>();
+    const roundTrips: number[] = [];
     for (let index = 0; index < COMMANDS; index++) {
       const at = performance.now();
       const response = await api(
@@ -137,7 +138,8 @@ async function main() {
         `/rollouts/${rollout.id}/${index % 2 === 0 ? "pause" : "resume"}`,
         {},
       );
-      sentAt.set(((await response.json()) as { version: number }).version, at);
+      roundTrips.push(performance.now() - at);
+      sentAt.set(((await response.json()) as { rollout: { version: number } }).rollout.version, at);
       await sleep(1000 / COMMANDS_PER_SECOND);
     }
     await sleep(2_000);
@@ -220,6 +222,10 @@ async function main() {
     );
     console.log(
       `  delivered ${fmt(all.length)} of ${fmt(expected)}; median ${fmt(median, 1)} ms, p99 ${fmt(p99, 1)} ms`,
+    );
+    const trip = percentiles(roundTrips);
+    console.log(
+      `  (the command's own HTTP round trip, transaction and audit included: median ${fmt(trip.median, 1)} ms, p99 ${fmt(trip.p99, 1)} ms)`,
     );
     for (const [n, name] of ["A (same instance)", "B (through the PostgreSQL adapter)"].entries()) {
       const p = percentiles(latencies[n] ?? []);
