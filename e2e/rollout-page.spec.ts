@@ -21,11 +21,18 @@ const DEMO = [
     service: "payments",
     mechanism: "ring",
     step: "internal · 2%",
-    now: /rings up to internal/,
+    // The demo is live: by the time this runs the rollout may have passed its first ring.
+    now: /rings up to (internal|early|broad)/,
     verdicts: true,
   },
   // At 0% the idle colour has no second cohort to compare with: the step bakes without gate verdicts.
-  { service: "profile", mechanism: "blue-green", step: "Step 1 · 0%", now: /blue active/, verdicts: false },
+  {
+    service: "profile",
+    mechanism: "blue-green",
+    step: "Step 1 · 0%",
+    now: /(blue|green) active/,
+    verdicts: false,
+  },
 ] as const;
 
 /** Other journeys may have left a demo rollout as a draft or paused: set it going again. */
