@@ -23,6 +23,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const KEYS = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
+type Measured = LoadResult & { cpuMicrosPerRequest: number };
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -94,7 +96,7 @@ async function main() {
     services,
     rateLimit: { burst: 1_000_000, perMinute: 100_000_000 },
   });
-  const ofrep = createServer((req, res) => void handler(req, res));
+  const ofrep = createServer(handler);
   // Bare: the same body parsing, evaluation and JSON, without auth, limits or routing.
   const bare = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -116,9 +118,12 @@ async function main() {
 
   const singlePath = `/ofrep/v1/evaluate/flags/${flagKey}`;
   const bulkPath = "/ofrep/v1/evaluate/flags";
-  const results: [string, LoadResult][] = [];
-  const load = (url: string, path: string) =>
-    runLoad({
+  const results: [string, Measured][] = [];
+  // The server's CPU per request is this process's CPU time over the run (the load generator is a child
+  // process): steadier than requests per second on a shared machine, and it is the overhead itself.
+  const load = async (url: string, path: string): Promise<Measured> => {
+    const cpuBefore = process.cpuUsage();
+    const result = await runLoad({
       url,
       requests: contexts.map((context) =>
         httpRequest(
@@ -134,6 +139,9 @@ async function main() {
       connections: CONNECTIONS,
       expectStatus: [200],
     });
+    const cpu = process.cpuUsage(cpuBefore);
+    return { ...result, cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) };
+  };
   // Runs alternate between the servers, RUNS rounds, and each reports its median round: on a shared
   // two-core machine one run can be off by a third either way (JIT warm-up, neighbours).
   const targets: [string, string, string][] = [
@@ -143,13 +151,13 @@ async function main() {
     [`bare node:http bulk (${bulkSize} flags)`, bareUrl, bulkPath],
   ];
   for (const [, url, path] of targets) await load(url, path); // warm-up: JIT, token cache
-  const rounds: LoadResult[][] = targets.map(() => []);
+  const rounds: Measured[][] = targets.map(() => []);
   for (let round = 0; round < RUNS; round++) {
     for (const [i, [, url, path]] of targets.entries()) rounds[i]?.push(await load(url, path));
   }
   for (const [i, [name]] of targets.entries()) {
     const sorted = [...(rounds[i] ?? [])].sort((a, b) => a.requests / a.seconds - b.requests / b.seconds);
-    results.push([name, sorted[Math.floor(sorted.length / 2)] as LoadResult]);
+    results.push([name, sorted[Math.floor(sorted.length / 2)] as Measured]);
   }
 
   const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -158,12 +166,12 @@ async function main() {
       `${SECONDS} s or ${fmt(MAX_REQUESTS)} requests per run, median of ${RUNS} runs, ${KEYS} targeting keys\n`,
   );
   console.log(
-    `${"".padEnd(36)}${"req/s".padStart(12)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}  failures`,
+    `${"".padEnd(36)}${"req/s".padStart(12)}${"p50 ms".padStart(10)}${"p99 ms".padStart(10)}${"server CPU µs/req".padStart(19)}  failures`,
   );
   for (const [name, r] of results) {
     console.log(
       `${name.padEnd(36)}${fmt(r.requests / r.seconds).padStart(12)}${r.p50.toFixed(2).padStart(10)}` +
-        `${r.p99.toFixed(2).padStart(10)}  ${r.failures}`,
+        `${r.p99.toFixed(2).padStart(10)}${r.cpuMicrosPerRequest.toFixed(1).padStart(19)}  ${r.failures}`,
     );
   }
   console.log(`${"in-process single (evaluate+JSON)".padEnd(36)}${fmt(inProcessSingle).padStart(12)}`);

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EvaluationContext } from "../domain/flags";
 import { RateLimiter } from "../http/rate-limit";
-import { BodyTooLargeError, readBody } from "../http/read-body";
+import { BodyTooLargeError, collectBody } from "../http/read-body";
 import type { BucketLimit } from "../http/security-config";
 import type { ServiceContext } from "../services/context";
 import type { FlagStore } from "../services/flags/flag-store";
+import type { AuthenticatedToken } from "../services/tokens/authenticate-token";
 import {
   entityTag,
   errorStatus,
@@ -40,7 +41,7 @@ export interface OfrepHandlerOptions {
   log?: (line: string) => void;
 }
 
-export type OfrepHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+export type OfrepHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 interface Reply {
   status: number;
@@ -57,11 +58,25 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
 const failure = (key: string, errorCode: OfrepErrorCode, errorDetails: string): Reply =>
   json(errorStatus(errorCode), { key, errorCode, errorDetails } satisfies OfrepFailure);
 
+const NO_ROUTE = json(404, { errorDetails: "No OFREP route; use POST /ofrep/v1/evaluate/flags[/{key}]" });
+const NO_CREDENTIAL = json(
+  401,
+  { errorDetails: "Send an API token with scope flags:evaluate: Authorization: Bearer slc_…" },
+  { "WWW-Authenticate": 'Bearer realm="sluice"' },
+);
+const UNKNOWN_TOKEN = json(
+  401,
+  { errorDetails: "The API token is unknown, revoked or expired" },
+  { "WWW-Authenticate": 'Bearer realm="sluice", error="invalid_token"' },
+);
+const MISSING_SCOPE = json(403, { errorDetails: `This token lacks the scope ${REQUIRED_SCOPE}` });
+
 /**
  * The OpenFeature Remote Evaluation Protocol (OFREP v1) as a plain node:http handler, for paths under
  * /ofrep/: `POST /ofrep/v1/evaluate/flags/{key}` evaluates one flag, `POST /ofrep/v1/evaluate/flags`
  * evaluates every flag with an ETag (If-None-Match → 304). Each request: rate limit per credential, token
- * with scope flags:evaluate (cached lookups), the JSON body, then the in-memory store. Never rejects.
+ * with scope flags:evaluate (cached lookups), the JSON body, then the in-memory store. Callbacks rather
+ * than promises: with the token cached, a request is answered in the turn its body completes.
  */
 export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
   const { store } = options;
@@ -82,45 +97,9 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     return key.includes("/") ? null : key;
   }
 
-  /** 401/403/429, or null when the request may be evaluated. */
-  async function refusal(req: IncomingMessage): Promise<Reply | null> {
-    const authorization = presentedCredential(req);
-    if (!authorization) {
-      return json(
-        401,
-        { errorDetails: "Send an API token with scope flags:evaluate: Authorization: Bearer slc_…" },
-        { "WWW-Authenticate": 'Bearer realm="sluice"' },
-      );
-    }
-    const key = credentialKey(authorization);
-    const decision = limiter?.take(key);
-    if (decision && !decision.allowed) {
-      const seconds = String(decision.retryAfterSeconds);
-      return json(
-        429,
-        { errorDetails: `Too many evaluations for this token; retry after ${seconds} s` },
-        // The body may still be arriving; closing is cheaper than reading it.
-        { "Retry-After": seconds, Connection: "close" },
-      );
-    }
-    const token = await tokens.lookup(key, authorization);
-    if (!token) {
-      return json(
-        401,
-        { errorDetails: "The API token is unknown, revoked or expired" },
-        { "WWW-Authenticate": 'Bearer realm="sluice", error="invalid_token"' },
-      );
-    }
-    if (!token.scopes.includes(REQUIRED_SCOPE)) {
-      return json(403, { errorDetails: `This token lacks the scope ${REQUIRED_SCOPE}` });
-    }
-    return null;
-  }
-
-  async function answer(req: IncomingMessage, key: string): Promise<Reply> {
-    const refused = await refusal(req);
-    if (refused) return refused;
-    const request = parseRequest(await readBody(req, maxBodyBytes));
+  /** The evaluation's reply, once the caller is known to hold a token with the scope. */
+  function evaluation(req: IncomingMessage, key: string, text: string): Reply {
+    const request = parseRequest(text);
     if ("errorCode" in request) {
       return key === "" ? json(400, request) : failure(key, request.errorCode, request.errorDetails);
     }
@@ -145,39 +124,74 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     return { status: 200, body, headers: { ETag: etag } };
   }
 
-  return async (req, res) => {
-    const url = req.url ?? "/";
+  /** Unexpected failures are logged; their details never reach the client. */
+  function internalError(req: IncomingMessage, key: string, error: unknown): Reply {
+    log(`ofrep ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
+    return json(500, { key, errorCode: "GENERAL", errorDetails: "Internal error" });
+  }
+
+  /** Scope check, then the body, then the evaluation. */
+  function answerAuthorized(
+    req: IncomingMessage,
+    res: ServerResponse,
+    cors: Record<string, string> | undefined,
+    key: string,
+    token: AuthenticatedToken | null,
+  ): void {
+    if (!token) return send(res, UNKNOWN_TOKEN, cors);
+    if (!token.scopes.includes(REQUIRED_SCOPE)) return send(res, MISSING_SCOPE, cors);
+    collectBody(req, maxBodyBytes, (error, text) => {
+      if (error instanceof BodyTooLargeError) {
+        return send(
+          res,
+          json(400, { key, errorCode: "PARSE_ERROR", errorDetails: error.message }, { Connection: "close" }),
+          cors,
+        );
+      }
+      let reply: Reply;
+      try {
+        reply = error ? internalError(req, key, error) : evaluation(req, key, text);
+      } catch (thrown) {
+        reply = internalError(req, key, thrown);
+      }
+      send(res, reply, cors);
+    });
+  }
+
+  // Per request: no named closures (tsx's keepNames would rename each one every time) and no promise
+  // unless the token must be read from the database.
+  return (req, res) => {
     const origin = headerValue(req.headers.origin);
     const cors = origin && allowedOrigins.has(origin) ? corsHeaders(origin) : undefined;
-    const key = route(url);
-    let reply: Reply;
-    if (key === null) {
-      reply = json(404, { errorDetails: "No OFREP route; use POST /ofrep/v1/evaluate/flags[/{key}]" });
-    } else if (req.method === "OPTIONS") {
-      reply = { status: 204, headers: cors ? PREFLIGHT_HEADERS : { Allow: "POST, OPTIONS" } };
-    } else if (req.method !== "POST") {
-      reply = json(
-        405,
-        { errorDetails: `${req.method} is not allowed; use POST` },
-        { Allow: "POST, OPTIONS" },
-      );
-    } else {
-      try {
-        reply = await answer(req, key);
-      } catch (error) {
-        if (error instanceof BodyTooLargeError) {
-          reply = json(
-            400,
-            { key, errorCode: "PARSE_ERROR", errorDetails: error.message },
-            { Connection: "close" },
-          );
-        } else {
-          log(`ofrep ${req.method} ${url} failed: ${(error as Error)?.stack ?? String(error)}`);
-          reply = json(500, { key, errorCode: "GENERAL", errorDetails: "Internal error" });
-        }
-      }
+    const key = route(req.url ?? "/");
+    if (key === null) return send(res, NO_ROUTE, cors);
+    if (req.method === "OPTIONS") {
+      return send(res, { status: 204, headers: cors ? PREFLIGHT_HEADERS : { Allow: "POST, OPTIONS" } }, cors);
     }
-    send(res, reply, cors);
+    if (req.method !== "POST") {
+      const notAllowed = { errorDetails: `${req.method} is not allowed; use POST` };
+      return send(res, json(405, notAllowed, { Allow: "POST, OPTIONS" }), cors);
+    }
+    const authorization = presentedCredential(req);
+    if (!authorization) return send(res, NO_CREDENTIAL, cors);
+    const credential = credentialKey(authorization);
+    const decision = limiter?.take(credential);
+    if (decision && !decision.allowed) {
+      const seconds = String(decision.retryAfterSeconds);
+      const tooMany = { errorDetails: `Too many evaluations for this token; retry after ${seconds} s` };
+      // The body may still be arriving; closing is cheaper than reading it.
+      return send(res, json(429, tooMany, { "Retry-After": seconds, Connection: "close" }), cors);
+    }
+    try {
+      const token = tokens.lookup(credential, authorization);
+      if (!(token instanceof Promise)) return answerAuthorized(req, res, cors, key, token);
+      token.then(
+        (found) => answerAuthorized(req, res, cors, key, found),
+        (error) => send(res, internalError(req, key, error), cors),
+      );
+    } catch (error) {
+      send(res, internalError(req, key, error), cors);
+    }
   };
 }
 
@@ -229,17 +243,18 @@ function corsHeaders(origin: string): Record<string, string> {
   };
 }
 
-const BASE_HEADERS = {
-  "Cache-Control": "no-store",
-  "X-Content-Type-Options": "nosniff",
-};
-
 function send(res: ServerResponse, reply: Reply, cors: Record<string, string> | undefined): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const headers: Record<string, string> = { ...BASE_HEADERS, ...cors, ...reply.headers };
+  // One object literal of a fixed shape, not spreads: this runs for every evaluation.
+  const headers: Record<string, string> = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+  };
+  if (cors) Object.assign(headers, cors);
+  if (reply.headers) Object.assign(headers, reply.headers);
   if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end();
     return;

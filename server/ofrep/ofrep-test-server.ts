@@ -20,7 +20,7 @@ export async function startOfrepServer(
   const store = await createFlagStore(services, { refreshIntervalMs: 0 });
   const logs: string[] = [];
   const handler = createOfrepHandler({ store, services, log: (line) => logs.push(line), ...options });
-  const server = createServer((req, res) => void handler(req, res));
+  const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -15,14 +15,19 @@ export interface TokenCacheOptions {
 }
 
 export interface TokenCache {
-  /** The token behind an Authorization header value, or null. `key` is credentialKey(authorization). */
-  lookup(key: string, authorization: string): Promise<AuthenticatedToken | null>;
+  /**
+   * The token behind an Authorization header value, or null. `key` is credentialKey(authorization). A
+   * cached answer comes back as is, not as a promise: the hot path then runs without waiting a turn.
+   */
+  lookup(key: string, authorization: string): AuthenticatedToken | null | Promise<AuthenticatedToken | null>;
   size(): number;
   clear(): void;
 }
 
 interface Entry {
   answer: Promise<AuthenticatedToken | null>;
+  /** The answer once the read has completed; undefined while it is in flight. */
+  settled?: AuthenticatedToken | null;
   expiresAt: number;
 }
 
@@ -61,14 +66,19 @@ export function createTokenCache(services: ServiceContext, options: TokenCacheOp
       if (cached && cached.expiresAt > now) {
         entries.delete(key);
         entries.set(key, cached);
-        return cached.answer;
+        return cached.settled !== undefined ? cached.settled : cached.answer;
       }
       const answer = authenticateToken(services, authorization);
-      const entry = { answer, expiresAt: now + ttlMs };
+      const entry: Entry = { answer, expiresAt: now + ttlMs };
       remember(key, entry);
-      answer.catch(() => {
-        if (entries.get(key) === entry) entries.delete(key);
-      });
+      answer.then(
+        (token) => {
+          entry.settled = token;
+        },
+        () => {
+          if (entries.get(key) === entry) entries.delete(key);
+        },
+      );
       return answer;
     },
     size: () => entries.size,
