@@ -11,7 +11,7 @@ test("an admin edits the global gate defaults; a bad value is refused naming its
   const minSample = page.getByLabel("Gate 1 minimum sample");
   await minSample.fill("0");
   await page.getByRole("button", { name: "Save gates" }).click();
-  await expect(page.locator("p[role=alert]")).toHaveText("gates.0.minSamples: must be at least 1");
+  await expect(page.locator("p[role=alert]")).toHaveText("gates[0].minSamples: must be at least 1");
 
   await minSample.fill("120");
   await page.getByRole("button", { name: "Save gates" }).click();

@@ -60,9 +60,7 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   expect(((await unknown.json()) as TrpcError).error.json.message).toBe("No rollout with id no-such-rollout");
   const malformed = await opPause(42);
   expect(malformed.status()).toBe(400);
-  expect(((await malformed.json()) as TrpcError).error.json.message).toContain(
-    '"path": [\n      "id"\n    ]',
-  );
+  expect(((await malformed.json()) as TrpcError).error.json.message).toMatch(/^id: .*expected string/);
   await viewer.close();
   await operator.close();
 });

@@ -2,7 +2,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { NOTIFICATION_KINDS } from "../../server/domain/notifications/notification";
-import { errorText } from "../_lib/error-text";
 import { useTRPC } from "../_lib/trpc";
 import styles from "./notifications.module.css";
 
@@ -66,7 +65,7 @@ export function ChannelForm(props: { onSaved: () => void }) {
       </button>
       {create.error ? (
         <p role="alert" className="error">
-          {errorText(create.error)}
+          {create.error.message}
         </p>
       ) : null}
     </form>

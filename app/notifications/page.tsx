@@ -2,7 +2,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { RequireSession } from "../_components/require-session";
-import { errorText } from "../_lib/error-text";
 import { useTRPC } from "../_lib/trpc";
 import { ChannelForm } from "./channel-form";
 import { DeliveryLog } from "./delivery-log";
@@ -31,7 +30,7 @@ function Notifications() {
       <ChannelForm onSaved={refresh} />
       {failed ? (
         <p role="alert" className="error">
-          {errorText(failed)}
+          {failed.message}
         </p>
       ) : null}
       <table className="rollouts" data-testid="channels">

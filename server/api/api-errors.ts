@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Prisma } from "../db/client";
 import { AppError, type AppErrorCode } from "../domain/errors";
+import { describeZodError } from "../validation/zod-issue";
 
 /** Every code the API answers with, each with one status. Clients switch on `code`, not on `message`. */
 export const API_ERRORS = {
@@ -44,25 +45,10 @@ export class ApiError extends Error {
   }
 }
 
-/** `["steps", 2, "holdSeconds"]` → `steps[2].holdSeconds`, the same form the domain's messages use. */
-export function fieldPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
 /** The first zod issue as a BAD_INPUT naming its field, prefixed with where it came from. */
 export function zodToApiError(error: z.ZodError, prefix: readonly PropertyKey[] = []): ApiError {
-  const issue = error.issues[0];
-  if (!issue) return new ApiError("BAD_INPUT", "Invalid input", fieldPath(prefix) || "body");
-  const path = [...prefix, ...issue.path];
-  if (issue.code === "unrecognized_keys" && issue.keys[0] !== undefined) path.push(issue.keys[0]);
-  const field = fieldPath(path) || "body";
-  const message = issue.code === "unrecognized_keys" ? "unknown field" : issue.message;
-  return new ApiError("BAD_INPUT", `${field}: ${message}`, field);
+  const { field, message } = describeZodError(error, "body", prefix);
+  return new ApiError("BAD_INPUT", message, field);
 }
 
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);

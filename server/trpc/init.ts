@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
-import { ZodError } from "zod";
 import { type Actor, type Permission, requirePermission } from "../auth/permissions";
 import { AppError, type AppErrorCode } from "../domain/errors";
 import type { ServiceContext } from "../services/context";
+import { clientErrorMessage } from "./error-message";
 
 export interface TrpcContext {
   actor: Actor | null;
@@ -12,21 +12,18 @@ export interface TrpcContext {
 
 /**
  * What a client sees of an error: never a stack (the server logs it), and in production never the
- * message of an unexpected (internal) error, which may hold SQL or internals. Bad input names its field.
+ * message of an unexpected (internal) error, which may hold SQL or internals. Bad input reads
+ * "field: message" and names its field in `data.field`, for every procedure (see error-message.ts).
  */
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const { stack: _stack, ...data } = shape.data;
     const hide = error.code === "INTERNAL_SERVER_ERROR" && process.env.NODE_ENV === "production";
-    const zodIssue = error.cause instanceof ZodError ? error.cause.issues[0] : undefined;
-    const field =
-      zodIssue?.path.join(".") || (error.cause instanceof AppError ? error.cause.field : undefined);
-    return {
-      ...shape,
-      message: hide ? "Internal error" : shape.message,
-      data: { ...data, ...(field ? { field } : {}) },
-    };
+    const { message, field } = hide
+      ? { message: "Internal error", field: undefined }
+      : clientErrorMessage(error);
+    return { ...shape, message, data: { ...data, ...(field ? { field } : {}) } };
   },
 });
 

@@ -23,7 +23,7 @@ export const MAX_GATES = 20;
 
 /**
  * One gate as an admin stores it for new rollouts: the shape of GateConfig plus the meaning checks the
- * judges rely on, each naming its field (e.g. "gates.1.minSamples").
+ * judges rely on, each naming its field (e.g. "gates[1].minSamples").
  */
 export const gateConfigSchema = z
   .strictObject({

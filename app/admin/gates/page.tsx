@@ -5,17 +5,6 @@ import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
 import { GateEditor } from "./gate-editor";
 
-/** A tRPC error as a person reads it: the field it names and the first complaint about it. */
-function describeError(error: { message: string; data?: { field?: string } | null } | null) {
-  if (!error) return null;
-  let message = error.message;
-  try {
-    // Input validation errors carry zod's issues as JSON.
-    message = (JSON.parse(error.message) as { message: string }[])[0]?.message ?? message;
-  } catch {}
-  return error.data?.field ? `${error.data.field}: ${message}` : message;
-}
-
 function GateDefaults() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -24,6 +13,7 @@ function GateDefaults() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.gateDefaults.queryKey() });
   const save = useMutation(trpc.admin.setGateDefaults.mutationOptions({ onSuccess: refresh }));
   const clear = useMutation(trpc.admin.clearGateDefaults.mutationOptions({ onSuccess: refresh }));
+  const failed = save.error ?? clear.error;
   const [service, setService] = useState("");
   const canManage = me.data?.permissions.includes("gates:manage") ?? false;
   if (!listed.data) return <p className="muted">Loading gate defaults…</p>;
@@ -77,9 +67,9 @@ function GateDefaults() {
           {scope.service ? "Remove override" : "Reset to built-in defaults"}
         </button>
       ) : null}
-      {save.error || clear.error ? (
+      {failed ? (
         <p role="alert" className="error">
-          {describeError(save.error ?? clear.error)}
+          {failed.message}
         </p>
       ) : null}
       {save.isSuccess && !save.error ? (

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { OPERATORS } from "../../domain/flags";
 import { NOT_STORABLE, storable, storableJson } from "../../validation/text";
+import { describeZodError } from "../../validation/zod-issue";
 
 /** Flag and segment keys: what SDKs send, so plain and URL-safe. */
 export const flagKeySchema = z
@@ -89,21 +90,10 @@ export const saveSegmentSchema = z.object({
 });
 export type SaveSegmentInput = z.input<typeof saveSegmentSchema>;
 
-/** `["rules", 2, "serve"]` → `rules[2].serve`, the form the domain's messages use. */
-function fieldPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out === "" ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
-
 /** Parses a use case's input; the first problem becomes BAD_INPUT naming its field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = fieldPath(issue?.path ?? []) || "input";
-  throw new AppError("BAD_INPUT", `${field}: ${issue?.message ?? "invalid input"}`, field);
+  const { field, message } = describeZodError(result.error, "input");
+  throw new AppError("BAD_INPUT", message, field);
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../auth/permissions";
+import { declareIncident } from "../../services/incidents/declare-incident";
+import { resolveIncident } from "../../services/incidents/resolve-incident";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { appRouter } from "../app-router";
 import { createCallerFactory } from "../init";
@@ -20,6 +22,22 @@ describe("rollouts router", () => {
     await expect(callerFor(null).rollouts.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
     await expect(callerFor(null).rollouts.pause({ id: checkout() })).rejects.toMatchObject({
       code: "UNAUTHORIZED",
+    });
+  });
+
+  it("lists the overview: every rollout with what freezes it now", async () => {
+    const incident = await declareIncident(demo.services, demo.actor("operator"), {
+      title: "checkout down",
+      severity: "sev1",
+      services: ["checkout-api"],
+    });
+    const list = await callerFor(demo.actor("viewer")).rollouts.list();
+    await resolveIncident(demo.services, demo.actor("operator"), { id: incident.id });
+    expect(Object.fromEntries(list.map((r) => [r.service.name, r.frozenBy]))).toEqual({
+      "checkout-api": `incident ${incident.id} (checkout down) (sev1)`,
+      payments: "",
+      search: "",
+      profile: "",
     });
   });
 

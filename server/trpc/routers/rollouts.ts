@@ -8,7 +8,7 @@ import { getChartMarks } from "../../services/rollouts/get-chart-marks";
 import { getMechanismView } from "../../services/rollouts/get-mechanism-view";
 import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { killRollouts } from "../../services/rollouts/kill-rollouts";
-import { listRollouts } from "../../services/rollouts/list-rollouts";
+import { listRolloutOverview } from "../../services/rollouts/list-rollout-overview";
 import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
 import { reason, text } from "../../validation/text";
 import { procedureWith, router } from "../init";
@@ -49,7 +49,8 @@ function commandProcedure(type: UserCommand, input: z.ZodType<z.infer<typeof com
 }
 
 export const rolloutsRouter = router({
-  list: procedureWith("rollouts:read").query(({ ctx }) => listRollouts(ctx.services)),
+  /** The overview page: every rollout with what freezes it now. */
+  list: procedureWith("rollouts:read").query(({ ctx }) => listRolloutOverview(ctx.services)),
   byId: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => getRolloutForActor(ctx.services, ctx.actor, input.id)),

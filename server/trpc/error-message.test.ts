@@ -1,0 +1,104 @@
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../auth/permissions";
+import { CSRF_HEADER } from "../http/csrf";
+import { sessionCookie, startTestServer, type TestServer } from "../http/http-test-server";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+
+type Refusal = { status: number; message: string; code: string; field: string | undefined };
+
+/**
+ * What a browser reads of a refused tRPC call, over real HTTP (the error formatter only runs there):
+ * bad input reads "field: message" with the field in `data.field`, whichever procedure refused it.
+ */
+describe("tRPC error messages as the client receives them", () => {
+  let demo: DemoFixture;
+  let server: TestServer;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    server = await startTestServer(demo.services);
+  });
+  afterAll(async () => {
+    await server.close();
+    await demo.database.drop();
+  });
+
+  async function mutate(role: Role, path: string, input: unknown): Promise<Refusal> {
+    const response = await fetch(`${server.url}/api/trpc/${path}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Cookie: await sessionCookie(demo.actor(role)),
+        [CSRF_HEADER]: "1",
+      },
+      body: JSON.stringify(superjson.serialize(input)),
+    });
+    const body = (await response.json()) as {
+      error?: { json: { message: string; data: { code: string; field?: string } } };
+    };
+    if (!body.error) throw new Error(`${path} was not refused (HTTP ${response.status})`);
+    const { message, data } = body.error.json;
+    return { status: response.status, message, code: data.code, field: data.field };
+  }
+
+  const gate = {
+    name: "errors",
+    metric: "error-rate",
+    badDirection: "higher",
+    minRelativeChange: 0.2,
+    minAbsoluteChange: 0.001,
+    minSamples: 100,
+    critical: true,
+  };
+
+  it("names a nested field of a bad input, in the form the REST API and the domain use", async () => {
+    expect(
+      await mutate("admin", "admin.setGateDefaults", { gates: [gate, { ...gate, minSamples: 0 }] }),
+    ).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: "gates[1].minSamples: must be at least 1",
+      field: "gates[1].minSamples",
+    });
+    expect(await mutate("admin", "admin.setGateDefaults", { gates: [{ ...gate, extra: 1 }] })).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: "gates[0].extra: unknown field",
+      field: "gates[0].extra",
+    });
+  });
+
+  it("names a top-level field, and the input itself when it is not an object at all", async () => {
+    expect(await mutate("operator", "rollouts.pause", { id: "" })).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: "id: must not be empty",
+      field: "id",
+    });
+    const notAnObject = await mutate("operator", "rollouts.pause", "checkout-api");
+    expect(notAnObject).toMatchObject({ status: 400, code: "BAD_REQUEST", field: "input" });
+    expect(notAnObject.message).toMatch(/^input: .*expected object/);
+  });
+
+  it("prefixes a service's input refusal with its field, and leaves other refusals' sentences whole", async () => {
+    const id = demo.rollouts.search as string;
+    expect(await mutate("release_manager", "rollouts.advanceSchemaPhase", { id })).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: `id: rollout ${id} is not tagged schema-affecting: it has no schema phases`,
+      field: "id",
+    });
+    expect(await mutate("operator", "rollouts.pause", { id: "missing" })).toEqual({
+      status: 404,
+      code: "NOT_FOUND",
+      message: "No rollout with id missing",
+      field: "id",
+    });
+    expect(await mutate("viewer", "rollouts.pause", { id })).toEqual({
+      status: 403,
+      code: "FORBIDDEN",
+      message: "Role viewer may not rollouts:pause",
+      field: undefined,
+    });
+  });
+});
