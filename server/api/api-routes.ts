@@ -229,10 +229,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Push cohort samples (baseline and canary) for rollouts' gates",
     description:
       "The whole batch is refused when any sample is invalid, naming `samples[i].field`. A retried batch " +
-      "stores nothing twice: samples are keyed by rollout, cohort and interval end.",
+      "stores nothing twice: samples are keyed by rollout, cohort and interval end. The reply counts the " +
+      "samples stored and lists the indexes of those already there (`duplicateIndexes`); the rest are stored.",
     scopes: ["metrics:write"],
     body: metricsBody,
-    responses: { 200: "How many samples were stored, and how many were already there" },
+    responses: { 200: "How many samples were stored, and which were already there" },
     errors: ["NOT_FOUND"],
     async handle({ services, body }) {
       return { status: 200, body: await ingestSamples(services, body.samples) };
