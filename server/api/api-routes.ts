@@ -5,7 +5,6 @@ import { exportAuditDocument } from "../services/audit/export-audit-events";
 import { pageAuditEvents } from "../services/audit/list-audit-events";
 import { verifyAuditChain } from "../services/audit/verify-audit-chain";
 import { registerDeploy } from "../services/deploys/register-deploy";
-import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import { declareIncident } from "../services/incidents/declare-incident";
 import { resolveIncident } from "../services/incidents/resolve-incident";
@@ -249,8 +248,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     headers: exposureHeaders,
     responses: { 200: "The desired exposure", 304: "Unchanged since the ETag in If-None-Match" },
     errors: ["NOT_FOUND"],
-    async handle({ services, params, headers }) {
-      const { body, etag } = await getServiceExposure(services, params.service);
+    async handle({ exposure, params, headers }) {
+      const { body, etag } = await exposure.get(params.service);
       const cache = { ETag: etag, "Cache-Control": "no-cache" };
       if (etagMatches(headers["if-none-match"], etag)) return { status: 304, headers: cache };
       return { status: 200, body, headers: cache };
