@@ -34,6 +34,8 @@ export function listenForChanges(
   let up = false;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
+  /** An outage is reported once, not at every attempt to reconnect. */
+  let reported = false;
 
   const tell = () => {
     for (const listener of listeners) listener();
@@ -42,7 +44,8 @@ export function listenForChanges(
   function lost(from: pg.Client, error?: Error): void {
     from.end().catch(() => {});
     if (client !== from) return; // a late 'error' or 'end' of a connection already given up
-    if (error) onError(error);
+    if (error && !reported) onError(error);
+    reported ||= error !== undefined;
     client = null;
     up = false;
     tell();
@@ -72,6 +75,7 @@ export function listenForChanges(
       return;
     }
     up = true;
+    reported = false;
     tell();
   }
 
