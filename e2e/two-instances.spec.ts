@@ -102,6 +102,49 @@ test("a kill issued on instance A reaches a dashboard connected to instance B", 
   }
 });
 
+/** GET /api/v1/exposure/{service} on one instance, revalidating `etag` when given. */
+async function exposure(url: string, token: string, service: string, etag?: string) {
+  const response = await fetch(`${url}/api/v1/exposure/${service}`, {
+    headers: { authorization: `Bearer ${token}`, ...(etag ? { "if-none-match": etag } : {}) },
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    etag: response.headers.get("etag"),
+    json: text ? JSON.parse(text) : null,
+  };
+}
+
+test("exposure kept in memory on instance B follows a kill issued on instance A, with a new ETag", async () => {
+  const token = await issueToken(database.url);
+  const rest = restClient(urlA, token);
+  const id = await createDraft(rest, "scale-exposure", shortPlan([5, 50, 100], 600));
+  expect((await rest("POST", `/rollouts/${id}/start`, {})).status).toBe(200);
+  // B reads the running exposure first and keeps it, as it would for a router polling it.
+  const before = await exposure(urlB, token, "scale-exposure");
+  expect(before).toMatchObject({ status: 200, json: { rollouts: [{ rolloutId: id, state: "running" }] } });
+  expect((await exposure(urlB, token, "scale-exposure", before.etag ?? "")).status).toBe(304);
+
+  const killed = await rest(
+    "POST",
+    `/rollouts/${id}/kill`,
+    { reason: "kill from instance A" },
+    { "idempotency-key": "two-instances-exposure-kill" },
+  );
+  expect(killed.status).toBe(200);
+  // B did none of the work: PostgreSQL's notification of the commit is how it knows.
+  await expect
+    .poll(async () => (await exposure(urlB, token, "scale-exposure", before.etag ?? "")).status, {
+      timeout: 30_000,
+    })
+    .toBe(200);
+  const after = await exposure(urlB, token, "scale-exposure");
+  expect(after).toMatchObject({ json: { rollouts: [{ rolloutId: id, state: "rolled_back" }] } });
+  expect(after.etag).not.toBe(before.etag);
+  expect(after).toEqual(await exposure(urlA, token, "scale-exposure"));
+});
+
 test("the leader SIGKILLed mid-rollout: the other instance takes over and the rollout carries on", async () => {
   test.setTimeout(240_000);
   const roles = async () => [

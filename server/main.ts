@@ -6,6 +6,7 @@ import { createAuthOptions } from "./auth/auth-options";
 import { loadOrCreateAuthSecret } from "./auth/auth-secret";
 import { oidcConfigFromEnv } from "./auth/oidc-config";
 import { createSessionRevocations } from "./auth/session-revocation";
+import { EXPOSURE_CHANNEL, listenForChanges } from "./db/change-listener";
 import { createDb } from "./db/client";
 import { startEmbeddedPostgres } from "./db/embedded-postgres";
 import { migrate } from "./db/migrate";
@@ -24,6 +25,7 @@ import { startSloWatch } from "./scheduler/slo-watch";
 import { judgeStep } from "./services/analysis/judge-step";
 import type { ServiceContext } from "./services/context";
 import { EventBus } from "./services/events/event-bus";
+import { createExposureStore } from "./services/exposure/exposure-store";
 import { createFlagStore } from "./services/flags/flag-store";
 
 export interface RunningSluice {
@@ -69,6 +71,13 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       onError: (e) => log(`flag store: ${describeError(e)}`),
     });
     stops.unshift(async () => flagStore.close());
+    // Exposure reads from memory; every instance hears of every committed change through PostgreSQL.
+    const exposureChanges = listenForChanges(databaseUrl, EXPOSURE_CHANNEL, {
+      onError: (e) => log(`exposure change listener: ${describeError(e)}`),
+    });
+    stops.unshift(exposureChanges.close);
+    const exposureStore = createExposureStore(services, exposureChanges);
+    stops.unshift(async () => exposureStore.close());
 
     const secret = await loadOrCreateAuthSecret(dataDir, env.NEXTAUTH_SECRET);
     const publicUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}`;
@@ -96,6 +105,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       log,
       metricsToken: env.SLUICE_METRICS_TOKEN,
       flagStore,
+      exposureStore,
       databaseUrl,
       isLeader: () => leadership?.isLeader() ?? false,
     });

@@ -4,9 +4,16 @@ import type { z } from "zod";
 import { clientAddress, type RateLimiter } from "../http/rate-limit";
 import { MAX_BODY_BYTES } from "../http/read-body";
 import type { ServiceContext } from "../services/context";
+import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { authenticateToken } from "../services/tokens/authenticate-token";
 import { ApiError, toErrorBody, zodToApiError } from "./api-errors";
-import { type ApiReply, type ApiRoute, type CompiledPath, compilePath } from "./api-route";
+import {
+  type ApiReply,
+  type ApiRoute,
+  type CompiledPath,
+  compilePath,
+  type ExposureSource,
+} from "./api-route";
 import { API_ROUTES } from "./api-routes";
 import { API_PREFIX, openApiDocument } from "./openapi";
 import { readJsonBody } from "./read-json-body";
@@ -15,6 +22,8 @@ export interface ApiHandlerOptions {
   /** Where unexpected errors are logged (their details never reach the client). */
   log?: (line: string) => void;
   maxBodyBytes?: number;
+  /** Exposure documents kept in memory (createExposureStore). Default: read from the database each time. */
+  exposure?: ExposureSource;
   /** Token buckets (in memory, per instance); none: unlimited. */
   rateLimits?: {
     /** Every request, per presented token (per client address without one). */
@@ -37,6 +46,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const table = API_ROUTES.map((route) => ({ route, ...compilePath(route.path) }));
   const openapi = openApiDocument(API_ROUTES);
+  const exposure = options.exposure ?? { get: (service: string) => getServiceExposure(services, service) };
 
   /**
    * Before the token is looked up, so a flood costs no database work. Keyed by a hash of the presented
@@ -89,6 +99,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
       : undefined;
     return route.handle({
       services,
+      exposure,
       actor: { id: `token:${token.id}`, name: `token/${token.name}`, role: "system" },
       params,
       headers,

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { SystemActor } from "../services/actors";
 import type { ServiceContext } from "../services/context";
+import type { ExposureStore } from "../services/exposure/exposure-store";
 import type { TokenScope } from "../services/tokens/token-scopes";
 import type { ApiErrorCode } from "./api-errors";
 
@@ -11,8 +12,12 @@ export interface ApiReply {
   headers?: Record<string, string>;
 }
 
+/** Where GET /exposure reads documents: a store kept in memory, or the database directly. */
+export type ExposureSource = Pick<ExposureStore, "get">;
+
 export interface RouteCall<P, H, B> {
   services: ServiceContext;
+  exposure: ExposureSource;
   /** The token, acting as a system identity: audited by name, and never allowed to break glass. */
   actor: SystemActor;
   params: P;

@@ -5,7 +5,6 @@ import { exportAuditDocument } from "../services/audit/export-audit-events";
 import { pageAuditEvents } from "../services/audit/list-audit-events";
 import { verifyAuditChain } from "../services/audit/verify-audit-chain";
 import { registerDeploy } from "../services/deploys/register-deploy";
-import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import { declareIncident } from "../services/incidents/declare-incident";
 import { resolveIncident } from "../services/incidents/resolve-incident";
@@ -229,10 +228,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Push cohort samples (baseline and canary) for rollouts' gates",
     description:
       "The whole batch is refused when any sample is invalid, naming `samples[i].field`. A retried batch " +
-      "stores nothing twice: samples are keyed by rollout, cohort and interval end.",
+      "stores nothing twice: samples are keyed by rollout, cohort and interval end. The reply counts the " +
+      "samples stored and lists the indexes of those already there (`duplicateIndexes`); the rest are stored.",
     scopes: ["metrics:write"],
     body: metricsBody,
-    responses: { 200: "How many samples were stored, and how many were already there" },
+    responses: { 200: "How many samples were stored, and which were already there" },
     errors: ["NOT_FOUND"],
     async handle({ services, body }) {
       return { status: 200, body: await ingestSamples(services, body.samples) };
@@ -248,8 +248,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     headers: exposureHeaders,
     responses: { 200: "The desired exposure", 304: "Unchanged since the ETag in If-None-Match" },
     errors: ["NOT_FOUND"],
-    async handle({ services, params, headers }) {
-      const { body, etag } = await getServiceExposure(services, params.service);
+    async handle({ exposure, params, headers }) {
+      const { body, etag } = await exposure.get(params.service);
       const cache = { ETag: etag, "Cache-Control": "no-cache" };
       if (etagMatches(headers["if-none-match"], etag)) return { status: 304, headers: cache };
       return { status: 200, body, headers: cache };

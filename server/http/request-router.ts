@@ -8,6 +8,7 @@ import type { SessionRevocations } from "../auth/session-revocation";
 import { createMetricsHandler } from "../observability/metrics-handler";
 import { createOfrepHandler, OFREP_PREFIX } from "../ofrep/ofrep-handler";
 import type { ServiceContext } from "../services/context";
+import type { ExposureStore } from "../services/exposure/exposure-store";
 import type { FlagStore } from "../services/flags/flag-store";
 import { appRouter } from "../trpc/app-router";
 import { csrfRefusal } from "./csrf";
@@ -41,6 +42,8 @@ export function createRequestRouter(deps: {
   isLeader?: () => boolean;
   /** Flags in memory for OpenFeature evaluation (OFREP); without it /ofrep is not served. */
   flagStore?: FlagStore;
+  /** Exposure documents in memory for GET /api/v1/exposure; without it each request reads the database. */
+  exposureStore?: ExposureStore;
 }): Handler {
   const security = deps.security ?? securityConfigFromEnv();
   const auth = createAuthHttpHandler(deps.authOptions, {
@@ -52,6 +55,7 @@ export function createRequestRouter(deps: {
   });
   const api = createApiHandler(deps.services, {
     log: deps.log,
+    exposure: deps.exposureStore,
     rateLimits: {
       api: new RateLimiter(security.rateLimits.api),
       metrics: new RateLimiter(security.rateLimits.metrics),

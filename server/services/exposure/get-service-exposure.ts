@@ -23,12 +23,21 @@ export interface ServiceExposure {
   segments: SegmentDefinition[];
 }
 
+/** The exposure of a service with its strong ETag (a hash of the JSON body). */
+export interface ServiceExposureDocument {
+  body: ServiceExposure;
+  etag: string;
+}
+
 /**
  * The desired exposure a router, mesh or SDK applies for a service: one entry per rollout that has
  * exposed anything (drafts and aborted rollouts expose nothing), newest first, and the service's flags
  * with their rules and percentages, with a content ETag.
  */
-export async function getServiceExposure(ctx: ServiceContext, service: string) {
+export async function getServiceExposure(
+  ctx: ServiceContext,
+  service: string,
+): Promise<ServiceExposureDocument> {
   const known = await ctx.db.service.findUnique({ where: { name: service }, select: { id: true } });
   if (!known) throw new AppError("NOT_FOUND", `No service named ${service}`, "service");
   const rows = await ctx.db.rollout.findMany({

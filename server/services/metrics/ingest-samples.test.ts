@@ -24,14 +24,57 @@ describe("ingestSamples", () => {
   afterAll(() => demo.database.drop());
 
   it("stores a sample once however often the batch is retried", async () => {
-    expect(await ingestSamples(demo.services, [sample()])).toEqual({ stored: 1, duplicates: 0 });
+    expect(await ingestSamples(demo.services, [sample()])).toEqual({
+      stored: 1,
+      duplicates: 0,
+      duplicateIndexes: [],
+    });
     expect(await ingestSamples(demo.services, [sample(), sample({ cohort: "baseline" })])).toEqual({
       stored: 1,
       duplicates: 1,
+      duplicateIndexes: [0],
     });
     const series = await listSeries(demo.services, demo.rollouts["checkout-api"] as string);
     expect(series.map((p) => p.cohort)).toEqual(["baseline", "canary"]);
     expect(series[1]).toMatchObject({ errorRate: 0.1, p95: 190, requests: 10 });
+  });
+
+  it("stores every column of a batch with one row per key, a key repeated in the batch once", async () => {
+    const intervalEnd = Date.parse("2026-11-27T10:05:00.123Z");
+    const batch = [
+      sample({ intervalEnd, requests: 7, errors: 0, latency: { bounds: [12.5], counts: [3, 4] } }),
+      sample({ intervalEnd, cohort: "baseline", conversions: { successes: 2, trials: 9 } }),
+      sample({ intervalEnd, requests: 8, errors: 0, latency: { bounds: [12.5], counts: [4, 4] } }),
+    ];
+    const published: number[] = [];
+    const stop = demo.services.events.subscribe("samples.ingested", (event) =>
+      published.push(...event.points.map((p) => p.requests)),
+    );
+    const result = await ingestSamples(demo.services, batch);
+    stop();
+    expect(result).toEqual({ stored: 2, duplicates: 1, duplicateIndexes: [2] });
+    expect(published.sort((a, b) => a - b)).toEqual([7, 10]);
+    const rows = await demo.database.db.metricSample.findMany({
+      where: { intervalEnd: new Date(intervalEnd) },
+      orderBy: { cohort: "asc" },
+    });
+    expect(rows).toMatchObject([
+      { cohort: "baseline", requests: 10, errors: 1, conversionSuccesses: 2, conversionTrials: 9 },
+      {
+        cohort: "canary",
+        intervalSeconds: 10,
+        requests: 7,
+        errors: 0,
+        latencyBoundsMs: [12.5],
+        latencyCounts: [3, 4],
+        conversionSuccesses: null,
+        conversionTrials: null,
+      },
+    ]);
+    expect(rows.map((r) => r.intervalEnd.toISOString())).toEqual([
+      "2026-11-27T10:05:00.123Z",
+      "2026-11-27T10:05:00.123Z",
+    ]);
   });
 
   it("refuses a batch with an invalid sample whole, naming the index and field", async () => {

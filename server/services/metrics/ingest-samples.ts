@@ -6,22 +6,26 @@ import {
   toSeriesPoint,
 } from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
+import { type InsertedSampleKey, insertSampleRows } from "./insert-sample-rows";
 
 export interface IngestResult {
   stored: number;
   duplicates: number;
+  /** The batch indexes not stored because that (rollout, cohort, interval end) was already there. */
+  duplicateIndexes: number[];
 }
 
 /**
  * Stores cohort samples. Idempotent per (rollout, cohort, interval end): a retried batch stores nothing
- * twice. A batch with any invalid sample is refused whole, naming the sample index and field.
+ * twice. A batch with any invalid sample is refused whole, naming the sample index and field. The whole
+ * batch costs two statements (its rollouts looked up once, one multi-row insert), whatever its size.
  */
 export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]): Promise<IngestResult> {
   const problems = samples.flatMap((sample, index) =>
     sampleProblems(sample).map((problem) => `samples[${index}].${problem}`),
   );
   if (problems.length > 0) throw new AppError("BAD_INPUT", problems.join("; "), problems[0]?.split(":")[0]);
-  if (samples.length === 0) return { stored: 0, duplicates: 0 };
+  if (samples.length === 0) return { stored: 0, duplicates: 0, duplicateIndexes: [] };
   const ids = [...new Set(samples.map((s) => s.rolloutId))];
   const known = new Set(
     (await ctx.db.rollout.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((r) => r.id),
@@ -31,26 +35,28 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     const field = `samples[${unknown}].rolloutId`;
     throw new AppError("NOT_FOUND", `${field}: no rollout with id ${samples[unknown]?.rolloutId}`, field);
   }
-  const created = await ctx.db.metricSample.createManyAndReturn({
-    data: samples.map((s) => ({
-      rolloutId: s.rolloutId,
-      cohort: s.cohort,
-      intervalEnd: new Date(s.intervalEnd),
-      intervalSeconds: s.intervalSeconds,
-      requests: s.requests,
-      errors: s.errors,
-      latencyBoundsMs: [...s.latency.bounds],
-      latencyCounts: [...s.latency.counts],
-      conversionSuccesses: s.conversions?.successes ?? null,
-      conversionTrials: s.conversions?.trials ?? null,
-    })),
-    skipDuplicates: true,
-    select: { rolloutId: true, cohort: true, intervalEnd: true },
+  const inserted = new Set((await insertSampleRows(ctx.db, samples)).map(sampleKey));
+  // A key repeated within the batch is inserted once: its first occurrence counts as the stored one.
+  const storedIndexes: number[] = [];
+  const duplicateIndexes: number[] = [];
+  samples.forEach((sample, index) => {
+    const key = sampleKey(sample);
+    if (inserted.delete(key)) storedIndexes.push(index);
+    else duplicateIndexes.push(index);
   });
-  const storedKeys = new Set(
-    created.map((row) => `${row.rolloutId}|${row.cohort}|${row.intervalEnd.getTime()}`),
+  publishIngested(
+    ctx,
+    storedIndexes.map((index) => samples[index] as CohortSample),
   );
-  const stored = samples.filter((s) => storedKeys.has(`${s.rolloutId}|${s.cohort}|${s.intervalEnd}`));
+  return { stored: storedIndexes.length, duplicates: duplicateIndexes.length, duplicateIndexes };
+}
+
+function sampleKey(sample: InsertedSampleKey): string {
+  return `${sample.rolloutId}|${sample.cohort}|${sample.intervalEnd}`;
+}
+
+/** One event per rollout with its new points: charts draw them, and the engine judges the rollout. */
+function publishIngested(ctx: ServiceContext, stored: CohortSample[]): void {
   const pointsByRollout = new Map<string, SeriesPoint[]>();
   for (const sample of stored) {
     const points = pointsByRollout.get(sample.rolloutId) ?? [];
@@ -59,5 +65,4 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
   }
   for (const [rolloutId, points] of pointsByRollout)
     ctx.events.publish("samples.ingested", { rolloutId, points });
-  return { stored: stored.length, duplicates: samples.length - stored.length };
 }
