@@ -66,16 +66,18 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       for (const c of credentials) log(`  ${c.role.padEnd(16)} ${c.email.padEnd(28)} ${c.password}`);
     }
 
-    // After the seed, so the demo's flags are in memory from the first request.
-    const flagStore = await createFlagStore(services, {
-      onError: (e) => log(`flag store: ${describeError(e)}`),
-    });
-    stops.unshift(async () => flagStore.close());
-    // Exposure reads from memory; every instance hears of every committed change through PostgreSQL.
+    // Flags and exposure are read from memory; every instance hears of every committed change through
+    // PostgreSQL, so a kill on one instance reaches the others' evaluations at once.
     const exposureChanges = listenForChanges(databaseUrl, EXPOSURE_CHANNEL, {
       onError: (e) => log(`exposure change listener: ${describeError(e)}`),
     });
     stops.unshift(exposureChanges.close);
+    // After the seed, so the demo's flags are in memory from the first request.
+    const flagStore = await createFlagStore(services, {
+      changes: exposureChanges,
+      onError: (e) => log(`flag store: ${describeError(e)}`),
+    });
+    stops.unshift(async () => flagStore.close());
     const exposureStore = createExposureStore(services, exposureChanges);
     stops.unshift(async () => exposureStore.close());
 

@@ -1,3 +1,4 @@
+import type { ChangeFeed } from "../../db/change-listener";
 import {
   type EvaluableFlag,
   type EvaluationContext,
@@ -31,7 +32,13 @@ export interface FlagStore {
 }
 
 export interface FlagStoreOptions {
-  /** Full re-read as a safety net for writes made by other processes; 0 disables. Default 30 s. */
+  /**
+   * Committed writes of other instances (PostgreSQL NOTIFY, server/db/change-listener): each one, and each
+   * time listening stops or starts again, re-reads at once — a kill on another instance reaches this
+   * one's evaluations within a round trip, not at the next periodic re-read.
+   */
+  changes?: Pick<ChangeFeed, "subscribe">;
+  /** Full re-read as a safety net (e.g. while not listening); 0 disables. Default 30 s. */
   refreshIntervalMs?: number;
   /** A failed background reload keeps the last snapshot and reports here. Default: console.error. */
   onError?: (error: unknown) => void;
@@ -53,7 +60,7 @@ async function readSnapshot(ctx: ServiceContext) {
 /**
  * Loads every unarchived flag, the segments and the linked rollouts' exposures, then keeps them current:
  * a `rollout.changed` event sets the flag's percentage from its payload at once (newer versions only), a
- * flag or segment write triggers a re-read, and a periodic re-read catches other processes' writes.
+ * flag or segment write triggers a re-read, and so does every change another instance commits (`changes`).
  */
 export async function createFlagStore(
   ctx: ServiceContext,
@@ -124,11 +131,16 @@ export async function createFlagStore(
     if (row) flags.set(row.key, evaluable(row));
   });
   const unsubscribeFlags = ctx.events.subscribe("flag.changed", reloadInBackground);
+  const unsubscribeChanges = options.changes?.subscribe(reloadInBackground) ?? (() => {});
+  const unsubscribe = () => {
+    unsubscribeRollouts();
+    unsubscribeFlags();
+    unsubscribeChanges();
+  };
   try {
     await reload();
   } catch (error) {
-    unsubscribeRollouts();
-    unsubscribeFlags();
+    unsubscribe();
     throw error;
   }
   const timer =
@@ -151,8 +163,7 @@ export async function createFlagStore(
     reload,
     loadedAt: () => loadedAt,
     close() {
-      unsubscribeRollouts();
-      unsubscribeFlags();
+      unsubscribe();
       if (timer) clearInterval(timer);
     },
   };
