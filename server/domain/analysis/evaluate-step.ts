@@ -67,11 +67,9 @@ export function evaluateStep(input: StepInput): StepEvaluation {
     .filter((g) => g.metric !== "conversion" || hasConversions)
     .map((g) => judgeGate(g, window));
 
-  // While the hold runs, no fresh canary (or baseline) sample is an outage: nothing is known about now, so
-  // no verdict (never a pass, no rollback on stale numbers). Once the hold is over the step is judged on
-  // what was observed, and the missing-data budget below decides whether that is enough to promote.
+  // No fresh canary (or baseline) sample: an outage, so nothing is known about now. Never a pass.
   const outage = !current?.canary ? "canary" : !current.baseline ? "baseline" : null;
-  if (outage && input.elapsedSeconds < input.holdSeconds) {
+  if (outage) {
     gates = gates.map((g) => ({
       ...g,
       verdict: "inconclusive",
