@@ -25,7 +25,10 @@ export type { RoomEvent } from "./event-journal";
 export type { SubscribeRoom } from "./rooms";
 
 export interface ServerToClientEvents {
-  /** Every room event, numbered per room (`seq`) so the client can order, de-duplicate and resume. */
+  /**
+   * Every room event, numbered per room (`seq`) so the client can order, de-duplicate and resume, and
+   * stamped with its publish time (`at`, epoch ms), kept in a replay.
+   */
   "room.event": (event: RoomEvent) => void;
 }
 
@@ -172,13 +175,15 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const limits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
   const journal = createEventJournal(options.db, limits);
 
-  // This instance's events are numbered and sent one at a time, in the order they were published.
+  // This instance's events are numbered and sent one at a time, in the order they were published. Each
+  // is stamped here, as the service publishes it, so its `at` counts the wait and the numbering too.
   let sending = Promise.resolve();
   function send<E extends RoomEventName>(rooms: string[], name: E, payload: DomainEvents[E]): void {
+    const at = now();
     sending = sending.then(async () => {
       for (const room of rooms) {
         try {
-          io.to(room).emit("room.event", await journal.append(room, name, payload));
+          io.to(room).emit("room.event", await journal.append(room, name, payload, at));
         } catch (error) {
           onError(error as Error);
         }
