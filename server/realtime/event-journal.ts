@@ -12,6 +12,11 @@ export type RoomEvent = {
   [E in RoomEventName]: { room: string; seq: number; at: number; name: E; payload: DomainEvents[E] };
 }[RoomEventName];
 
+/** One event published for one room, not yet numbered; `at` as in RoomEvent. */
+export type Publication = {
+  [E in RoomEventName]: { room: string; at: number; name: E; payload: DomainEvents[E] };
+}[RoomEventName];
+
 /** What a resuming client gets: exactly the events after its last one, or "start again from `head`". */
 export type Replay = { events: RoomEvent[] } | { reset: true; head: number };
 
@@ -47,6 +52,21 @@ const toEvent = (row: EventRow) =>
  */
 const AT_COLUMN = Prisma.sql`(extract(epoch FROM created_at) * 1000)::bigint AS at`;
 
+/** Each room's numbered events (in number order) matched to its publications, in the order given. */
+function inPublicationOrder(publications: Publication[], events: RoomEvent[]): RoomEvent[] {
+  const byRoom = new Map<string, RoomEvent[]>();
+  for (const event of [...events].sort((x, y) => x.seq - y.seq)) {
+    const room = byRoom.get(event.room);
+    if (room) room.push(event);
+    else byRoom.set(event.room, [event]);
+  }
+  return publications.map(({ room }) => {
+    const next = byRoom.get(room)?.shift();
+    if (!next) throw new Error(`realtime journal: no number given for an event of room ${room}`);
+    return next;
+  });
+}
+
 /**
  * The realtime journal in PostgreSQL (migration 20261127110000_realtime_events), shared by every
  * instance: numbering happens in the database, so a client can resume on any instance.
@@ -54,27 +74,32 @@ const AT_COLUMN = Prisma.sql`(extract(epoch FROM created_at) * 1000)::bigint AS 
 export function createEventJournal(db: Db, limits: JournalLimits = DEFAULT_JOURNAL_LIMITS) {
   return {
     /**
-     * Numbers and stores one event for one room, published at `at` (epoch ms); one statement, so number
-     * and row commit together.
+     * Numbers and stores events published for rooms, in one statement however many (a burst costs one
+     * round trip): each room's events take that room's next numbers in the order given, and numbers
+     * and rows commit together. Returns the numbered events in the order given.
      */
-    async append<E extends RoomEventName>(
-      room: string,
-      name: E,
-      payload: DomainEvents[E],
-      at: number,
-    ): Promise<RoomEvent> {
-      const [row] = await db.$queryRaw<EventRow[]>`
-        WITH next AS (
-          INSERT INTO realtime_room_heads (room, seq) VALUES (${room}, 1)
-          ON CONFLICT (room) DO UPDATE SET seq = realtime_room_heads.seq + 1
-          RETURNING seq
+    async append(publications: Publication[]): Promise<RoomEvent[]> {
+      if (publications.length === 0) return [];
+      // Heads are locked in room-name order, so two instances' batches cannot deadlock on them.
+      const rows = await db.$queryRaw<EventRow[]>`
+        WITH input AS (
+          SELECT e->>'room' AS room, e->>'name' AS name, e->'payload' AS payload,
+                 (e->>'at')::float8 AS at, ord
+            FROM jsonb_array_elements(${JSON.stringify(publications)}::jsonb) WITH ORDINALITY AS x(e, ord)
+        ), counts AS (
+          SELECT room, count(*) AS n FROM input GROUP BY room
+        ), heads AS (
+          INSERT INTO realtime_room_heads (room, seq)
+          SELECT room, n FROM counts ORDER BY room
+          ON CONFLICT (room) DO UPDATE SET seq = realtime_room_heads.seq + EXCLUDED.seq
+          RETURNING room, seq
         )
         INSERT INTO realtime_events (room, seq, name, payload, created_at)
-        SELECT ${room}, next.seq, ${name}, ${JSON.stringify(payload)}::jsonb, to_timestamp(${at}::float8 / 1000)
-          FROM next
+        SELECT input.room, heads.seq - counts.n + row_number() OVER (PARTITION BY input.room ORDER BY input.ord),
+               input.name, input.payload, to_timestamp(input.at / 1000)
+          FROM input JOIN counts USING (room) JOIN heads USING (room)
         RETURNING room, seq, name, payload, ${AT_COLUMN}`;
-      if (!row) throw new Error(`realtime journal: no row numbered for room ${room}`);
-      return toEvent(row);
+      return inPublicationOrder(publications, rows.map(toEvent));
     },
 
     /** The room's last number (0 before its first event): a new subscriber starts after it. */

@@ -229,6 +229,25 @@ describe("realtime resume", () => {
     await journaled(rolloutHead + 1);
   });
 
+  it("delivers a burst, numbered together, in number order on both instances", async () => {
+    const here = await connect(a);
+    const there = await connect(b);
+    const overview = (await here.socket.timeout(10_000).emitWithAck("subscribe", "overview")) as {
+      head: number;
+    };
+    await there.socket.timeout(10_000).emitWithAck("subscribe", "overview");
+    const burst = 30;
+    for (let n = 1; n <= burst; n++) a.events.publish("freeze.changed", { incidentId: `burst-${n}` });
+    await until(() => here.received.length === burst && there.received.length === burst, "the burst");
+    // Arrival order is number order: no client has to hold an event back and ask for a replay.
+    const expected = Array.from({ length: burst }, (_, k) => overview.head + k + 1);
+    expect(here.received.map((e) => e.seq)).toEqual(expected);
+    expect(there.received.map((e) => e.seq)).toEqual(expected);
+    expect(there.received.map((e) => e.payload)).toEqual(
+      Array.from({ length: burst }, (_, k) => ({ incidentId: `burst-${k + 1}` })),
+    );
+  });
+
   it("applies authorization on resume: a bad request or an expired session gets nothing", async () => {
     const { socket, received } = await connect(b, "operator");
     expect(await socket.timeout(10_000).emitWithAck("resume", { rolloutId: "" }, 0)).toEqual({
