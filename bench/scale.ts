@@ -121,8 +121,9 @@ async function main() {
     const sockets = await connectSockets(urls, `next-auth.session-token=${sessionToken}`);
     // Each client notes when each version of the rollout reached it, and when the server published it;
     // each command notes when it was sent and which version it made. Matching by version, a late event
-    // still counts against its command. Epoch ms: the servers stamp `at` with the same machine's clock.
-    const epochNow = () => performance.timeOrigin + performance.now();
+    // still counts against its command. Date.now(), as the servers stamp `at`: the same machine's clock
+    // and the same whole milliseconds.
+    const epochNow = Date.now;
     const arrivals = sockets.map(() => new Map<number, { arrived: number; published: number }>());
     sockets.forEach((socket, n) => {
       socket.on("room.event", (event: RoomEvent) => {
