@@ -1,7 +1,8 @@
 // `npm run bench:scale`: two real Sluice instances (`server/start.ts`, production build) on one
 // PostgreSQL, measured from outside as a load balancer's clients would see them. Prints figures; not a test.
-//  1. 1,000 dashboard sockets, half on each instance, in the overview room: from a command sent to
-//     instance A to its rollout.changed event at every client (median, p99), ten commands a second.
+//  1. 1,000 dashboard sockets, half on each instance, in the overview room, ten commands a second to
+//     instance A: from each rollout.changed event's publish (its `at`, stamped by the server before the
+//     event is numbered) to its delivery at every client, and from the command's request to the same.
 //  2. Sustained metric ingest (POST /api/v1/metrics) at rising concurrency until it saturates.
 //  3. Exposure reads (GET /api/v1/exposure/{service}) with and without ETag revalidation.
 //  4. Resident memory of each instance at rest and under the socket load.
@@ -120,41 +121,51 @@ async function main() {
       maxAge: 3600,
     });
     const sockets = await connectSockets(urls, `next-auth.session-token=${sessionToken}`);
-    // Each client notes when each version of the rollout reached it; each command notes when it was sent
-    // and which version it made. Matching by version, a late event still counts against its command.
-    const arrivals = sockets.map(() => new Map<number, number>());
+    // Each client notes when each version of the rollout reached it, and when the server published it;
+    // each command notes when it was sent and which version it made. Matching by version, a late event
+    // still counts against its command. Date.now(), as the servers stamp `at`: the same machine's clock
+    // and the same whole milliseconds.
+    const epochNow = Date.now;
+    const arrivals = sockets.map(() => new Map<number, { arrived: number; published: number }>());
     sockets.forEach((socket, n) => {
       socket.on("room.event", (event: RoomEvent) => {
         if (event.name === "rollout.changed" && event.payload.rolloutId === rollout.id) {
-          arrivals[n]?.set(event.payload.version, performance.now());
+          arrivals[n]?.set(event.payload.version, { arrived: epochNow(), published: event.at });
         }
       });
     });
     await sleep(1_000);
     const sentAt = new Map<number, number>();
     const roundTrips: number[] = [];
+    const commandsFrom = epochNow();
     for (let index = 0; index < COMMANDS; index++) {
-      const at = performance.now();
+      const at = epochNow();
       const response = await api(
         "POST",
         `/rollouts/${rollout.id}/${index % 2 === 0 ? "pause" : "resume"}`,
         {},
       );
-      roundTrips.push(performance.now() - at);
+      roundTrips.push(epochNow() - at);
       sentAt.set(((await response.json()) as { rollout: { version: number } }).rollout.version, at);
-      await sleep(1000 / COMMANDS_PER_SECOND);
+      // On a fixed schedule, whatever each command's own time (a slow one is followed at once).
+      await sleep(Math.max(0, commandsFrom + ((index + 1) * 1000) / COMMANDS_PER_SECOND - epochNow()));
     }
     await sleep(2_000);
     const memoryUnderSockets = pids.map(rssMiB);
     for (const socket of sockets) socket.disconnect();
+    // Per instance (clients alternate A, B): from the request, and from the event's publish.
     const latencies: number[][] = [[], []];
+    const deliveries: number[][] = [[], []];
     arrivals.forEach((seen, n) => {
-      for (const [version, at] of seen) {
+      for (const [version, { arrived, published }] of seen) {
         const sent = sentAt.get(version);
-        if (sent !== undefined) latencies[n % 2]?.push(at - sent);
+        if (sent === undefined) continue;
+        latencies[n % 2]?.push(arrived - sent);
+        deliveries[n % 2]?.push(arrived - published);
       }
     });
     const all = [...(latencies[0] ?? []), ...(latencies[1] ?? [])];
+    const allDeliveries = [...(deliveries[0] ?? []), ...(deliveries[1] ?? [])];
     const expected = COMMANDS * sockets.length;
 
     // 2. Ingest, at rising concurrency, a batch of INGEST_BATCH samples per request.
@@ -223,22 +234,23 @@ async function main() {
     console.log(
       `\nTwo Sluice instances on one PostgreSQL (embedded 18), loopback, ${process.env.BENCH_LABEL ?? ""}`,
     );
-    const { median, p99 } = percentiles(all);
+    const figures = (values: number[]) => {
+      const p = percentiles(values);
+      return `median ${fmt(p.median, 1)} ms, p95 ${fmt(p.p95, 1)} ms, p99 ${fmt(p.p99, 1)} ms`;
+    };
+    const byInstance = (values: number[][]) =>
+      `A (same instance) ${figures(values[0] ?? [])}; B (through the PostgreSQL adapter) ${figures(values[1] ?? [])}`;
     console.log(
       `\nCommand on instance A → rollout.changed at ${sockets.length} dashboard sockets (half on each instance), ` +
-        `${COMMANDS} commands at ${COMMANDS_PER_SECOND}/s, measured from the command's request:`,
+        `${COMMANDS} commands at ${COMMANDS_PER_SECOND}/s; delivered ${fmt(all.length)} of ${fmt(expected)}`,
     );
     console.log(
-      `  delivered ${fmt(all.length)} of ${fmt(expected)}; median ${fmt(median, 1)} ms, p99 ${fmt(p99, 1)} ms`,
+      `  event → delivery at every client (from the server's publish stamp): ${figures(allDeliveries)}`,
     );
-    const trip = percentiles(roundTrips);
-    console.log(
-      `  (the command's own HTTP round trip, transaction and audit included: median ${fmt(trip.median, 1)} ms, p99 ${fmt(trip.p99, 1)} ms)`,
-    );
-    for (const [n, name] of ["A (same instance)", "B (through the PostgreSQL adapter)"].entries()) {
-      const p = percentiles(latencies[n] ?? []);
-      console.log(`  clients on ${name}: median ${fmt(p.median, 1)} ms, p99 ${fmt(p.p99, 1)} ms`);
-    }
+    console.log(`    clients on ${byInstance(deliveries)}`);
+    console.log(`  request → delivery at every client (from the command's request): ${figures(all)}`);
+    console.log(`    clients on ${byInstance(latencies)}`);
+    console.log(`  the command's own HTTP round trip (transaction, audit): ${figures(roundTrips)}`);
     console.log(
       `\nIngest, ${INGEST_BATCH} samples per request, ${INGEST_SECONDS} s per level (instance A), ` +
         `load average ${fmt(ingestLoad, 1)} before:`,

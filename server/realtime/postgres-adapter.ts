@@ -22,7 +22,11 @@ export function attachPostgresAdapter(
   const onError = options.onError ?? (() => {});
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: 4,
+    // One connection LISTENs; the other carries every broadcast, so NOTIFYs commit in the order they
+    // were emitted and each room's events arrive in number order, here and on the other instances
+    // (with more, a burst's NOTIFYs raced and clients saw gaps). A payload too large for NOTIFY takes
+    // two queries and may still be overtaken; the client holds the next event back until it arrives.
+    max: 2,
     application_name: "sluice-socket-adapter",
   });
   // The adapter keeps one client checked out for LISTEN and watches only its 'end' (to reconnect). Two

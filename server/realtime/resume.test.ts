@@ -121,18 +121,38 @@ describe("realtime resume", () => {
     const subscribed = await first.socket.timeout(10_000).emitWithAck("subscribe", { rolloutId });
     expect(subscribed).toEqual({ ok: true, head: expect.any(Number) });
     const head = (subscribed as { head: number }).head;
+    // Stays connected throughout: what it receives live is what a replay must repeat, stamps included.
+    const watcher = await connect(b);
+    await watcher.socket.timeout(10_000).emitWithAck("subscribe", { rolloutId });
 
+    const beforePublish = Date.now();
     a.events.publish("rollout.changed", changed(1));
     await until(() => first.received.length === 1, "the live event");
-    expect(first.received).toEqual([{ room, seq: head + 1, name: "rollout.changed", payload: changed(1) }]);
+    const afterDelivery = Date.now();
+    expect(first.received).toEqual([
+      { room, seq: head + 1, at: expect.any(Number), name: "rollout.changed", payload: changed(1) },
+    ]);
+    const [live] = first.received as [RoomEvent];
+    expect(live.at).toBeGreaterThanOrEqual(beforePublish);
+    expect(live.at).toBeLessThanOrEqual(afterDelivery);
     first.socket.disconnect();
 
     // Meanwhile: events from both instances, numbered in one sequence for the room.
     a.events.publish("rollout.changed", changed(2));
     a.events.publish("rollout.changed", changed(3));
     await journaled(head + 3);
-    b.events.publish("rollout.changed", changed(4));
+    // Published on a clock a minute behind: the stamp is the publisher's, not the journal's own time.
+    b.skipAhead(-60_000);
+    const beforeLatePublish = Date.now();
+    b.events.publish("rollout.changed", changed(4)); // stamped during the call
+    const afterLatePublish = Date.now();
+    b.skipAhead(60_000);
     await journaled(head + 4);
+    await until(() => watcher.received.length === 4, "the watcher's live copies");
+    expect(watcher.received.map((e) => e.seq)).toEqual([1, 2, 3, 4].map((n) => head + n));
+    const late = watcher.received[3] as RoomEvent;
+    expect(late.at).toBeGreaterThanOrEqual(beforeLatePublish - 60_000);
+    expect(late.at).toBeLessThanOrEqual(afterLatePublish - 60_000);
 
     const second = await connect(b);
     const delivered: RoomEvent[] = [];
@@ -142,14 +162,22 @@ describe("realtime resume", () => {
     const resumed = await second.socket.timeout(10_000).emitWithAck("resume", { rolloutId }, head + 1);
     expect(resumed).toEqual({
       ok: true,
-      events: [2, 3, 4].map((n) => ({ room, seq: head + n, name: "rollout.changed", payload: changed(n) })),
+      events: [2, 3, 4].map((n) => ({
+        room,
+        seq: head + n,
+        at: expect.any(Number),
+        name: "rollout.changed",
+        payload: changed(n),
+      })),
     });
+    // Each replayed event is the one sent live, publish time included.
+    expect((resumed as { events: RoomEvent[] }).events).toEqual(watcher.received.slice(1));
     for (const event of (resumed as { events: RoomEvent[] }).events) sequence.receive(event);
 
     // Live again, through the adapter from the other instance; a second copy of a replayed event is dropped.
     a.events.publish("rollout.changed", changed(5));
     await until(() => second.received.length === 1, "the live event after resuming");
-    sequence.receive({ room, seq: head + 3, name: "rollout.changed", payload: changed(3) });
+    sequence.receive({ room, seq: head + 3, at: 0, name: "rollout.changed", payload: changed(3) });
     expect(delivered.map((e) => e.payload)).toEqual([2, 3, 4, 5].map(changed));
     expect(delivered.map((e) => e.seq)).toEqual([2, 3, 4, 5].map((n) => head + n));
   });
@@ -199,6 +227,25 @@ describe("realtime resume", () => {
     await until(() => received.length === 1, "the overview's copy");
     expect(received.map((e) => [e.room, e.seq])).toEqual([["overview", overviewHead + 1]]);
     await journaled(rolloutHead + 1);
+  });
+
+  it("delivers a burst, numbered together, in number order on both instances", async () => {
+    const here = await connect(a);
+    const there = await connect(b);
+    const overview = (await here.socket.timeout(10_000).emitWithAck("subscribe", "overview")) as {
+      head: number;
+    };
+    await there.socket.timeout(10_000).emitWithAck("subscribe", "overview");
+    const burst = 30;
+    for (let n = 1; n <= burst; n++) a.events.publish("freeze.changed", { incidentId: `burst-${n}` });
+    await until(() => here.received.length === burst && there.received.length === burst, "the burst");
+    // Arrival order is number order: no client has to hold an event back and ask for a replay.
+    const expected = Array.from({ length: burst }, (_, k) => overview.head + k + 1);
+    expect(here.received.map((e) => e.seq)).toEqual(expected);
+    expect(there.received.map((e) => e.seq)).toEqual(expected);
+    expect(there.received.map((e) => e.payload)).toEqual(
+      Array.from({ length: burst }, (_, k) => ({ incidentId: `burst-${k + 1}` })),
+    );
   });
 
   it("applies authorization on resume: a bad request or an expired session gets nothing", async () => {

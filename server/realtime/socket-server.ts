@@ -14,6 +14,7 @@ import {
   createEventJournal,
   DEFAULT_JOURNAL_LIMITS,
   type JournalLimits,
+  type Publication,
   type Replay,
   type RoomEvent,
   type RoomEventName,
@@ -25,7 +26,10 @@ export type { RoomEvent } from "./event-journal";
 export type { SubscribeRoom } from "./rooms";
 
 export interface ServerToClientEvents {
-  /** Every room event, numbered per room (`seq`) so the client can order, de-duplicate and resume. */
+  /**
+   * Every room event, numbered per room (`seq`) so the client can order, de-duplicate and resume, and
+   * stamped with its publish time (`at`, epoch ms), kept in a replay.
+   */
   "room.event": (event: RoomEvent) => void;
 }
 
@@ -73,6 +77,8 @@ const roomSchema = z.union([
 ]);
 const MACHINE_SESSION_MS = 3_600_000;
 const MACHINE_PREFIX = "token:";
+/** The most events numbered in one statement (a samples event can carry a few kB). */
+const MAX_BATCH = 100;
 const afterSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
 export interface RealtimeOptions {
@@ -172,18 +178,29 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
   const limits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
   const journal = createEventJournal(options.db, limits);
 
-  // This instance's events are numbered and sent one at a time, in the order they were published.
-  let sending = Promise.resolve();
+  // This instance's events are numbered and sent in the order they were published. Each is stamped
+  // here, as the service publishes it, so its `at` counts the wait and the numbering too. What is
+  // published while a batch is being numbered goes in the next batch, one statement for all of it: a
+  // burst (a busy ingest's samples) costs one round trip rather than one per event and room, and so
+  // cannot queue a kill behind it for long.
+  const pending: Publication[] = [];
+  let sending: Promise<void> | null = null;
   function send<E extends RoomEventName>(rooms: string[], name: E, payload: DomainEvents[E]): void {
-    sending = sending.then(async () => {
-      for (const room of rooms) {
-        try {
-          io.to(room).emit("room.event", await journal.append(room, name, payload));
-        } catch (error) {
-          onError(error as Error);
-        }
+    const at = now();
+    for (const room of rooms) pending.push({ room, at, name, payload } as Publication);
+    // From a microtask: the events a service publishes together are numbered together.
+    sending ??= Promise.resolve().then(sendPending);
+  }
+  async function sendPending(): Promise<void> {
+    while (pending.length > 0) {
+      const batch = pending.splice(0, MAX_BATCH);
+      try {
+        for (const event of await journal.append(batch)) io.to(event.room).emit("room.event", event);
+      } catch (error) {
+        onError(error as Error);
       }
-    });
+    }
+    sending = null;
   }
 
   io.on("connection", (socket) => {
