@@ -11,10 +11,11 @@ export interface ChangeFeed {
    */
   listening(): boolean;
   /**
-   * `listener` runs on every notification, and whenever listening stops or starts again (notifications
-   * sent meanwhile are lost, so anything may have changed).
+   * `listener` runs on every notification with the table the commit wrote (the triggers send its name),
+   * and with null whenever listening stops or starts again (notifications sent meanwhile are lost, so
+   * anything may have changed).
    */
-  subscribe(listener: () => void): () => void;
+  subscribe(listener: (table: string | null) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -29,7 +30,7 @@ export function listenForChanges(
 ): ChangeFeed {
   const retryMs = options.retryMs ?? 1_000;
   const onError = options.onError ?? (() => {});
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(table: string | null) => void>();
   let client: pg.Client | null = null;
   let up = false;
   let closed = false;
@@ -37,8 +38,8 @@ export function listenForChanges(
   /** An outage is reported once, not at every attempt to reconnect. */
   let reported = false;
 
-  const tell = () => {
-    for (const listener of listeners) listener();
+  const tell = (table: string | null) => {
+    for (const listener of listeners) listener(table);
   };
 
   function lost(from: pg.Client, error?: Error): void {
@@ -48,7 +49,7 @@ export function listenForChanges(
     reported ||= error !== undefined;
     client = null;
     up = false;
-    tell();
+    tell(null);
     if (closed) return;
     retry = setTimeout(connect, retryMs);
     retry.unref();
@@ -59,7 +60,7 @@ export function listenForChanges(
     const next = new pg.Client({ connectionString: databaseUrl, application_name: "sluice-change-listener" });
     client = next;
     next.on("notification", (message) => {
-      if (message.channel === channel) tell();
+      if (message.channel === channel) tell(message.payload ?? null);
     });
     next.on("error", (error) => lost(next, error));
     next.on("end", () => lost(next));
@@ -76,7 +77,7 @@ export function listenForChanges(
     }
     up = true;
     reported = false;
-    tell();
+    tell(null);
   }
 
   void connect();

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ChangeFeed, EXPOSURE_CHANNEL, listenForChanges } from "../../db/change-listener";
 import { createDb, type Db } from "../../db/client";
+import { defaultGates } from "../../domain/analysis/default-gates";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { systemActor } from "../actors";
+import { registerDeploy } from "../deploys/register-deploy";
 import { EventBus } from "../events/event-bus";
+import { createRollout } from "../rollouts/create-rollout";
+import { runRolloutCommand } from "../rollouts/run-rollout-command";
 import { createFlag } from "./create-flag";
 import { createFlagStore, type FlagStore } from "./flag-store";
 import { setFlagKilled } from "./kill-flag";
+import { defaultRolloutFlagKey } from "./link-rollout-flag";
 
 /** Polls a condition on a slow machine: no fixed sleeps, a generous limit. */
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -66,5 +72,46 @@ describe("flag store of another instance, kept current through PostgreSQL", () =
 
     // Without the feed the store would still not know the flag: the feed is what carried both changes.
     expect(deaf.evaluate("search.ranking", user)).toMatchObject({ errorCode: "FLAG_NOT_FOUND" });
+  });
+
+  it("follows the exposure of a flag rollout driven on instance A: started, then killed", async () => {
+    const a = demo.services;
+    const evaluator = systemActor("evaluator");
+    await registerDeploy(a, evaluator, {
+      service: "search",
+      environment: "prod",
+      version: "9.1.0",
+      artifact: "search:9.1.0",
+    });
+    const steps = [25, 100].map((exposurePercent) => ({
+      exposurePercent,
+      holdSeconds: 60,
+      requiresApproval: false,
+      gates: defaultGates(),
+    }));
+    const rollout = await createRollout(a, demo.actor("release_manager"), {
+      service: "search",
+      environment: "prod",
+      version: "9.1.0",
+      mechanism: "flag",
+      steps,
+    });
+    const flagKey = defaultRolloutFlagKey("search", "9.1.0");
+    const users = Array.from({ length: 400 }, (_, i) => ({ targetingKey: `user-${i}` }));
+    const exposed = () =>
+      users.filter((u) => {
+        const evaluation = listening.evaluate(flagKey, u);
+        return "variant" in evaluation && evaluation.variant === "on";
+      }).length;
+    await until(() => listening.keys().includes(flagKey), "B to learn of the rollout's flag");
+    expect(exposed()).toBe(0);
+
+    await runRolloutCommand(a, demo.actor("release_manager"), rollout.id, { type: "start" });
+    await until(() => exposed() > 0, "B to expose the first step");
+    expect(exposed()).toBeGreaterThan(60); // 25% of 400, give or take
+    expect(exposed()).toBeLessThan(140);
+
+    await runRolloutCommand(a, demo.actor("operator"), rollout.id, { type: "kill", reason: "bad ranking" });
+    await until(() => exposed() === 0, "B to serve the kill");
   });
 });

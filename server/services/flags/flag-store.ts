@@ -121,17 +121,40 @@ export async function createFlagStore(
     reload().catch(onError);
   };
 
-  // Listen before the first read, so a change committed during it is not lost.
-  const unsubscribeRollouts = ctx.events.subscribe("rollout.changed", (change) => {
-    const known = exposures.get(change.rolloutId);
-    if (known && change.version <= known.version) return;
-    exposures.set(change.rolloutId, { percent: change.exposurePercent, version: change.version });
-    const key = flagOfRollout.get(change.rolloutId);
+  /** A rollout's exposure, newer versions only; a flag it drives evaluates with it from now on. */
+  function setExposure(rolloutId: string, percent: number, version: number): void {
+    const known = exposures.get(rolloutId);
+    if (known && version <= known.version) return;
+    exposures.set(rolloutId, { percent, version });
+    const key = flagOfRollout.get(rolloutId);
     const row = key === undefined ? undefined : rows.get(key);
     if (row) flags.set(row.key, evaluable(row));
-  });
+  }
+
+  /**
+   * Another instance committed to `table` (null: maybe to anything). A rollout's change only moves the
+   * exposure of the flags rollouts drive, one small read; releases show in no flag.
+   */
+  async function catchUp(table: string | null): Promise<void> {
+    if (table === "Release") return;
+    if (table !== "Rollout") return reload();
+    if (flagOfRollout.size === 0) return;
+    const driving = await ctx.db.rollout.findMany({
+      where: { id: { in: [...flagOfRollout.keys()] } },
+      select: { id: true, exposurePercent: true, version: true },
+    });
+    for (const r of driving) setExposure(r.id, r.exposurePercent, r.version);
+  }
+
+  // Listen before the first read, so a change committed during it is not lost.
+  const unsubscribeRollouts = ctx.events.subscribe("rollout.changed", (change) =>
+    setExposure(change.rolloutId, change.exposurePercent, change.version),
+  );
   const unsubscribeFlags = ctx.events.subscribe("flag.changed", reloadInBackground);
-  const unsubscribeChanges = options.changes?.subscribe(reloadInBackground) ?? (() => {});
+  const unsubscribeChanges =
+    options.changes?.subscribe((table) => {
+      catchUp(table).catch(onError);
+    }) ?? (() => {});
   const unsubscribe = () => {
     unsubscribeRollouts();
     unsubscribeFlags();
