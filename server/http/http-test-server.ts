@@ -8,7 +8,7 @@ import { attachRealtime } from "../realtime/socket-server";
 import type { ServiceContext } from "../services/context";
 import { freePort } from "../testing/free-port";
 import { createRequestRouter } from "./request-router";
-import type { SecurityConfig } from "./security-config";
+import { DEFAULT_OFREP_RATE_LIMIT, type SecurityConfig } from "./security-config";
 
 export const TEST_SECRET = "http-test-secret-http-test-secret-0123";
 
@@ -30,6 +30,7 @@ export const testSecurity = (url: string, overrides: Partial<SecurityConfig["rat
       signIn: { burst: 1000, perMinute: 1000 },
       api: { burst: 1000, perMinute: 1000 },
       metrics: { burst: 1000, perMinute: 1000 },
+      ofrep: DEFAULT_OFREP_RATE_LIMIT,
       ...overrides,
     },
   }) satisfies SecurityConfig;

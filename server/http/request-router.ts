@@ -72,7 +72,12 @@ export function createRequestRouter(deps: {
       })
     : null;
   const ofrep = deps.flagStore
-    ? createOfrepHandler({ store: deps.flagStore, services: deps.services, log: deps.log })
+    ? createOfrepHandler({
+        store: deps.flagStore,
+        services: deps.services,
+        rateLimit: security.rateLimits.ofrep,
+        log: deps.log,
+      })
     : null;
   return async (req, res) => {
     // Flag evaluation is the hot path: answered first, with its own headers, before any URL parsing.

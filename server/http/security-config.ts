@@ -18,6 +18,8 @@ export interface SecurityConfig {
     api: BucketLimit;
     /** POST /api/v1/metrics per token, on top of the API limit. */
     metrics: BucketLimit;
+    /** OFREP evaluations per token: a whole fleet's SDKs often share one token, so far higher. */
+    ofrep: BucketLimit;
   };
   /** Refuse tRPC mutations that carry neither a same-origin Origin nor the x-sluice-csrf header. */
   csrfStrict: boolean;
@@ -25,7 +27,11 @@ export interface SecurityConfig {
   dev: boolean;
 }
 
-const count = (fallback: number) => z.coerce.number().int().min(1).max(1_000_000).default(fallback);
+/** Per token and instance: a runaway client is stopped long before it starves the others. */
+export const DEFAULT_OFREP_RATE_LIMIT: BucketLimit = { burst: 2_000, perMinute: 600_000 };
+
+const count = (fallback: number, max = 1_000_000) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
 
 /**
  * Security settings read once from the environment, with safe defaults. The rate limits are per
@@ -44,6 +50,8 @@ const securityEnvSchema = z.object({
   SLUICE_RATE_API_PER_MINUTE: count(1200),
   SLUICE_RATE_METRICS_BURST: count(60),
   SLUICE_RATE_METRICS_PER_MINUTE: count(120),
+  SLUICE_RATE_OFREP_BURST: count(DEFAULT_OFREP_RATE_LIMIT.burst),
+  SLUICE_RATE_OFREP_PER_MINUTE: count(DEFAULT_OFREP_RATE_LIMIT.perMinute, 100_000_000),
 });
 
 export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
@@ -61,6 +69,7 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sec
       signIn: { burst: e.SLUICE_RATE_SIGN_IN_BURST, perMinute: e.SLUICE_RATE_SIGN_IN_PER_MINUTE },
       api: { burst: e.SLUICE_RATE_API_BURST, perMinute: e.SLUICE_RATE_API_PER_MINUTE },
       metrics: { burst: e.SLUICE_RATE_METRICS_BURST, perMinute: e.SLUICE_RATE_METRICS_PER_MINUTE },
+      ofrep: { burst: e.SLUICE_RATE_OFREP_BURST, perMinute: e.SLUICE_RATE_OFREP_PER_MINUTE },
     },
     dev: e.NODE_ENV !== "production",
   };

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EvaluationContext } from "../domain/flags";
 import { RateLimiter } from "../http/rate-limit";
 import { BodyTooLargeError, collectBody } from "../http/read-body";
-import type { BucketLimit } from "../http/security-config";
+import { type BucketLimit, DEFAULT_OFREP_RATE_LIMIT } from "../http/security-config";
 import type { ServiceContext } from "../services/context";
 import type { FlagStore } from "../services/flags/flag-store";
 import type { AuthenticatedToken } from "../services/tokens/authenticate-token";
@@ -21,8 +21,6 @@ const BULK_PATH = "/ofrep/v1/evaluate/flags";
 const SINGLE_PREFIX = `${BULK_PATH}/`;
 const REQUIRED_SCOPE = "flags:evaluate";
 
-/** Per token and instance: a runaway client is stopped long before it starves the others. */
-export const DEFAULT_OFREP_RATE_LIMIT: BucketLimit = { burst: 2_000, perMinute: 600_000 };
 /** An evaluation request is a context: a few hundred bytes. */
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
