@@ -136,24 +136,29 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     key: string,
     token: AuthenticatedToken | null,
   ): void {
-    if (!token) return send(res, UNKNOWN_TOKEN, cors);
-    if (!token.scopes.includes(REQUIRED_SCOPE)) return send(res, MISSING_SCOPE, cors);
-    collectBody(req, maxBodyBytes, (error, text) => {
-      if (error instanceof BodyTooLargeError) {
-        return send(
-          res,
-          json(400, { key, errorCode: "PARSE_ERROR", errorDetails: error.message }, { Connection: "close" }),
-          cors,
-        );
-      }
-      let reply: Reply;
-      try {
-        reply = error ? internalError(req, key, error) : evaluation(req, key, text);
-      } catch (thrown) {
-        reply = internalError(req, key, thrown);
-      }
-      send(res, reply, cors);
-    });
+    if (!token) send(res, UNKNOWN_TOKEN, cors);
+    else if (!token.scopes.includes(REQUIRED_SCOPE)) send(res, MISSING_SCOPE, cors);
+    else
+      collectBody(req, maxBodyBytes, (error, text) => {
+        if (error instanceof BodyTooLargeError) {
+          return send(
+            res,
+            json(
+              400,
+              { key, errorCode: "PARSE_ERROR", errorDetails: error.message },
+              { Connection: "close" },
+            ),
+            cors,
+          );
+        }
+        let reply: Reply;
+        try {
+          reply = error ? internalError(req, key, error) : evaluation(req, key, text);
+        } catch (thrown) {
+          reply = internalError(req, key, thrown);
+        }
+        send(res, reply, cors);
+      });
   }
 
   // Per request: no named closures (tsx's keepNames would rename each one every time) and no promise
