@@ -1,6 +1,7 @@
 "use client";
 import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
 import styles from "./audit.module.css";
@@ -131,11 +132,7 @@ function Audit() {
           </p>
         ) : null}
       </div>
-      {events.error ? (
-        <p role="alert" className="error">
-          {events.error.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={events.error} />
       {events.isPending ? <p className="muted">Loading events…</p> : <EventList events={loaded} />}
       {events.hasNextPage ? (
         <button

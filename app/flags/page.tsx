@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ErrorAlert } from "../_components/error-alert";
 import { ReasonForm } from "../_components/reason-form";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
@@ -89,11 +90,7 @@ function Flags() {
           onCancel={() => setKilling(null)}
         />
       ) : null}
-      {failed ? (
-        <p role="alert" className="error">
-          {failed.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={failed} />
       <section className="card" aria-labelledby="debt-title">
         <h2 id="debt-title">Flag debt</h2>
         <p className="muted">

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
 import { FreezeHistory } from "./freeze-history";
@@ -53,11 +54,7 @@ function Incidents() {
           <button type="submit" className="danger" disabled={declare.isPending}>
             Declare incident
           </button>
-          {declare.error ? (
-            <p role="alert" className="error">
-              {declare.error.message}
-            </p>
-          ) : null}
+          <ErrorAlert error={declare.error} />
         </form>
       ) : (
         <p className="muted">Operators and release managers declare and resolve incidents.</p>

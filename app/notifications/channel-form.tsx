@@ -2,6 +2,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { NOTIFICATION_KINDS } from "../../server/domain/notifications/notification";
+import { ErrorAlert } from "../_components/error-alert";
 import { useTRPC } from "../_lib/trpc";
 import styles from "./notifications.module.css";
 
@@ -63,11 +64,7 @@ export function ChannelForm(props: { onSaved: () => void }) {
       <button type="submit" disabled={create.isPending}>
         Add channel
       </button>
-      {create.error ? (
-        <p role="alert" className="error">
-          {create.error.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={create.error} />
     </form>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
 import { ChannelForm } from "./channel-form";
@@ -28,11 +29,7 @@ function Notifications() {
         retried with back-off; a receiver that fails never holds up a rollback.
       </p>
       <ChannelForm onSaved={refresh} />
-      {failed ? (
-        <p role="alert" className="error">
-          {failed.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={failed} />
       <table className="rollouts" data-testid="channels">
         <thead>
           <tr>

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
 import { GateEditor } from "./gate-editor";
@@ -67,11 +68,7 @@ function GateDefaults() {
           {scope.service ? "Remove override" : "Reset to built-in defaults"}
         </button>
       ) : null}
-      {failed ? (
-        <p role="alert" className="error">
-          {failed.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={failed} />
       {save.isSuccess && !save.error ? (
         <p role="status">{save.data.changed ? "Saved." : "No change."}</p>
       ) : null}

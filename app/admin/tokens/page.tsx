@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { TOKEN_SCOPES, type TokenScope } from "../../../server/services/tokens/token-scopes";
+import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
 
@@ -61,11 +62,7 @@ function Tokens() {
           Create token
         </button>
       </form>
-      {create.error ? (
-        <p role="alert" className="error">
-          {create.error.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={create.error} />
       {create.data ? (
         <p className="card" role="status" data-testid="new-token">
           Copy it now, it is shown only once: <code>{create.data.secret}</code>

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ROLES, type Role } from "../../../server/auth/permissions";
+import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
 
@@ -18,11 +19,7 @@ function Users() {
   return (
     <section>
       <h1>Users and roles</h1>
-      {setRole.error ? (
-        <p role="alert" className="error">
-          {setRole.error.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={setRole.error} />
       <table className="rollouts">
         <thead>
           <tr>

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ErrorAlert } from "../../_components/error-alert";
 import { ReasonForm } from "../../_components/reason-form";
 import { useTRPC } from "../../_lib/trpc";
 
@@ -115,11 +116,7 @@ export function CommandBar(props: {
           onCancel={() => setBreakingGlass(null)}
         />
       ) : null}
-      {failed ? (
-        <p role="alert" className="error">
-          {failed.message}
-        </p>
-      ) : null}
+      <ErrorAlert error={failed} />
     </section>
   );
 }
