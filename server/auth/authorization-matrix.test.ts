@@ -2,11 +2,12 @@ import { io as connect, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../api/api-routes";
 import { API_PREFIX } from "../api/openapi";
-import { sessionCookie, startTestServer, type TestServer } from "../http/http-test-server";
+import { sessionCookie } from "../http/http-test-server";
 import { SOCKET_EVENT_PERMISSIONS } from "../realtime/socket-server";
 import { createApiToken } from "../services/tokens/create-api-token";
 import { TOKEN_SCOPES, type TokenScope } from "../services/tokens/token-scopes";
-import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import type { DemoFixture } from "../testing/demo-fixture";
+import { useDemoServer } from "../testing/demo-server";
 import { appRouter } from "../trpc/app-router";
 import { createCallerFactory } from "../trpc/init";
 import { type Actor, ROLES, type Role } from "./permissions";
@@ -136,17 +137,7 @@ async function callProcedure(actor: Actor | null, path: string, demo: DemoFixtur
 }
 
 describe("authorization matrix", () => {
-  let demo: DemoFixture;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    demo = await createDemoFixture();
-    server = await startTestServer(demo.services);
-  });
-  afterAll(async () => {
-    await server.close();
-    await demo.database.drop();
-  });
+  const app = useDemoServer();
 
   describe("tRPC procedures", () => {
     const procedures = Object.keys(appRouter._def.procedures).sort();
@@ -158,10 +149,10 @@ describe("authorization matrix", () => {
     it.each(procedures)(
       "%s: only its roles get past authorization; nobody gets UNAUTHORIZED",
       async (path) => {
-        const auditBefore = await demo.database.db.auditEvent.count();
+        const auditBefore = await app.demo.database.db.auditEvent.count();
         const expected = TRPC_POLICY[path] ?? [];
-        const results: Record<string, Outcome> = { anonymous: await callProcedure(null, path, demo) };
-        for (const role of ROLES) results[role] = await callProcedure(demo.actor(role), path, demo);
+        const results: Record<string, Outcome> = { anonymous: await callProcedure(null, path, app.demo) };
+        for (const role of ROLES) results[role] = await callProcedure(app.demo.actor(role), path, app.demo);
         const verdict = Object.fromEntries(
           Object.entries(results).map(([who, outcome]) => [who, DENIED.has(outcome) ? outcome : "allowed"]),
         );
@@ -171,7 +162,7 @@ describe("authorization matrix", () => {
             ROLES.map((role) => [role, expected.includes(role) ? "allowed" : "FORBIDDEN"]),
           ),
         });
-        expect(await demo.database.db.auditEvent.count()).toBe(auditBefore);
+        expect(await app.demo.database.db.auditEvent.count()).toBe(auditBefore);
       },
     );
   });
@@ -181,9 +172,9 @@ describe("authorization matrix", () => {
     const tokens = new Map<TokenScope, string>();
 
     beforeAll(async () => {
-      const admin = demo.actor("admin");
+      const admin = app.demo.actor("admin");
       for (const scope of TOKEN_SCOPES) {
-        const { secret } = await createApiToken(demo.services, admin, {
+        const { secret } = await createApiToken(app.demo.services, admin, {
           name: `matrix ${scope}`,
           scopes: [scope],
         });
@@ -200,7 +191,7 @@ describe("authorization matrix", () => {
       async (key, route) => {
         const path = API_PREFIX + route.path.replace(/\{\w+\}/g, "matrix-missing");
         const call = (token?: string) =>
-          fetch(`${server.url}${path}`, {
+          fetch(`${app.server.url}${path}`, {
             method: route.method,
             headers: {
               ...(token ? { Authorization: `Bearer ${token}` } : {}),
@@ -229,7 +220,7 @@ describe("authorization matrix", () => {
     });
 
     function connectAs(cookie: string | undefined, headers: Record<string, string> = {}) {
-      const socket = connect(server.url, {
+      const socket = connect(app.server.url, {
         transports: ["websocket"],
         reconnection: false,
         extraHeaders: { ...(cookie ? { Cookie: cookie } : {}), ...headers },
@@ -243,9 +234,9 @@ describe("authorization matrix", () => {
 
     it("has a policy for every client→server event, and the server handles no other", async () => {
       expect(Object.keys(SOCKET_EVENT_PERMISSIONS).sort()).toEqual(Object.keys(SOCKET_POLICY).sort());
-      const { error } = await connectAs(await sessionCookie(demo.actor("viewer")));
+      const { error } = await connectAs(await sessionCookie(app.demo.actor("viewer")));
       expect(error).toBeUndefined();
-      const [serverSide] = [...server.io.sockets.sockets.values()];
+      const [serverSide] = [...app.server.io.sockets.sockets.values()];
       const handled =
         serverSide?.eventNames().filter((name) => !RESERVED_SOCKET_EVENTS.has(String(name))) ?? [];
       expect(handled.map(String).sort()).toEqual(Object.keys(SOCKET_POLICY).sort());
@@ -253,17 +244,17 @@ describe("authorization matrix", () => {
 
     it("refuses a connection without a session, with a forged one, or from another site", async () => {
       expect((await connectAs(undefined)).error).toBe("unauthorized");
-      const forged = (await sessionCookie(demo.actor("admin"))).replace(/.{8}$/, "AAAAAAAA");
+      const forged = (await sessionCookie(app.demo.actor("admin"))).replace(/.{8}$/, "AAAAAAAA");
       expect((await connectAs(forged)).error).toBe("unauthorized");
-      const cookie = await sessionCookie(demo.actor("admin"));
+      const cookie = await sessionCookie(app.demo.actor("admin"));
       expect((await connectAs(cookie, { Origin: "https://evil.example" })).error).toBe("forbidden origin");
     });
 
     it.each(ROLES)("%s: may send exactly the events its role is allowed", async (role) => {
-      const { socket, error } = await connectAs(await sessionCookie(demo.actor(role)));
+      const { socket, error } = await connectAs(await sessionCookie(app.demo.actor(role)));
       expect(error).toBeUndefined();
       for (const [event, roles] of Object.entries(SOCKET_POLICY)) {
-        const rooms = ["overview", { rolloutId: demo.rollouts["checkout-api"] as string }];
+        const rooms = ["overview", { rolloutId: app.demo.rollouts["checkout-api"] as string }];
         for (const room of rooms) {
           const ack = await socket
             .timeout(5000)

@@ -1,15 +1,9 @@
 import { io as connectClient, type Socket } from "socket.io-client";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CSRF_HEADER } from "../http/csrf";
-import {
-  postSignIn,
-  postSignOut,
-  sessionCookie,
-  startTestServer,
-  type TestServer,
-} from "../http/http-test-server";
-import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { postSignIn, postSignOut, sessionCookie } from "../http/http-test-server";
+import { useDemoServer } from "../testing/demo-server";
 import type { Actor } from "./permissions";
 import { isSessionRevoked, sessionSignedInAt } from "./session-revocation";
 
@@ -33,25 +27,16 @@ describe("which sessions are revoked (pure)", () => {
  * sockets opened with it; a session begun afterwards works.
  */
 describe("server-side session revocation", () => {
-  let demo: DemoFixture;
-  let server: TestServer;
   const sockets: Socket[] = [];
-
-  beforeAll(async () => {
-    demo = await createDemoFixture();
-    server = await startTestServer(demo.services);
-  });
-  afterAll(async () => {
+  const app = useDemoServer(() => {
     for (const socket of sockets) socket.close();
-    await server.close();
-    await demo.database.drop();
   });
 
   const trpcQuery = (cookie: string) =>
-    fetch(`${server.url}/api/trpc/rollouts.list`, { headers: { Cookie: cookie } }).then((r) => r.status);
+    fetch(`${app.server.url}/api/trpc/rollouts.list`, { headers: { Cookie: cookie } }).then((r) => r.status);
 
   async function trpcMutation(cookie: string, path: string, input: unknown) {
-    const response = await fetch(`${server.url}/api/trpc/${path}`, {
+    const response = await fetch(`${app.server.url}/api/trpc/${path}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Cookie: cookie, [CSRF_HEADER]: "1" },
       body: JSON.stringify(superjson.serialize(input)),
@@ -62,7 +47,7 @@ describe("server-side session revocation", () => {
 
   /** A connected socket and a promise that settles when the server drops it. */
   async function connectWith(cookie: string) {
-    const socket = connectClient(server.url, {
+    const socket = connectClient(app.server.url, {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
@@ -86,16 +71,16 @@ describe("server-side session revocation", () => {
     }
   }
 
-  const cookieFor = (actor: Actor) => sessionCookie(actor, 3600, demo.services.now());
+  const cookieFor = (actor: Actor) => sessionCookie(actor, 3600, app.demo.services.now());
 
   it("ends a user's sessions when an admin changes their role", async () => {
-    const operator = demo.actor("operator");
+    const operator = app.demo.actor("operator");
     const oldCookie = await cookieFor(operator);
     expect(await trpcQuery(oldCookie)).toBe(200);
     const { dropped } = await connectWith(oldCookie);
 
-    demo.advanceClock(1_000);
-    const admin = await cookieFor(demo.actor("admin"));
+    app.demo.advanceClock(1_000);
+    const admin = await cookieFor(app.demo.actor("admin"));
     expect(await trpcMutation(admin, "admin.setRole", { userId: operator.id, role: "viewer" })).toEqual({
       status: 200,
       code: undefined,
@@ -103,7 +88,7 @@ describe("server-side session revocation", () => {
 
     expect(await trpcQuery(oldCookie)).toBe(401);
     // The demoted operator can no longer kill a rollout with the cookie they held.
-    const kill = await trpcMutation(oldCookie, "rollouts.pause", { id: demo.rollouts.checkout });
+    const kill = await trpcMutation(oldCookie, "rollouts.pause", { id: app.demo.rollouts.checkout });
     expect(kill).toEqual({ status: 401, code: "UNAUTHORIZED" });
     await expect(dropped).resolves.toBe("transport close");
     await expect(connectWith(oldCookie)).rejects.toThrow("unauthorized");
@@ -112,52 +97,54 @@ describe("server-side session revocation", () => {
     const newCookie = await cookieFor({ ...operator, role: "viewer" });
     expect(await trpcQuery(newCookie)).toBe(200);
     await connectWith(newCookie);
-    const refused = await trpcMutation(newCookie, "rollouts.pause", { id: demo.rollouts.checkout });
+    const refused = await trpcMutation(newCookie, "rollouts.pause", { id: app.demo.rollouts.checkout });
     expect(refused).toEqual({ status: 403, code: "FORBIDDEN" });
-    const [audited] = await demo.database.db.auditEvent.findMany({ where: { action: "user.role-changed" } });
+    const [audited] = await app.demo.database.db.auditEvent.findMany({
+      where: { action: "user.role-changed" },
+    });
     expect(audited).toMatchObject({ targetId: operator.id, after: { role: "viewer" } });
   });
 
   it("ends the session on the server at sign-out, through next-auth's own endpoint", async () => {
     const email = "release-manager@sluice.local";
-    const signedIn = await postSignIn(server.url, email, "test-password");
+    const signedIn = await postSignIn(app.server.url, email, "test-password");
     expect(signedIn.status).toBe(200);
     const oldCookie = signedIn.cookies.map((c) => c.split(";")[0]).join("; ");
     expect(await trpcQuery(oldCookie)).toBe(200);
     const { dropped } = await connectWith(oldCookie);
 
-    demo.advanceClock(1_000);
-    expect(await postSignOut(server.url, oldCookie)).toBe(200);
+    app.demo.advanceClock(1_000);
+    expect(await postSignOut(app.server.url, oldCookie)).toBe(200);
 
     // The copied cookie no longer works anywhere, and next-auth will not renew it either.
     expect(await trpcQuery(oldCookie)).toBe(401);
     await expect(dropped).resolves.toBe("transport close");
     await expect(connectWith(oldCookie)).rejects.toThrow("unauthorized");
-    const renewed = await fetch(`${server.url}/api/auth/session`, { headers: { Cookie: oldCookie } });
+    const renewed = await fetch(`${app.server.url}/api/auth/session`, { headers: { Cookie: oldCookie } });
     expect(await renewed.json()).toEqual({});
 
-    const again = await postSignIn(server.url, email, "test-password");
+    const again = await postSignIn(app.server.url, email, "test-password");
     const newCookie = again.cookies.map((c) => c.split(";")[0]).join("; ");
     expect(await trpcQuery(newCookie)).toBe(200);
     // Signing out with the stale cookie cannot end the owner's new session.
-    demo.advanceClock(1_000);
-    await postSignOut(server.url, oldCookie);
+    app.demo.advanceClock(1_000);
+    await postSignOut(app.server.url, oldCookie);
     expect(await trpcQuery(newCookie)).toBe(200);
-    const signOuts = await demo.database.db.auditEvent.findMany({ where: { action: "auth.signed-out" } });
+    const signOuts = await app.demo.database.db.auditEvent.findMany({ where: { action: "auth.signed-out" } });
     expect(signOuts).toHaveLength(1);
   });
 
   it("sees a revocation made by another instance through the shared database, sockets included", async () => {
-    const auditor = demo.actor("auditor");
+    const auditor = app.demo.actor("auditor");
     const cookie = await cookieFor(auditor);
     expect(await trpcQuery(cookie)).toBe(200);
     const { dropped } = await connectWith(cookie);
 
     // What another instance's sign-out writes; this instance hears no event of it.
-    demo.advanceClock(1_000);
-    await demo.database.db.user.update({
+    app.demo.advanceClock(1_000);
+    await app.demo.database.db.user.update({
       where: { id: auditor.id },
-      data: { sessionsValidFrom: demo.services.now() },
+      data: { sessionsValidFrom: app.demo.services.now() },
     });
 
     await until(async () => (await trpcQuery(cookie)) === 401, "the cached entry to expire");

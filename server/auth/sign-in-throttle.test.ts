@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { postSignIn, postSignOut, startTestServer, type TestServer } from "../http/http-test-server";
-import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { describe, expect, it } from "vitest";
+import { postSignIn, postSignOut } from "../http/http-test-server";
+import { useDemoServer } from "../testing/demo-server";
 import { ACCOUNT_LOCKOUT, lockSeconds } from "./sign-in-throttle";
 
 describe("sign-in lockout", () => {
-  let demo: DemoFixture;
-  let server: TestServer;
+  const app = useDemoServer();
   const password = "test-password";
-
-  beforeAll(async () => {
-    demo = await createDemoFixture();
-    server = await startTestServer(demo.services);
-  });
-  afterAll(async () => {
-    await server.close();
-    await demo.database.drop();
-  });
 
   const email = (role: string) => `${role.replace("_", "-")}@sluice.local`;
   const audit = (action: string) =>
-    demo.database.db.auditEvent.findMany({ where: { action }, orderBy: { id: "asc" } });
+    app.demo.database.db.auditEvent.findMany({ where: { action }, orderBy: { id: "asc" } });
 
   it("doubles the lock from 1 minute after 5 failures, capped at 1 hour", () => {
     expect([4, 5, 6, 7, 11, 12, 50].map((n) => lockSeconds(n, ACCOUNT_LOCKOUT))).toEqual([
@@ -28,7 +18,7 @@ describe("sign-in lockout", () => {
   });
 
   it("signs in with the right password, with a secure-by-default cookie and an audit event", async () => {
-    const result = await postSignIn(server.url, email("operator"), password);
+    const result = await postSignIn(app.server.url, email("operator"), password);
     expect(result.status).toBe(200);
     const session = result.cookies.find((c) => c.startsWith("next-auth.session-token="));
     expect(session).toMatch(/HttpOnly/i);
@@ -39,51 +29,51 @@ describe("sign-in lockout", () => {
 
   it("locks an account after 5 failures, refusing even the right password with 429 and Retry-After", async () => {
     for (let i = 0; i < 5; i++) {
-      expect(await postSignIn(server.url, email("viewer"), `wrong-${i}`)).toMatchObject({
+      expect(await postSignIn(app.server.url, email("viewer"), `wrong-${i}`)).toMatchObject({
         status: 401,
         error: "CredentialsSignin",
       });
     }
-    const locked = await postSignIn(server.url, email("viewer"), password);
+    const locked = await postSignIn(app.server.url, email("viewer"), password);
     expect(locked).toMatchObject({ status: 429, error: "SignInLocked", retryAfter: "60" });
     const failures = await audit("auth.sign-in-failed");
     expect(failures).toHaveLength(5);
     expect(failures[4]).toMatchObject({ reason: "wrong credentials; locked for 60 s", targetType: "user" });
 
-    demo.advanceClock(61_000);
-    expect((await postSignIn(server.url, email("viewer"), "wrong-again")).status).toBe(401);
-    expect(await postSignIn(server.url, email("viewer"), password)).toMatchObject({
+    app.demo.advanceClock(61_000);
+    expect((await postSignIn(app.server.url, email("viewer"), "wrong-again")).status).toBe(401);
+    expect(await postSignIn(app.server.url, email("viewer"), password)).toMatchObject({
       status: 429,
       retryAfter: "120",
     });
-    demo.advanceClock(121_000);
-    expect((await postSignIn(server.url, email("viewer"), password)).status).toBe(200);
+    app.demo.advanceClock(121_000);
+    expect((await postSignIn(app.server.url, email("viewer"), password)).status).toBe(200);
     // A success clears the account's record: one more failure does not lock again.
-    expect((await postSignIn(server.url, email("viewer"), "wrong")).status).toBe(401);
-    expect((await postSignIn(server.url, email("viewer"), password)).status).toBe(200);
+    expect((await postSignIn(app.server.url, email("viewer"), "wrong")).status).toBe(401);
+    expect((await postSignIn(app.server.url, email("viewer"), password)).status).toBe(200);
   });
 
   it("treats an unknown account exactly like a known one", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
-      statuses.push((await postSignIn(server.url, "nobody@sluice.local", "x")).status);
+      statuses.push((await postSignIn(app.server.url, "nobody@sluice.local", "x")).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
-    const locked = await postSignIn(server.url, "nobody@sluice.local", "x");
+    const locked = await postSignIn(app.server.url, "nobody@sluice.local", "x");
     expect(locked).toMatchObject({ status: 429, error: "SignInLocked", retryAfter: "60" });
   });
 
   it("locks a client address that guesses across many accounts", async () => {
     // 11 failures so far from this address; 20 lock it, whichever accounts they named.
-    for (let i = 0; i < 9; i++) await postSignIn(server.url, `guess-${i}@sluice.local`, "x");
-    expect(await postSignIn(server.url, email("auditor"), password)).toMatchObject({ status: 429 });
-    demo.advanceClock(3_600_000);
-    expect((await postSignIn(server.url, email("auditor"), password)).status).toBe(200);
+    for (let i = 0; i < 9; i++) await postSignIn(app.server.url, `guess-${i}@sluice.local`, "x");
+    expect(await postSignIn(app.server.url, email("auditor"), password)).toMatchObject({ status: 429 });
+    app.demo.advanceClock(3_600_000);
+    expect((await postSignIn(app.server.url, email("auditor"), password)).status).toBe(200);
   });
 
   it("records sign-out as an audit event", async () => {
-    const signedIn = await postSignIn(server.url, email("admin"), password);
+    const signedIn = await postSignIn(app.server.url, email("admin"), password);
     const session = signedIn.cookies.map((c) => c.split(";")[0]).join("; ");
-    await postSignOut(server.url, session);
+    await postSignOut(app.server.url, session);
     expect(await audit("auth.signed-out")).toEqual([
       expect.objectContaining({ targetType: "user", actor: expect.stringMatching(/^admin:/) }),
     ]);

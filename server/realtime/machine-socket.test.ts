@@ -1,32 +1,26 @@
 import { io as connectClient, type Socket } from "socket.io-client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../http/http-test-server";
+import { describe, expect, it } from "vitest";
 import { createApiToken } from "../services/tokens/create-api-token";
 import { revokeApiToken } from "../services/tokens/revoke-api-token";
 import type { TokenScope } from "../services/tokens/token-scopes";
-import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { useDemoServer } from "../testing/demo-server";
 
 /** Machines (controllers, chat bots) watch the dashboard's rooms with an API token instead of a session. */
 describe("socket connections with an API token", () => {
-  let demo: DemoFixture;
-  let server: TestServer;
   const sockets: Socket[] = [];
-  beforeAll(async () => {
-    demo = await createDemoFixture();
-    server = await startTestServer(demo.services);
-  });
-  afterAll(async () => {
+  const app = useDemoServer(() => {
     for (const socket of sockets) socket.close();
-    await server.close();
-    await demo.database.drop();
   });
 
   const token = async (scopes: TokenScope[]) =>
-    createApiToken(demo.services, demo.actor("admin"), { name: `socket ${scopes.join(",")}`, scopes });
+    createApiToken(app.demo.services, app.demo.actor("admin"), {
+      name: `socket ${scopes.join(",")}`,
+      scopes,
+    });
 
   /** Connects with `auth.token`; resolves with the socket, or with the handshake's refusal. */
   function connect(secret: string): Promise<Socket | Error> {
-    const socket = connectClient(server.url, {
+    const socket = connectClient(app.server.url, {
       transports: ["websocket"],
       auth: { token: secret },
       reconnection: false,
@@ -53,7 +47,7 @@ describe("socket connections with an API token", () => {
     expect(await connect("slc_not-a-token")).toMatchObject({ message: "unauthorized" });
 
     const reader = await token(["read"]);
-    await revokeApiToken(demo.services, demo.actor("admin"), reader.token.id);
+    await revokeApiToken(app.demo.services, app.demo.actor("admin"), reader.token.id);
     expect(await connect(reader.secret)).toMatchObject({ message: "unauthorized" });
   });
 
@@ -62,7 +56,7 @@ describe("socket connections with an API token", () => {
     const socket = (await connect(reader.secret)) as Socket;
     expect(await socket.emitWithAck("subscribe", "overview")).toMatchObject({ ok: true });
     const dropped = new Promise<string>((resolve) => socket.once("disconnect", resolve));
-    await revokeApiToken(demo.services, demo.actor("admin"), reader.token.id);
+    await revokeApiToken(app.demo.services, app.demo.actor("admin"), reader.token.id);
     // The sweep of open sockets (every few seconds) finds the token revoked.
     expect(await dropped).toBe("transport close");
   }, 30_000);

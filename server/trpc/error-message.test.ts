@@ -1,9 +1,9 @@
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Role } from "../auth/permissions";
 import { CSRF_HEADER } from "../http/csrf";
-import { sessionCookie, startTestServer, type TestServer } from "../http/http-test-server";
-import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { sessionCookie } from "../http/http-test-server";
+import { useDemoServer } from "../testing/demo-server";
 
 type Refusal = { status: number; message: string; code: string; field: string | undefined };
 
@@ -12,23 +12,14 @@ type Refusal = { status: number; message: string; code: string; field: string | 
  * bad input reads "field: message" with the field in `data.field`, whichever procedure refused it.
  */
 describe("tRPC error messages as the client receives them", () => {
-  let demo: DemoFixture;
-  let server: TestServer;
-  beforeAll(async () => {
-    demo = await createDemoFixture();
-    server = await startTestServer(demo.services);
-  });
-  afterAll(async () => {
-    await server.close();
-    await demo.database.drop();
-  });
+  const app = useDemoServer();
 
   async function mutate(role: Role, path: string, input: unknown): Promise<Refusal> {
-    const response = await fetch(`${server.url}/api/trpc/${path}`, {
+    const response = await fetch(`${app.server.url}/api/trpc/${path}`, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
-        Cookie: await sessionCookie(demo.actor(role)),
+        Cookie: await sessionCookie(app.demo.actor(role)),
         [CSRF_HEADER]: "1",
       },
       body: JSON.stringify(superjson.serialize(input)),
@@ -81,7 +72,7 @@ describe("tRPC error messages as the client receives them", () => {
   });
 
   it("prefixes a service's input refusal with its field, and leaves other refusals' sentences whole", async () => {
-    const id = demo.rollouts.search as string;
+    const id = app.demo.rollouts.search as string;
     expect(await mutate("release_manager", "rollouts.advanceSchemaPhase", { id })).toEqual({
       status: 400,
       code: "BAD_REQUEST",
