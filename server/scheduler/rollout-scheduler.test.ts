@@ -116,6 +116,50 @@ describe("judging a source that runs late", () => {
   });
 });
 
+describe("a silent source judged on every beat", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("stores and announces each silent interval once, not once per beat", async () => {
+    const id = demo.rollouts.payments as string;
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(5) });
+    try {
+      for (let i = 0; i < 3; i++) {
+        demo.advanceClock(10_000);
+        await simulator.tick();
+      }
+    } finally {
+      await simulator.stop();
+    }
+    const stored = () => demo.database.db.stepEvaluation.count({ where: { rolloutId: id } });
+    const before = await stored();
+    let announced = 0;
+    const unsubscribe = demo.services.events.subscribe("verdict.recorded", (verdict) => {
+      if (verdict.rolloutId === id) announced++;
+    });
+    try {
+      // 45 one-second beats of silence: an outage from 15 s on, over three more 10-s intervals.
+      for (let second = 0; second < 45; second++) {
+        demo.advanceClock(1_000);
+        const row = await demo.database.db.rollout.findUniqueOrThrow({
+          where: { id },
+          select: snapshotSelect,
+        });
+        await judgeStep(demo.services, toSnapshot(row));
+      }
+    } finally {
+      unsubscribe();
+    }
+    const added = (await stored()) - before;
+    expect(added).toBeGreaterThanOrEqual(3);
+    expect(added).toBeLessThanOrEqual(5);
+    expect(announced).toBe(added);
+  });
+});
+
 describe("a hold that ends before its last interval arrives", () => {
   // A fixture of its own: the judge reads the interval length from the rollout's samples.
   let demo: DemoFixture;

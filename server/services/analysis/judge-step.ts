@@ -36,10 +36,13 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   }));
   const wallElapsed = (now - startedAt) / 1000;
   const newest = samples.at(-1)?.intervalEnd ?? 0;
+  const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
   // Judge at the newest complete interval; past the outage limit, judge now, so silence counts as missing.
   const outageAfter = Math.max(OUTAGE_INTERVALS * intervalSeconds, OUTAGE_MIN_SECONDS);
-  const elapsedSeconds = wallElapsed - newest > outageAfter ? wallElapsed : newest;
-  const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
+  const elapsedSeconds =
+    wallElapsed - newest > outageAfter
+      ? silentUntil(newest, wallElapsed, intervalSeconds, holdSeconds)
+      : newest;
   if (elapsedSeconds <= 0) return { kind: "continue" };
 
   const share = rollout.exposurePercent / 100;
@@ -57,6 +60,16 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
   await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
   return toVerdict(evaluation);
+}
+
+/**
+ * Where a silent source is judged: at the last whole interval since the newest sample, or the hold's end
+ * once it has passed. Not at the wall clock itself, which moves on every beat (once a second): each
+ * silent interval is judged, stored and announced to every dashboard once, not once per beat.
+ */
+function silentUntil(newest: number, wallElapsed: number, intervalSeconds: number, holdSeconds: number) {
+  const lastWholeInterval = newest + Math.floor((wallElapsed - newest) / intervalSeconds) * intervalSeconds;
+  return wallElapsed >= holdSeconds ? Math.max(lastWholeInterval, holdSeconds) : lastWholeInterval;
 }
 
 function toVerdict(evaluation: StepEvaluation): StepVerdict {
