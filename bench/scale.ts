@@ -3,6 +3,7 @@
 //  1. 1,000 dashboard sockets, half on each instance, in the overview room, ten commands a second to
 //     instance A: from each rollout.changed event's publish (its `at`, stamped by the server before the
 //     event is numbered) to its delivery at every client, and from the command's request to the same.
+//     First the same clients and events against bare socket.io with the PostgreSQL adapter, the yardstick.
 //  2. Sustained metric ingest (POST /api/v1/metrics) at rising concurrency until it saturates.
 //  3. Exposure reads (GET /api/v1/exposure/{service}) with and without ETag revalidation.
 //  4. Resident memory of each instance at rest and under the socket load.
@@ -12,18 +13,25 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { encode } from "next-auth/jwt";
-import { io, type Socket } from "socket.io-client";
 import { newDataDir, type ServerProcess, startServer } from "../e2e/server-process";
 import { createDb } from "../server/db/client";
-import type { RoomEvent } from "../server/realtime/event-journal";
 import { EventBus } from "../server/services/events/event-bus";
 import { createApiToken } from "../server/services/tokens/create-api-token";
 import { freePort } from "../server/testing/free-port";
+import { BARE_ROLLOUT_ID, type BareSocketServer, startBareSocketServer } from "./bare-socket-server";
 import { percentiles, startBenchDatabase } from "./bench-stack";
+import { type Arrival, connectDashboardClients } from "./dashboard-clients";
 import { httpRequest, runLoad } from "./http-load";
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1_000);
-const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 100);
+/** Processes the dashboard clients run in (dashboard-clients.ts says why more than one). */
+const CLIENT_PROCESSES = Number(process.env.BENCH_CLIENT_PROCESSES ?? 2);
+// 300, not 100: a command's 1,000 deliveries arrive together, so the p99 of 100 commands is set by the
+// slowest one or two of them and moved by 20 ms from run to run.
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 300);
+// Sent first and not counted: a fresh process's first commands and emits run cold (JIT, first queries)
+// and take up to 200 ms, which would set the p99 of a steady state they are not part of.
+const WARM_UP_COMMANDS = 50;
 const COMMANDS_PER_SECOND = 10;
 const INGEST_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const INGEST_BATCH = 100;
@@ -39,34 +47,48 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-async function connectSockets(urls: string[], cookie: string): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  // In batches, as dashboards would arrive, not as one thundering herd of handshakes.
-  for (let i = 0; i < SOCKETS; i += 50) {
-    const batch = Array.from({ length: Math.min(50, SOCKETS - i) }, (_, k) => {
-      // forceNew: one connection per client; socket.io-client would otherwise multiplex them all.
-      const socket = io(urls[(i + k) % urls.length], {
-        transports: ["websocket"],
-        extraHeaders: { Cookie: cookie },
-        forceNew: true,
-        reconnection: false,
-      });
-      return new Promise<Socket>((resolve, reject) => {
-        socket.once("connect_error", reject);
-        socket.once("connect", () =>
-          socket.emit("subscribe", "overview", (ack: { ok: boolean; error?: string }) =>
-            ack.ok ? resolve(socket) : reject(new Error(ack.error)),
-          ),
-        );
-      });
-    });
-    sockets.push(...(await Promise.all(batch)));
+/** Runs `step` `count` times at `perSecond`, on a fixed schedule whatever each step's own time (a slow
+ * one is followed at once). */
+async function onSchedule(count: number, perSecond: number, step: (index: number) => Promise<void> | void) {
+  const from = Date.now();
+  for (let index = 0; index < count; index++) {
+    await step(index);
+    await sleep(Math.max(0, from + ((index + 1) * 1000) / perSecond - Date.now()));
   }
-  return sockets;
+}
+
+/** From each event's publish stamp to its arrival, per instance (client n is on instance n % 2). */
+const deliveriesByInstance = (arrivals: Arrival[]) => {
+  const byInstance: number[][] = [[], []];
+  for (const [client, , arrived, published] of arrivals) byInstance[client % 2]?.push(arrived - published);
+  return byInstance;
+};
+
+/** The same clients and events against bare socket.io with the PostgreSQL adapter: the yardstick. */
+async function measureBareSocketIo(
+  databaseUrl: string,
+): Promise<{ delivered: number; deliveries: number[][] }> {
+  const servers = [
+    await startBareSocketServer(databaseUrl, await freePort()),
+    await startBareSocketServer(databaseUrl, await freePort()),
+  ];
+  try {
+    const [a] = servers as [BareSocketServer];
+    const plan = { urls: servers.map((s) => s.url), cookie: "", rolloutId: BARE_ROLLOUT_ID };
+    const clients = await connectDashboardClients(plan, SOCKETS, CLIENT_PROCESSES);
+    await sleep(1_000);
+    await onSchedule(WARM_UP_COMMANDS + COMMANDS, COMMANDS_PER_SECOND, (index) => a.emit(index + 1));
+    await sleep(2_000);
+    const arrivals = (await clients.collect()).filter(([, version]) => version > WARM_UP_COMMANDS);
+    return { delivered: arrivals.length, deliveries: deliveriesByInstance(arrivals) };
+  } finally {
+    for (const server of servers) await server.stop();
+  }
 }
 
 async function main() {
   const database = await startBenchDatabase();
+  const bare = await measureBareSocketIo(database.url);
   const secret = randomBytes(32).toString("hex");
   const env = {
     DATABASE_URL: database.url,
@@ -120,53 +142,39 @@ async function main() {
       token: { sub: viewer.id, name: viewer.name, role: "viewer" },
       maxAge: 3600,
     });
-    const sockets = await connectSockets(urls, `next-auth.session-token=${sessionToken}`);
-    // Each client notes when each version of the rollout reached it, and when the server published it;
-    // each command notes when it was sent and which version it made. Matching by version, a late event
-    // still counts against its command. Date.now(), as the servers stamp `at`: the same machine's clock
-    // and the same whole milliseconds.
-    const epochNow = Date.now;
-    const arrivals = sockets.map(() => new Map<number, { arrived: number; published: number }>());
-    sockets.forEach((socket, n) => {
-      socket.on("room.event", (event: RoomEvent) => {
-        if (event.name === "rollout.changed" && event.payload.rolloutId === rollout.id) {
-          arrivals[n]?.set(event.payload.version, { arrived: epochNow(), published: event.at });
-        }
-      });
-    });
+    const clients = await connectDashboardClients(
+      { urls, cookie: `next-auth.session-token=${sessionToken}`, rolloutId: rollout.id },
+      SOCKETS,
+      CLIENT_PROCESSES,
+    );
     await sleep(1_000);
+    // Each command notes when it was sent and which version it made; each client, when each version
+    // reached it and when the server published it. Matching by version, a late event still counts.
     const sentAt = new Map<number, number>();
     const roundTrips: number[] = [];
-    const commandsFrom = epochNow();
-    for (let index = 0; index < COMMANDS; index++) {
-      const at = epochNow();
+    await onSchedule(WARM_UP_COMMANDS + COMMANDS, COMMANDS_PER_SECOND, async (index) => {
+      const at = Date.now();
       const response = await api(
         "POST",
         `/rollouts/${rollout.id}/${index % 2 === 0 ? "pause" : "resume"}`,
         {},
       );
-      roundTrips.push(epochNow() - at);
+      if (index < WARM_UP_COMMANDS) return;
+      roundTrips.push(Date.now() - at);
       sentAt.set(((await response.json()) as { rollout: { version: number } }).rollout.version, at);
-      // On a fixed schedule, whatever each command's own time (a slow one is followed at once).
-      await sleep(Math.max(0, commandsFrom + ((index + 1) * 1000) / COMMANDS_PER_SECOND - epochNow()));
-    }
+    });
     await sleep(2_000);
     const memoryUnderSockets = pids.map(rssMiB);
-    for (const socket of sockets) socket.disconnect();
-    // Per instance (clients alternate A, B): from the request, and from the event's publish.
+    const arrivals = (await clients.collect()).filter(([, version]) => sentAt.has(version));
+    const deliveries = deliveriesByInstance(arrivals);
+    // From the command's request, per instance.
     const latencies: number[][] = [[], []];
-    const deliveries: number[][] = [[], []];
-    arrivals.forEach((seen, n) => {
-      for (const [version, { arrived, published }] of seen) {
-        const sent = sentAt.get(version);
-        if (sent === undefined) continue;
-        latencies[n % 2]?.push(arrived - sent);
-        deliveries[n % 2]?.push(arrived - published);
-      }
-    });
+    for (const [client, version, arrived] of arrivals) {
+      latencies[client % 2]?.push(arrived - (sentAt.get(version) as number));
+    }
     const all = [...(latencies[0] ?? []), ...(latencies[1] ?? [])];
     const allDeliveries = [...(deliveries[0] ?? []), ...(deliveries[1] ?? [])];
-    const expected = COMMANDS * sockets.length;
+    const expected = COMMANDS * SOCKETS;
 
     // 2. Ingest, at rising concurrency, a batch of INGEST_BATCH samples per request.
     let batchNumber = 0;
@@ -241,13 +249,20 @@ async function main() {
     const byInstance = (values: number[][]) =>
       `A (same instance) ${figures(values[0] ?? [])}; B (through the PostgreSQL adapter) ${figures(values[1] ?? [])}`;
     console.log(
-      `\nCommand on instance A → rollout.changed at ${sockets.length} dashboard sockets (half on each instance), ` +
-        `${COMMANDS} commands at ${COMMANDS_PER_SECOND}/s; delivered ${fmt(all.length)} of ${fmt(expected)}`,
+      `\nCommand on instance A → rollout.changed at ${SOCKETS} dashboard sockets (half on each instance, ` +
+        `clients in ${CLIENT_PROCESSES} processes), ${COMMANDS} commands at ${COMMANDS_PER_SECOND}/s ` +
+        `after ${WARM_UP_COMMANDS} not counted; ` +
+        `delivered ${fmt(all.length)} of ${fmt(expected)}`,
     );
     console.log(
       `  event → delivery at every client (from the server's publish stamp): ${figures(allDeliveries)}`,
     );
     console.log(`    clients on ${byInstance(deliveries)}`);
+    console.log(
+      `  bare socket.io + PostgreSQL adapter, same clients, ${COMMANDS} emits at ${COMMANDS_PER_SECOND}/s on A ` +
+        `(delivered ${fmt(bare.delivered)}): ${figures(bare.deliveries.flat())}`,
+    );
+    console.log(`    clients on ${byInstance(bare.deliveries)}`);
     console.log(`  request → delivery at every client (from the command's request): ${figures(all)}`);
     console.log(`    clients on ${byInstance(latencies)}`);
     console.log(`  the command's own HTTP round trip (transaction, audit): ${figures(roundTrips)}`);
