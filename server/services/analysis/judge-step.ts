@@ -63,13 +63,15 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
 }
 
 /**
- * Where a silent source is judged: at the last whole interval since the newest sample, or the hold's end
- * once it has passed. Not at the wall clock itself, which moves on every beat (once a second): each
- * silent interval is judged, stored and announced to every dashboard once, not once per beat.
+ * Where a silent source is judged: half an interval past the last whole interval since the newest sample
+ * (never on an interval's end, which a late sample may still claim), or the hold's end once that has
+ * passed. Not at the wall clock itself, which moves on every beat (once a second): each silent interval
+ * is judged, stored and announced to every dashboard once, not once per beat.
  */
 function silentUntil(newest: number, wallElapsed: number, intervalSeconds: number, holdSeconds: number) {
-  const lastWholeInterval = newest + Math.floor((wallElapsed - newest) / intervalSeconds) * intervalSeconds;
-  return wallElapsed >= holdSeconds ? Math.max(lastWholeInterval, holdSeconds) : lastWholeInterval;
+  const wholeIntervals = Math.floor((wallElapsed - newest) / intervalSeconds - 0.5);
+  const judgedAt = newest + (wholeIntervals + 0.5) * intervalSeconds;
+  return wallElapsed >= holdSeconds ? Math.max(judgedAt, holdSeconds) : judgedAt;
 }
 
 function toVerdict(evaluation: StepEvaluation): StepVerdict {
