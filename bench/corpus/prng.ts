@@ -1,6 +1,9 @@
+import { binomial, gaussian, poisson } from "../../server/metrics/random-counts";
+
 /** Seeded randomness for the synthetic corpus: same seed, same corpus. */
 export class Prng {
   private state: number;
+  private readonly uniformSource = () => this.next();
 
   constructor(seed: number) {
     this.state = seed >>> 0 || 0x9e3779b9;
@@ -38,43 +41,15 @@ export class Prng {
   }
 
   normal(): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return gaussian(this.uniformSource);
   }
 
   poisson(mean: number): number {
-    if (mean <= 0) return 0;
-    if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * this.normal()));
-    const limit = Math.exp(-mean);
-    let k = 0;
-    let p = this.next();
-    while (p > limit) {
-      k++;
-      p *= this.next();
-    }
-    return k;
+    return poisson(mean, this.uniformSource);
   }
 
   binomial(n: number, p: number): number {
-    if (n <= 0 || p <= 0) return 0;
-    if (p >= 1) return n;
-    if (p > 0.5) return n - this.binomial(n, 1 - p);
-    const mean = n * p;
-    if (mean < 1e-9) return 0;
-    if (mean < 25) {
-      // waiting times between successes (geometric), exact and fast for small means
-      const logQ = Math.log1p(-p);
-      let k = 0;
-      let position = 0;
-      for (;;) {
-        position += Math.floor(Math.log(1 - this.next()) / logQ) + 1;
-        if (position > n) return k;
-        k++;
-      }
-    }
-    const x = Math.round(mean + Math.sqrt(mean * (1 - p)) * this.normal());
-    return Math.min(n, Math.max(0, x));
+    return binomial(n, p, this.uniformSource);
   }
 
   /** Counts of n draws over categories with the given probabilities (sequential binomials). */

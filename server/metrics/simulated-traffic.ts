@@ -1,4 +1,5 @@
 import type { CohortSample } from "../domain/metrics/cohort-sample";
+import { binomial, gaussian, poisson } from "./random-counts";
 
 export const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000] as const;
 
@@ -68,23 +69,4 @@ function latencyHistogram(requests: number, profile: ServiceProfile, shiftMs: nu
     counts[index] = (counts[index] ?? 0) + 1;
   }
   return { bounds: [...LATENCY_BOUNDS_MS], counts };
-}
-
-function gaussian(random: () => number): number {
-  // Box-Muller; 1 - u keeps log's argument in (0, 1].
-  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-}
-
-function binomial(n: number, p: number, random: () => number): number {
-  if (n < 50) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (random() < p) k++;
-    return k;
-  }
-  const draw = Math.round(n * p + Math.sqrt(n * p * (1 - p)) * gaussian(random));
-  return Math.min(n, Math.max(0, draw));
-}
-
-function poisson(mean: number, random: () => number): number {
-  return Math.max(0, Math.round(mean + Math.sqrt(mean) * gaussian(random)));
 }
