@@ -158,6 +158,51 @@ describe("a silent source judged on every beat", () => {
     expect(added).toBeLessThanOrEqual(5);
     expect(announced).toBe(added);
   });
+
+  it("judges a late sample's interval on its own data, whatever was judged during the silence", async () => {
+    const id = demo.rollouts["checkout-api"] as string;
+    const judgeNow = async () => {
+      const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect });
+      await judgeStep(demo.services, toSnapshot(row));
+    };
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(6) });
+    try {
+      for (let i = 0; i < 3; i++) {
+        demo.advanceClock(10_000);
+        await simulator.tick();
+      }
+    } finally {
+      await simulator.stop();
+    }
+    const newest = await demo.database.db.metricSample.findFirstOrThrow({
+      where: { rolloutId: id },
+      orderBy: { intervalEnd: "desc" },
+    });
+    // Silent for 16 s since the newest sample: an outage, judged while the next interval's sample is
+    // still on its way.
+    demo.advanceClock(newest.intervalEnd.getTime() + 16_000 - demo.services.now().getTime());
+    await judgeNow();
+    const lateEnd = newest.intervalEnd.getTime() + newest.intervalSeconds * 1000;
+    const { exposurePercent } = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    await ingestSamples(
+      demo.services,
+      simulateInterval({
+        rolloutId: id,
+        intervalEnd: lateEnd,
+        intervalSeconds: newest.intervalSeconds,
+        exposurePercent,
+        profile: DEMO_PROFILE,
+        regression: NO_REGRESSION,
+        random: seededRandom(9),
+      }),
+    );
+    await judgeNow();
+    const verdict = await demo.database.db.stepEvaluation.findFirst({
+      where: { rolloutId: id, intervalEnd: new Date(lateEnd) },
+    });
+    expect(JSON.stringify(verdict?.gates ?? null)).not.toContain("metrics outage");
+    expect(verdict?.gates).toBeTruthy();
+  });
 });
 
 describe("a hold that ends before its last interval arrives", () => {
