@@ -10,6 +10,31 @@ import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { seededRandom } from "../testing/seeded-random";
 import { startRolloutScheduler } from "./rollout-scheduler";
 
+/** `intervals` simulated intervals for every running rollout, the clock moving on before each. */
+async function simulateIntervals(
+  demo: DemoFixture,
+  options: { intervalSeconds: number; intervals: number; seed: number },
+): Promise<void> {
+  const simulator = startSimulator(demo.services, {
+    intervalSeconds: options.intervalSeconds,
+    random: seededRandom(options.seed),
+  });
+  try {
+    for (let i = 0; i < options.intervals; i++) {
+      demo.advanceClock(options.intervalSeconds * 1000);
+      await simulator.tick();
+    }
+  } finally {
+    await simulator.stop();
+  }
+}
+
+/** Runs the live analysis of a rollout's current step now, as a beat would. */
+async function judgeRollout(demo: DemoFixture, id: string): Promise<void> {
+  const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect });
+  await judgeStep(demo.services, toSnapshot(row));
+}
+
 describe("the engine driven by live analysis", () => {
   let demo: DemoFixture;
   beforeAll(async () => {
@@ -89,8 +114,7 @@ describe("judging a source that runs late", () => {
   it("judges an interval delivered a few seconds late as late, and silence past that as an outage", async () => {
     const id = demo.rollouts.payments as string;
     const judgeNow = async () => {
-      const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect });
-      await judgeStep(demo.services, toSnapshot(row));
+      await judgeRollout(demo, id);
       const latest = await demo.database.db.stepEvaluation.findFirstOrThrow({
         where: { rolloutId: id },
         orderBy: { id: "desc" },
@@ -98,15 +122,7 @@ describe("judging a source that runs late", () => {
       return JSON.stringify(latest.gates);
     };
     // One-second intervals, as the end-to-end server runs them.
-    const simulator = startSimulator(demo.services, { intervalSeconds: 1, random: seededRandom(3) });
-    try {
-      for (let i = 0; i < 5; i++) {
-        demo.advanceClock(1_000);
-        await simulator.tick();
-      }
-    } finally {
-      await simulator.stop();
-    }
+    await simulateIntervals(demo, { intervalSeconds: 1, intervals: 5, seed: 3 });
     // Three intervals without a new sample: a source running late, judged at its newest interval.
     demo.advanceClock(3_000);
     expect(await judgeNow()).not.toContain("metrics outage");
@@ -125,15 +141,7 @@ describe("a silent source judged on every beat", () => {
 
   it("stores and announces each silent interval once, not once per beat", async () => {
     const id = demo.rollouts.payments as string;
-    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(5) });
-    try {
-      for (let i = 0; i < 3; i++) {
-        demo.advanceClock(10_000);
-        await simulator.tick();
-      }
-    } finally {
-      await simulator.stop();
-    }
+    await simulateIntervals(demo, { intervalSeconds: 10, intervals: 3, seed: 5 });
     const stored = () => demo.database.db.stepEvaluation.count({ where: { rolloutId: id } });
     const before = await stored();
     let announced = 0;
@@ -144,11 +152,7 @@ describe("a silent source judged on every beat", () => {
       // 45 one-second beats of silence: an outage from 15 s on, over three more 10-s intervals.
       for (let second = 0; second < 45; second++) {
         demo.advanceClock(1_000);
-        const row = await demo.database.db.rollout.findUniqueOrThrow({
-          where: { id },
-          select: snapshotSelect,
-        });
-        await judgeStep(demo.services, toSnapshot(row));
+        await judgeRollout(demo, id);
       }
     } finally {
       unsubscribe();
@@ -161,19 +165,7 @@ describe("a silent source judged on every beat", () => {
 
   it("judges a late sample's interval on its own data, whatever was judged during the silence", async () => {
     const id = demo.rollouts["checkout-api"] as string;
-    const judgeNow = async () => {
-      const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect });
-      await judgeStep(demo.services, toSnapshot(row));
-    };
-    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(6) });
-    try {
-      for (let i = 0; i < 3; i++) {
-        demo.advanceClock(10_000);
-        await simulator.tick();
-      }
-    } finally {
-      await simulator.stop();
-    }
+    await simulateIntervals(demo, { intervalSeconds: 10, intervals: 3, seed: 6 });
     const newest = await demo.database.db.metricSample.findFirstOrThrow({
       where: { rolloutId: id },
       orderBy: { intervalEnd: "desc" },
@@ -181,7 +173,7 @@ describe("a silent source judged on every beat", () => {
     // Silent for 16 s since the newest sample: an outage, judged while the next interval's sample is
     // still on its way.
     demo.advanceClock(newest.intervalEnd.getTime() + 16_000 - demo.services.now().getTime());
-    await judgeNow();
+    await judgeRollout(demo, id);
     const lateEnd = newest.intervalEnd.getTime() + newest.intervalSeconds * 1000;
     const { exposurePercent } = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
     await ingestSamples(
@@ -196,7 +188,7 @@ describe("a silent source judged on every beat", () => {
         random: seededRandom(9),
       }),
     );
-    await judgeNow();
+    await judgeRollout(demo, id);
     const verdict = await demo.database.db.stepEvaluation.findFirst({
       where: { rolloutId: id, intervalEnd: new Date(lateEnd) },
     });
