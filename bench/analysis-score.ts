@@ -25,6 +25,11 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
   const belowMargin = bad.filter((o) => !o.truth.pastMargin);
   const identical = good.filter((o) => o.truth.identicalCohorts);
   const missing = outcomes.filter((o) => o.truth.canaryMissingFraction > 0.3);
+  // The issue's "small canaries (under ~100 requests per interval) cannot prove much": how the good
+  // promotions split on that line says how much of the figure is set by the corpus's mix of canary sizes.
+  const largeCanary = (o: Outcome) => (o.truth.trafficPerInterval * o.truth.weightPercent) / 100 >= 100;
+  const goodLarge = good.filter(largeCanary);
+  const goodSmall = good.filter((o) => !largeCanary(o));
   const count = (list: readonly Outcome[], d: Outcome["decision"]) =>
     list.filter((o) => o.decision === d).length;
   const delays = bad
@@ -42,6 +47,8 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
     identicalCohortsFalseAlarm: share(count(identical, "rollback"), identical.length),
     pastMarginPromoted: share(count(pastMargin, "promote"), pastMargin.length),
     belowMarginPromoted: share(count(belowMargin, "promote"), belowMargin.length),
+    goodLargeCanaryPromoted: share(count(goodLarge, "promote"), goodLarge.length),
+    goodSmallCanaryPromoted: share(count(goodSmall, "promote"), goodSmall.length),
   };
   const checks = [
     ["bad releases rolled back", pct(figures.badRolledBack), "≥ 80%", figures.badRolledBack >= 0.8],
@@ -74,12 +81,24 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
       "(measured)",
       true,
     ],
+    [
+      `good promoted, ≥ 100 canary req/interval (n=${goodLarge.length})`,
+      pct(figures.goodLargeCanaryPromoted),
+      "(measured)",
+      true,
+    ],
+    [
+      `good promoted, < 100 canary req/interval (n=${goodSmall.length})`,
+      pct(figures.goodSmallCanaryPromoted),
+      "(measured)",
+      true,
+    ],
   ] as const;
   const lines = [
     `scenarios: ${outcomes.length} (${good.length} good, ${bad.length} bad, ${detectable.length} detectable, ${identical.length} identical-cohort, ${missing.length} with canary missing >30%)`,
     ...checks.map(
       ([name, value, target, ok]) =>
-        `  ${ok ? "ok  " : "MISS"} ${name.padEnd(36)} ${value.padStart(8)}  target ${target}`,
+        `  ${ok ? "ok  " : "MISS"} ${name.padEnd(48)} ${value.padStart(8)}  target ${target}`,
     ),
     "  by variant (rollback / promote / inconclusive):",
   ];
