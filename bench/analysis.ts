@@ -97,8 +97,9 @@ async function main() {
       `throughput: 1,000 concurrent rollouts (30 intervals of data each, ${defaultGates().length} gates): one evaluation round ${t.msPerRound.toFixed(0)} ms, ${Math.round(t.gatesPerSecond).toLocaleString("en-US")} gate evaluations/s\n`,
     );
   }
-  // The live path needs a database and a server; it runs after the offline scores.
+  // The live paths need a database (and a server); they run after the offline scores.
   if (!args.includes("--no-latency")) await import("./ingest-to-rollback");
+  if (!args.includes("--no-beat")) await import("./engine-beat");
 }
 
 await main();

@@ -1,5 +1,5 @@
 import type { ServiceContext } from "../services/context";
-import { progressRollouts, type StepJudge } from "../services/rollouts/progress-rollouts";
+import { type JudgementMemo, progressRollouts, type StepJudge } from "../services/rollouts/progress-rollouts";
 
 export interface RolloutScheduler {
   /** Runs one beat now (tests call it instead of waiting). */
@@ -22,16 +22,19 @@ export function startRolloutScheduler(
   let current: Promise<void> = Promise.resolve();
   let stopped = false;
   let pending = new Set<string>();
+  // What each holding rollout was last judged on: a beat judges only what new samples, a command or time
+  // changed, so 1,000 quiet rollouts cost one query a beat instead of a thousand evaluations.
+  const memo: JudgementMemo = new Map();
   // A failed piece of work must not stop the ones after it.
   const enqueue = (work: () => Promise<void>) => {
     current = current.catch(() => {}).then(work);
     return current;
   };
-  const beat = () => enqueue(() => progressRollouts(ctx, options.judge));
+  const beat = () => enqueue(() => progressRollouts(ctx, options.judge, { memo }));
   const judgeNew = () => {
     const ids = [...pending];
     pending = new Set();
-    return ids.length ? progressRollouts(ctx, options.judge, ids) : Promise.resolve();
+    return ids.length ? progressRollouts(ctx, options.judge, { only: ids, memo }) : Promise.resolve();
   };
   const unsubscribe = ctx.events.subscribe("samples.ingested", ({ rolloutId }) => {
     if (stopped) return;

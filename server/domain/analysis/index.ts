@@ -5,4 +5,5 @@ export { defaultGates } from "./default-gates";
 export { evaluateStep, type StepDecision, type StepEvaluation, type StepInput } from "./evaluate-step";
 export type { GateConfig, GateMetric } from "./gate-config";
 export type { GateVerdict, Verdict } from "./gate-verdict";
+export { type JudgementPoint, judgementPoint } from "./judgement-point";
 export { type ReplayInput, type ReplayResult, replayStep } from "./replay-step";

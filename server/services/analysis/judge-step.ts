@@ -1,28 +1,26 @@
 import { asJson } from "../../db/json";
-import { type AnalysisSample, evaluateStep, type StepEvaluation } from "../../domain/analysis";
+import {
+  type AnalysisSample,
+  evaluateStep,
+  judgementPoint,
+  type StepEvaluation,
+} from "../../domain/analysis";
 import type { RolloutSnapshot } from "../../domain/rollout";
 import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
 import { sampleRowSelect, toCohortSample } from "../metrics/sample-rows";
-import type { StepVerdict } from "../rollouts/progress-rollouts";
-
-/**
- * Longer than this without a fresh sample (in intervals, and never under a few seconds: sources deliver
- * an interval a little after it ends, later still on a busy host) is a metrics outage, judged as such.
- */
-const OUTAGE_INTERVALS = 1.5;
-const OUTAGE_MIN_SECONDS = 5;
+import type { Judgement, StepVerdict } from "../rollouts/progress-rollouts";
 
 /**
  * The live analysis of a holding step: the step's samples so far go through the same evaluator that
  * `npm run analyze` replays, and each new interval's judgement is stored and announced. The engine gets
- * the decision back as a verdict.
+ * the decision back as a verdict, with how long it stands if no sample arrives.
  */
-export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<StepVerdict> {
+export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<Judgement> {
   const step = rollout.steps[rollout.currentStep];
-  if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null) return { kind: "continue" };
+  if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null)
+    return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
-  const now = ctx.now().getTime();
   const rows = await ctx.db.metricSample.findMany({
     where: { rolloutId: rollout.id, intervalEnd: { gt: new Date(startedAt) } },
     orderBy: { intervalEnd: "asc" },
@@ -34,20 +32,23 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     ...sample,
     intervalEnd: (sample.intervalEnd - startedAt) / 1000,
   }));
-  const wallElapsed = (now - startedAt) / 1000;
-  const newest = samples.at(-1)?.intervalEnd ?? 0;
   const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
-  // Judge at the newest complete interval; past the outage limit, judge now, so silence counts as missing.
-  const outageAfter = Math.max(OUTAGE_INTERVALS * intervalSeconds, OUTAGE_MIN_SECONDS);
-  const elapsedSeconds =
-    wallElapsed - newest > outageAfter
-      ? silentUntil(newest, wallElapsed, intervalSeconds, holdSeconds)
-      : newest;
-  if (elapsedSeconds <= 0) return { kind: "continue" };
+  const point = judgementPoint({
+    newest: samples.at(-1)?.intervalEnd ?? 0,
+    now: (ctx.now().getTime() - startedAt) / 1000,
+    intervalSeconds,
+    holdSeconds,
+  });
+  // Whole milliseconds, rounded down: the engine judges again a hair early rather than late.
+  const standsUntil = Math.floor(startedAt + point.standsUntil * 1000);
+  const elapsedSeconds = point.at;
+  if (elapsedSeconds <= 0) return { verdict: { kind: "continue" }, standsUntil };
 
   const share = rollout.exposurePercent / 100;
-  if (share <= 0 || share >= 1)
-    return bakeWithoutBaseline(samples, elapsedSeconds, holdSeconds, intervalSeconds);
+  if (share <= 0 || share >= 1) {
+    const verdict = bakeWithoutBaseline(samples, elapsedSeconds, holdSeconds, intervalSeconds);
+    return { verdict, standsUntil };
+  }
   const evaluationStarted = performance.now();
   const evaluation = evaluateStep({
     gates: step.gates,
@@ -59,19 +60,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   });
   observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
   await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
-  return toVerdict(evaluation);
-}
-
-/**
- * Where a silent source is judged: half an interval past the last whole interval since the newest sample
- * (never on an interval's end, which a late sample may still claim), or the hold's end once that has
- * passed. Not at the wall clock itself, which moves on every beat (once a second): each silent interval
- * is judged, stored and announced to every dashboard once, not once per beat.
- */
-function silentUntil(newest: number, wallElapsed: number, intervalSeconds: number, holdSeconds: number) {
-  const wholeIntervals = Math.floor((wallElapsed - newest) / intervalSeconds - 0.5);
-  const judgedAt = newest + (wholeIntervals + 0.5) * intervalSeconds;
-  return wallElapsed >= holdSeconds ? Math.max(judgedAt, holdSeconds) : judgedAt;
+  return { verdict: toVerdict(evaluation), standsUntil };
 }
 
 function toVerdict(evaluation: StepEvaluation): StepVerdict {

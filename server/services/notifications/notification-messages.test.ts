@@ -121,7 +121,7 @@ describe("notification messages, end to end", () => {
       for (let i = 0; i < 40; i++) {
         demo.advanceClock(10_000);
         await simulator.tick();
-        await progressRollouts(demo.services, judgeStep, [checkout]);
+        await progressRollouts(demo.services, judgeStep, { only: [checkout] });
         const { state } = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: checkout } });
         if (state === "rolled_back") break;
       }

@@ -1,6 +1,6 @@
 import { AppError } from "../../domain/errors";
 import { isHoldOver, type RolloutCommand, type RolloutSnapshot } from "../../domain/rollout";
-import { systemActor } from "../actors";
+import { type CommandActor, systemActor } from "../actors";
 import type { ServiceContext } from "../context";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
 import { runRolloutCommand } from "./run-rollout-command";
@@ -15,53 +15,106 @@ export type StepVerdict =
   /** Not decided yet: the hold, as far as the data has reached, is not over. */
   | { kind: "continue" };
 
+/** A verdict, and until when (ms) it stands if no sample arrives and the rollout does not change. */
+export interface Judgement {
+  verdict: StepVerdict;
+  standsUntil: number;
+}
+
 /** Judges a holding step from its metrics (the analysis); the engine acts on the verdict. */
-export type StepJudge = (ctx: ServiceContext, rollout: RolloutSnapshot) => Promise<StepVerdict>;
+export type StepJudge = (ctx: ServiceContext, rollout: RolloutSnapshot) => Promise<Judgement>;
+
+/** A holding rollout's last judgement, and what it was made on. */
+interface Remembered {
+  rollout: RolloutSnapshot;
+  sampleCount: number;
+  judgement: Judgement;
+}
+
+/**
+ * The last judgement of each holding rollout, kept by the engine across beats. Samples are only ever
+ * added, so the same rollout version with the same number of samples, before the judgement's
+ * `standsUntil`, would be judged the same again: the beat skips loading and judging it.
+ */
+export type JudgementMemo = Map<string, Remembered>;
+
+export interface ProgressOptions {
+  /** Only these rollouts (just sent new metrics); otherwise every running one. */
+  only?: readonly string[];
+  memo?: JudgementMemo;
+}
 
 const scheduler = systemActor("scheduler");
 const evaluator = systemActor("evaluator");
 
 /**
- * One beat of the engine (for every running rollout, or `only` those just sent new metrics): each moves
- * on when its time comes. A passed step ramps to
- * the next (or waits for approval), a holding step is judged, and the verdict becomes a command. Frozen
- * and raced commands are left for the next beat; nothing here bypasses the state machine.
+ * One beat of the engine: each running rollout moves on when its time comes. A passed step ramps to the
+ * next (or waits for approval), a holding step is judged, and the verdict becomes a command. Frozen and
+ * raced commands are left for the next beat; nothing here bypasses the state machine.
  */
 export async function progressRollouts(
   ctx: ServiceContext,
   judge: StepJudge,
-  only?: readonly string[],
+  options: ProgressOptions = {},
 ): Promise<void> {
-  const rows = await ctx.db.rollout.findMany({
+  const { only, memo } = options;
+  const now = ctx.now().getTime();
+  const heads = await ctx.db.rollout.findMany({
     where: {
       state: "running",
       phase: { in: ["ramping", "holding"] },
       ...(only ? { id: { in: [...only] } } : {}),
     },
-    select: snapshotSelect,
+    select: { id: true, version: true, _count: { select: { samples: true } } },
   });
+  const sampleCounts = new Map(heads.map((h) => [h.id, h._count.samples]));
+  if (memo && !only) {
+    for (const id of memo.keys()) if (!sampleCounts.has(id)) memo.delete(id);
+  }
+  const unchanged: Remembered[] = [];
+  const toLoad: string[] = [];
+  for (const head of heads) {
+    const kept = memo?.get(head.id);
+    const stands =
+      kept &&
+      kept.rollout.version === head.version &&
+      kept.sampleCount === head._count.samples &&
+      now < kept.judgement.standsUntil;
+    if (stands) unchanged.push(kept);
+    else toLoad.push(head.id);
+  }
+  const loaded = toLoad.length
+    ? await ctx.db.rollout.findMany({
+        where: { id: { in: toLoad }, state: "running", phase: { in: ["ramping", "holding"] } },
+        select: snapshotSelect,
+      })
+    : [];
+
   const failures: unknown[] = [];
-  for (const rollout of rows.map(toSnapshot)) {
+  const attempt = async (work: () => Promise<void>) => {
     try {
-      if (rollout.phase === "ramping") {
-        await runRolloutCommand(
-          ctx,
-          scheduler,
-          rollout.id,
-          { type: "advance" },
-          { expectedVersion: rollout.version },
-        );
-        continue;
-      }
-      const command = commandFor(rollout, await judge(ctx, rollout), ctx.now().getTime());
-      if (command)
-        await runRolloutCommand(ctx, evaluator, rollout.id, command, { expectedVersion: rollout.version });
+      await work();
     } catch (error) {
       // A freeze holds the ramp; a concurrent human command wins the race. Both are retried next beat.
-      if (error instanceof AppError && (error.code === "FROZEN" || error.code === "CONFLICT")) continue;
+      if (error instanceof AppError && (error.code === "FROZEN" || error.code === "CONFLICT")) return;
       // One broken rollout must not stall the others.
       failures.push(error);
     }
+  };
+  const act = async (rollout: RolloutSnapshot, command: RolloutCommand | null, actor: CommandActor) => {
+    if (command)
+      await runRolloutCommand(ctx, actor, rollout.id, command, { expectedVersion: rollout.version });
+  };
+  for (const kept of unchanged) {
+    await attempt(() => act(kept.rollout, commandFor(kept.rollout, kept.judgement.verdict, now), evaluator));
+  }
+  for (const rollout of loaded.map(toSnapshot)) {
+    await attempt(async () => {
+      if (rollout.phase === "ramping") return act(rollout, { type: "advance" }, scheduler);
+      const judgement = await judge(ctx, rollout);
+      memo?.set(rollout.id, { rollout, sampleCount: sampleCounts.get(rollout.id) ?? 0, judgement });
+      return act(rollout, commandFor(rollout, judgement.verdict, now), evaluator);
+    });
   }
   if (failures.length > 0)
     throw new AggregateError(failures, `${failures.length} rollout(s) could not progress`);

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NO_REGRESSION, simulateInterval } from "../../metrics/simulated-traffic";
+import { DEMO_PROFILE, startSimulator } from "../../metrics/simulator";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { seededRandom } from "../../testing/seeded-random";
+import { judgeStep } from "../analysis/judge-step";
+import { ingestSamples } from "../metrics/ingest-samples";
+import { type JudgementMemo, progressRollouts, type StepJudge } from "./progress-rollouts";
+import { runRolloutCommand } from "./run-rollout-command";
+
+describe("an engine beat with its memo of judgements", () => {
+  let demo: DemoFixture;
+  const memo: JudgementMemo = new Map();
+  let judged: string[] = [];
+  const countingJudge: StepJudge = (ctx, rollout) => {
+    judged.push(rollout.id);
+    return judgeStep(ctx, rollout);
+  };
+  /** One beat; the rollouts it judged. */
+  const beat = async () => {
+    judged = [];
+    await progressRollouts(demo.services, countingJudge, { memo });
+    return judged.sort();
+  };
+  const holding = async () =>
+    (
+      await demo.database.db.rollout.findMany({
+        where: { state: "running", phase: "holding" },
+        select: { id: true },
+      })
+    )
+      .map((r) => r.id)
+      .sort();
+
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    // Every running rollout has a fresh interval of samples.
+    const simulator = startSimulator(demo.services, { intervalSeconds: 10, random: seededRandom(5) });
+    demo.advanceClock(10_000);
+    await simulator.tick();
+    await simulator.stop();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("judges a holding rollout again only after new samples, a command, or when time moves its judgement", async () => {
+    const all = await holding();
+    expect(all.length).toBeGreaterThan(2);
+    expect(await beat()).toEqual(all);
+
+    demo.advanceClock(1_000);
+    expect(await beat()).toEqual([]);
+
+    const [sampled, commanded] = all as [string, string];
+    const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: sampled } });
+    await ingestSamples(
+      demo.services,
+      simulateInterval({
+        rolloutId: sampled,
+        intervalEnd: demo.services.now().getTime(),
+        intervalSeconds: 10,
+        exposurePercent: row.exposurePercent,
+        profile: DEMO_PROFILE,
+        regression: NO_REGRESSION,
+        random: seededRandom(6),
+      }),
+    );
+    expect(await beat()).toEqual([sampled]);
+
+    await runRolloutCommand(demo.services, demo.actor("operator"), commanded, { type: "pause" });
+    await runRolloutCommand(demo.services, demo.actor("operator"), commanded, { type: "resume" });
+    expect(await beat()).toEqual([commanded]);
+
+    // Silent past the outage limit (15 s at 10-s intervals): each is judged once as an outage, not per beat.
+    demo.advanceClock(20_000);
+    expect(await beat()).toEqual(all);
+    demo.advanceClock(1_000);
+    expect(await beat()).toEqual([]);
+  });
+
+  it("acts on a remembered verdict once the hold is over, without judging again", async () => {
+    const [id] = await holding();
+    const rollout = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: id as string } });
+    const holdUntil = rollout.holdUntil?.getTime() ?? 0;
+    // A source whose clock runs ahead delivers the interval that ends the hold 5 s early.
+    const now = demo.services.now().getTime();
+    expect(holdUntil - 5_000).toBeGreaterThan(now);
+    demo.advanceClock(holdUntil - 5_000 - now);
+    const random = seededRandom(8);
+    const samples = [];
+    for (let end = holdUntil; end > now - 20_000; end -= 10_000) {
+      samples.push(
+        ...simulateInterval({
+          rolloutId: rollout.id,
+          intervalEnd: end,
+          intervalSeconds: 10,
+          exposurePercent: rollout.exposurePercent,
+          profile: DEMO_PROFILE,
+          regression: NO_REGRESSION,
+          random,
+        }),
+      );
+    }
+    await ingestSamples(demo.services, samples);
+    expect(await beat()).toContain(rollout.id);
+    const version = async () =>
+      (await demo.database.db.rollout.findUniqueOrThrow({ where: { id: rollout.id } })).version;
+    // Judged at the hold's end, but the hold is not over on the wall clock: nothing to do yet.
+    expect(await version()).toBe(rollout.version);
+
+    demo.advanceClock(6_000);
+    expect(await beat()).not.toContain(rollout.id);
+    // The step passed or its hold was extended: either way the remembered verdict became a command.
+    expect(await version()).toBeGreaterThan(rollout.version);
+  });
+});
