@@ -1,4 +1,4 @@
-import { asJson } from "../../db/json";
+import { Prisma } from "../../db/client";
 import {
   type AnalysisSample,
   evaluateStep,
@@ -8,7 +8,7 @@ import {
 import type { RolloutSnapshot } from "../../domain/rollout";
 import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
-import { sampleRowSelect, toCohortSample } from "../metrics/sample-rows";
+import { loadSamples } from "../metrics/load-samples";
 import type { Judgement, StepVerdict } from "../rollouts/progress-rollouts";
 
 /**
@@ -21,14 +21,10 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null)
     return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
-  const rows = await ctx.db.metricSample.findMany({
-    where: { rolloutId: rollout.id, intervalEnd: { gt: new Date(startedAt) } },
-    orderBy: { intervalEnd: "asc" },
-    select: sampleRowSelect,
-  });
-  const intervalSeconds = rows[0]?.intervalSeconds ?? 10;
+  const stored = await loadSamples(ctx.db, rollout.id, startedAt);
+  const intervalSeconds = stored[0]?.intervalSeconds ?? 10;
   // Analysis counts time in seconds since the step started.
-  const samples: AnalysisSample[] = rows.map(toCohortSample).map((sample) => ({
+  const samples: AnalysisSample[] = stored.map((sample) => ({
     ...sample,
     intervalEnd: (sample.intervalEnd - startedAt) / 1000,
   }));
@@ -97,26 +93,23 @@ function bakeWithoutBaseline(
     : { kind: "inconclusive", reason: `data for only ${seen} of ${expected} intervals of the bake` };
 }
 
+/**
+ * Stores the evaluation unless this interval of this step already has one, and announces it if stored.
+ * Raw SQL: Prisma's createMany costs twice the CPU of the statement itself, on every judgement.
+ */
 async function recordEvaluation(
   ctx: ServiceContext,
   rollout: RolloutSnapshot,
   intervalEnd: Date,
   evaluation: StepEvaluation,
 ): Promise<void> {
-  const { count } = await ctx.db.stepEvaluation.createMany({
-    data: [
-      {
-        rolloutId: rollout.id,
-        stepIndex: rollout.currentStep,
-        intervalEnd,
-        at: ctx.now(),
-        decision: evaluation.decision,
-        reason: evaluation.reason,
-        gates: asJson(evaluation.gates),
-      },
-    ],
-    skipDuplicates: true,
-  });
+  const ms = (date: Date) =>
+    Prisma.sql`timestamp 'epoch' + ${date.getTime()}::bigint * interval '1 millisecond'`;
+  const count = await ctx.db.$executeRaw`
+    INSERT INTO "StepEvaluation" ("rolloutId", "stepIndex", "intervalEnd", "at", "decision", "reason", "gates")
+    VALUES (${rollout.id}, ${rollout.currentStep}, ${ms(intervalEnd)}, ${ms(ctx.now())}, ${evaluation.decision},
+      ${evaluation.reason}, ${JSON.stringify(evaluation.gates)}::jsonb)
+    ON CONFLICT ("rolloutId", "stepIndex", "intervalEnd") DO NOTHING`;
   if (count === 1) {
     ctx.events.publish("verdict.recorded", {
       rolloutId: rollout.id,

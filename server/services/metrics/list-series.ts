@@ -1,7 +1,7 @@
 import { type SeriesPoint, toSeriesPoint } from "../../domain/metrics/cohort-sample";
 import { downsample } from "../../domain/metrics/downsample";
 import type { ServiceContext } from "../context";
-import { sampleRowSelect, toCohortSample } from "./sample-rows";
+import { loadSamples } from "./load-samples";
 
 /** A chart is at most ~1,000 px wide: more points per cohort only cost transfer and rendering. */
 const MAX_POINTS_PER_COHORT = 720;
@@ -11,10 +11,6 @@ const MAX_POINTS_PER_COHORT = 720;
  * per cohort) are merged into wider intervals on the server, with exact rates and quantiles.
  */
 export async function listSeries(ctx: ServiceContext, rolloutId: string): Promise<SeriesPoint[]> {
-  const rows = await ctx.db.metricSample.findMany({
-    where: { rolloutId },
-    orderBy: { intervalEnd: "asc" },
-    select: sampleRowSelect,
-  });
-  return downsample(rows.map(toCohortSample), MAX_POINTS_PER_COHORT).map(toSeriesPoint);
+  const samples = await loadSamples(ctx.db, rolloutId);
+  return downsample(samples, MAX_POINTS_PER_COHORT).map(toSeriesPoint);
 }
