@@ -4,53 +4,26 @@
 import { performance } from "node:perf_hooks";
 import { createDb } from "../server/db/client";
 import { defaultGates } from "../server/domain/analysis";
-import type { CohortSample } from "../server/domain/metrics/cohort-sample";
-import { systemActor } from "../server/services/actors";
 import { judgeStep } from "../server/services/analysis/judge-step";
 import type { ServiceContext } from "../server/services/context";
-import { registerDeploy } from "../server/services/deploys/register-deploy";
 import { EventBus } from "../server/services/events/event-bus";
 import { ingestSamples } from "../server/services/metrics/ingest-samples";
-import { createRollout } from "../server/services/rollouts/create-rollout";
 import { type JudgementMemo, progressRollouts } from "../server/services/rollouts/progress-rollouts";
-import { runRolloutCommand } from "../server/services/rollouts/run-rollout-command";
+import { benchInterval, startCanaryRollout } from "./bench-rollouts";
 import { startBenchDatabase } from "./bench-stack";
 
 const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 1000);
 const INTERVALS = 30;
 const INTERVAL_MS = 10_000;
-const BOUNDS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 
 const database = await startBenchDatabase();
 const db = createDb(database.url);
 // The benchmark moves time itself: thirty intervals of samples without waiting five minutes.
 let clock = Date.now();
 const services: ServiceContext = { db, events: new EventBus(), now: () => new Date(clock) };
-const manager = { id: "bench", name: "bench", role: "release_manager" as const };
-
-const COHORTS = [
-  { cohort: "baseline", requests: 3000, errors: 15 },
-  { cohort: "canary", requests: 1000, errors: 5 },
-] as const;
-
-function interval(rolloutId: string, end: number): CohortSample[] {
-  return COHORTS.map(({ cohort, requests, errors }) => {
-    const fast = Math.round(requests * 0.7);
-    return {
-      rolloutId,
-      cohort,
-      intervalEnd: end,
-      intervalSeconds: INTERVAL_MS / 1000,
-      requests,
-      errors,
-      latency: { bounds: BOUNDS, counts: [0, 0, 0, fast, requests - fast, 0, 0, 0, 0, 0, 0] },
-      conversions: { successes: Math.round(requests * 0.02), trials: Math.round(requests * 0.2) },
-    };
-  });
-}
 
 async function ingest(ids: readonly string[], end: number) {
-  const samples = ids.flatMap((id) => interval(id, end));
+  const samples = ids.flatMap((id) => benchInterval(id, end, INTERVAL_MS / 1000));
   for (let i = 0; i < samples.length; i += 500) await ingestSamples(services, samples.slice(i, i + 500));
 }
 
@@ -67,30 +40,7 @@ async function timedBeat(memo: JudgementMemo) {
 
 try {
   const ids: string[] = [];
-  for (let i = 0; i < ROLLOUTS; i++) {
-    const service = `beat-${i}`;
-    await registerDeploy(services, systemActor("bench"), {
-      service,
-      environment: "prod",
-      version: "1",
-      artifact: "a",
-    });
-    const steps = [25, 50, 100].map((exposurePercent) => ({
-      exposurePercent,
-      holdSeconds: 3600,
-      requiresApproval: false,
-      gates: defaultGates(),
-    }));
-    const { id } = await createRollout(services, manager, {
-      service,
-      environment: "prod",
-      version: "1",
-      mechanism: "canary",
-      steps,
-    });
-    await runRolloutCommand(services, manager, id, { type: "start" });
-    ids.push(id);
-  }
+  for (let i = 0; i < ROLLOUTS; i++) ids.push(await startCanaryRollout(services, `beat-${i}`, 3600));
   const memo: JudgementMemo = new Map();
   await progressRollouts(services, judgeStep, { memo }); // every rollout ramps into its first hold
   const start = clock;

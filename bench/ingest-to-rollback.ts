@@ -1,5 +1,7 @@
 // Part of npm run bench:analysis — the time from the ingest (POST /api/v1/metrics) of a sample that fails
-// a critical gate to the rollout reverted and the event delivered to a connected dashboard socket.
+// a critical gate to the rollout reverted and the event delivered to a connected dashboard socket, while
+// the engine runs as in production (a beat every second) over 1,000 other holding rollouts, each sent an
+// interval every 10 s through the same API (BENCH_BACKGROUND_ROLLOUTS to change; 0 for an idle engine).
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
 import { encode } from "next-auth/jwt";
@@ -7,33 +9,28 @@ import { io } from "socket.io-client";
 import { createAuthOptions } from "../server/auth/auth-options";
 import { createSessionRevocations } from "../server/auth/session-revocation";
 import { createDb } from "../server/db/client";
-import { defaultGates } from "../server/domain/analysis";
 import { createRequestRouter } from "../server/http/request-router";
 import { attachRealtime, type RoomEvent } from "../server/realtime/socket-server";
 import { startRolloutScheduler } from "../server/scheduler/rollout-scheduler";
-import { systemActor } from "../server/services/actors";
 import { judgeStep } from "../server/services/analysis/judge-step";
 import type { ServiceContext } from "../server/services/context";
-import { registerDeploy } from "../server/services/deploys/register-deploy";
 import { EventBus } from "../server/services/events/event-bus";
-import { createRollout } from "../server/services/rollouts/create-rollout";
-import { runRolloutCommand } from "../server/services/rollouts/run-rollout-command";
 import { createApiToken } from "../server/services/tokens/create-api-token";
 import { freePort } from "../server/testing/free-port";
+import { benchInterval, startCanaryRollout } from "./bench-rollouts";
 import { percentiles, startBenchDatabase } from "./bench-stack";
 
-const TRIALS = 60;
-const BOUNDS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+const TRIALS = 120;
+const BACKGROUND = Number(process.env.BENCH_BACKGROUND_ROLLOUTS ?? 1000);
+const INTERVAL_MS = 10_000;
 const SECRET = "bench-secret-bench-secret-bench-secret";
 
-// The benchmark posts faster than a real pusher would; lift the per-token ingest limit for it.
+// The background pushes 200 samples a second on one token; lift the per-token ingest limit for it.
 process.env.SLUICE_RATE_METRICS_BURST ??= "100000";
 process.env.SLUICE_RATE_METRICS_PER_MINUTE ??= "1000000";
 const database = await startBenchDatabase();
 const db = createDb(database.url);
-// The benchmark moves time itself, so each trial's samples fall inside its step without waiting.
-let clock = Date.now();
-const services: ServiceContext = { db, events: new EventBus(), now: () => new Date(clock) };
+const services: ServiceContext = { db, events: new EventBus(), now: () => new Date() };
 const sessions = createSessionRevocations({ db, events: services.events });
 const router = createRequestRouter({
   services,
@@ -47,7 +44,7 @@ const server = createServer((req, res) => void router(req, res));
 const realtime = attachRealtime(server, { secret: SECRET, sessions, events: services.events, db });
 const scheduler = startRolloutScheduler(services, {
   judge: judgeStep,
-  intervalMs: 3_600_000,
+  intervalMs: 1000,
   onError: console.error,
 });
 const port = await freePort();
@@ -55,7 +52,6 @@ await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${port}`;
 
 const admin = { id: "bench", name: "bench", role: "admin" as const };
-const manager = { id: "bench", name: "bench", role: "release_manager" as const };
 const { secret: token } = await createApiToken(services, admin, { name: "bench", scopes: ["metrics:write"] });
 const session = await encode({ secret: SECRET, token: { sub: "viewer", name: "viewer", role: "viewer" } });
 const socket = io(base, {
@@ -68,67 +64,54 @@ await new Promise<void>((resolve, reject) => {
 });
 socket.emit("subscribe", "overview");
 
-function sample(
-  rolloutId: string,
-  cohort: "baseline" | "canary",
-  end: number,
-  requests: number,
-  errors: number,
-) {
-  const fast = Math.round(requests * 0.7);
-  return {
-    rolloutId,
-    cohort,
-    intervalEnd: end,
-    intervalSeconds: 10,
-    requests,
-    errors,
-    latency: { bounds: BOUNDS, counts: [0, 0, 0, fast, requests - fast, 0, 0, 0, 0, 0, 0] },
-    conversions: null,
-  };
-}
-
-const post = (body: unknown) =>
-  fetch(`${base}/api/v1/metrics`, {
+async function post(samples: unknown[]) {
+  const response = await fetch(`${base}/api/v1/metrics`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ samples }),
   });
+  if (response.status !== 200)
+    throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+}
 
+async function holdingSince(id: string): Promise<number> {
+  for (;;) {
+    const row = await db.rollout.findUniqueOrThrow({
+      where: { id },
+      select: { phase: true, stepStartedAt: true },
+    });
+    if (row.phase === "holding" && row.stepStartedAt) return row.stepStartedAt.getTime();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const background: string[] = [];
+let pushing: NodeJS.Timeout | undefined;
 const latencies: number[] = [];
 try {
+  for (let i = 0; i < BACKGROUND; i++)
+    background.push(await startCanaryRollout(services, `background-${i}`, 3600));
+  // Every second a tenth of the background rollouts report the interval that just ended.
+  let second = 0;
+  pushing = setInterval(() => {
+    const slot = second++ % 10;
+    const end = Math.floor(Date.now() / 1000) * 1000;
+    const due = background.filter((_, i) => i % 10 === slot);
+    post(due.flatMap((id) => benchInterval(id, end, INTERVAL_MS / 1000))).catch(console.error);
+  }, 1000);
+  // Every background rollout is holding and has been judged on its own samples before the trials start.
+  while ((await db.rollout.count({ where: { phase: "holding" } })) < BACKGROUND) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  if (BACKGROUND > 0) await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
+
   for (let trial = 0; trial < TRIALS; trial++) {
-    const service = `bench-${trial}`;
-    await registerDeploy(services, systemActor("bench"), {
-      service,
-      environment: "prod",
-      version: "1",
-      artifact: "a",
-    });
-    const steps = [25, 50, 100].map((exposurePercent) => ({
-      exposurePercent,
-      holdSeconds: 600,
-      requiresApproval: false,
-      gates: defaultGates(),
-    }));
-    const { id } = await createRollout(services, manager, {
-      service,
-      environment: "prod",
-      version: "1",
-      mechanism: "canary",
-      steps,
-    });
-    await runRolloutCommand(services, manager, id, { type: "start" });
-    const started = clock;
+    const id = await startCanaryRollout(services, `trial-${trial}`, 600);
+    const started = await holdingSince(id);
     // Two healthy intervals (the first is warm-up), then one where the canary fails half its requests.
-    for (const k of [1, 2]) {
-      clock = started + k * 10_000;
-      await post({
-        samples: [sample(id, "baseline", clock, 3000, 15), sample(id, "canary", clock, 1000, 5)],
-      });
-    }
+    await post(benchInterval(id, started + INTERVAL_MS, INTERVAL_MS / 1000));
+    await post(benchInterval(id, started + 2 * INTERVAL_MS, INTERVAL_MS / 1000));
     await scheduler.settled();
-    clock = started + 30_000;
     const rolledBack = new Promise<number>((resolve) => {
       const onChange = (event: RoomEvent) => {
         if (event.name !== "rollout.changed") return;
@@ -140,19 +123,19 @@ try {
       socket.on("room.event", onChange);
     });
     const sent = performance.now();
-    const response = await post({
-      samples: [sample(id, "baseline", clock, 3000, 15), sample(id, "canary", clock, 1000, 500)],
-    });
-    if (response.status !== 200)
-      throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
+    await post(benchInterval(id, started + 3 * INTERVAL_MS, INTERVAL_MS / 1000, 500));
     latencies.push((await rolledBack) - sent);
-    clock += 60_000;
   }
   const { median, p99 } = percentiles(latencies);
+  const load =
+    BACKGROUND > 0
+      ? `, beside ${BACKGROUND.toLocaleString("en-US")} holding rollouts each sending an interval every 10 s and a beat every second`
+      : ", the engine otherwise idle";
   console.log(
-    `ingest of a failing sample → rolled back and delivered to a dashboard socket: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${TRIALS} rollouts, target p99 < 250 ms)`,
+    `ingest of a failing sample → rolled back and delivered to a dashboard socket: median ${median.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (${TRIALS} rollouts${load}; target p99 < 250 ms)`,
   );
 } finally {
+  clearInterval(pushing);
   socket.close();
   await scheduler.stop();
   await realtime.close();

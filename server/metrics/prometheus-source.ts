@@ -1,4 +1,5 @@
 import type { CohortSample } from "../domain/metrics/cohort-sample";
+import { eachLimited } from "../each-limited";
 import { countMetricSourcePoll } from "../observability/sluice-metrics";
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
@@ -151,12 +152,4 @@ export function createPrometheusPoller(
   }
 
   return { poll };
-}
-
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

@@ -1,5 +1,6 @@
 import { AppError } from "../../domain/errors";
 import { isHoldOver, type RolloutCommand, type RolloutSnapshot } from "../../domain/rollout";
+import { eachLimited } from "../../each-limited";
 import { type CommandActor, systemActor } from "../actors";
 import type { ServiceContext } from "../context";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
@@ -43,6 +44,8 @@ export interface ProgressOptions {
   only?: readonly string[];
   memo?: JudgementMemo;
 }
+
+const JUDGEMENTS_AT_ONCE = 4;
 
 const scheduler = systemActor("scheduler");
 const evaluator = systemActor("evaluator");
@@ -108,14 +111,16 @@ export async function progressRollouts(
   for (const kept of unchanged) {
     await attempt(() => act(kept.rollout, commandFor(kept.rollout, kept.judgement.verdict, now), evaluator));
   }
-  for (const rollout of loaded.map(toSnapshot)) {
-    await attempt(async () => {
+  // A judgement mostly waits on PostgreSQL (its samples, then its evaluation stored): a few at once keep
+  // the process busy meanwhile. Each rollout's own judgement and command stay in order.
+  await eachLimited(loaded.map(toSnapshot), JUDGEMENTS_AT_ONCE, (rollout) =>
+    attempt(async () => {
       if (rollout.phase === "ramping") return act(rollout, { type: "advance" }, scheduler);
       const judgement = await judge(ctx, rollout);
       memo?.set(rollout.id, { rollout, sampleCount: sampleCounts.get(rollout.id) ?? 0, judgement });
       return act(rollout, commandFor(rollout, judgement.verdict, now), evaluator);
-    });
-  }
+    }),
+  );
   if (failures.length > 0)
     throw new AggregateError(failures, `${failures.length} rollout(s) could not progress`);
 }
