@@ -1,3 +1,4 @@
+import { Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
 import { isHoldOver, type RolloutCommand, type RolloutSnapshot } from "../../domain/rollout";
 import { eachLimited } from "../../each-limited";
@@ -34,8 +35,8 @@ interface Remembered {
 
 /**
  * The last judgement of each holding rollout, kept by the engine across beats. Samples are only ever
- * added, so the same rollout version with the same number of samples, before the judgement's
- * `standsUntil`, would be judged the same again: the beat skips loading and judging it.
+ * added, so the same rollout version with the same number of samples in its current step, before the
+ * judgement's `standsUntil`, would be judged the same again: the beat skips loading and judging it.
  */
 export type JudgementMemo = Map<string, Remembered>;
 
@@ -61,16 +62,18 @@ export async function progressRollouts(
   options: ProgressOptions = {},
 ): Promise<void> {
   const { only, memo } = options;
+  if (only?.length === 0) return;
   const now = ctx.now().getTime();
-  const heads = await ctx.db.rollout.findMany({
-    where: {
-      state: "running",
-      phase: { in: ["ramping", "holding"] },
-      ...(only ? { id: { in: [...only] } } : {}),
-    },
-    select: { id: true, version: true, _count: { select: { samples: true } } },
-  });
-  const sampleCounts = new Map(heads.map((h) => [h.id, h._count.samples]));
+  // What the memo is checked against: each rollout's version and its current step's sample count (a range
+  // of the (rollout, interval end) index, however long the rollout's history).
+  const heads = await ctx.db.$queryRaw<{ id: string; version: number; samples: bigint }[]>`
+    SELECT r."id", r."version",
+      (SELECT count(*) FROM "MetricSample" m
+        WHERE m."rolloutId" = r."id" AND m."intervalEnd" > coalesce(r."stepStartedAt", 'epoch')) AS "samples"
+    FROM "Rollout" r
+    WHERE r."state" = 'running' AND r."phase" IN ('ramping', 'holding')
+      ${only ? Prisma.sql`AND r."id" IN (${Prisma.join(only)})` : Prisma.empty}`;
+  const sampleCounts = new Map(heads.map((h) => [h.id, Number(h.samples)]));
   if (memo && !only) {
     for (const id of memo.keys()) if (!sampleCounts.has(id)) memo.delete(id);
   }
@@ -81,7 +84,7 @@ export async function progressRollouts(
     const stands =
       kept &&
       kept.rollout.version === head.version &&
-      kept.sampleCount === head._count.samples &&
+      kept.sampleCount === Number(head.samples) &&
       now < kept.judgement.standsUntil;
     if (stands) unchanged.push(kept);
     else toLoad.push(head.id);
