@@ -1,4 +1,4 @@
-import { Prisma } from "../../db/client";
+import { sqlTimestamp } from "../../db/sql-timestamp";
 import {
   type AnalysisSample,
   evaluateStep,
@@ -103,11 +103,9 @@ async function recordEvaluation(
   intervalEnd: Date,
   evaluation: StepEvaluation,
 ): Promise<void> {
-  const ms = (date: Date) =>
-    Prisma.sql`timestamp 'epoch' + ${date.getTime()}::bigint * interval '1 millisecond'`;
   const count = await ctx.db.$executeRaw`
     INSERT INTO "StepEvaluation" ("rolloutId", "stepIndex", "intervalEnd", "at", "decision", "reason", "gates")
-    VALUES (${rollout.id}, ${rollout.currentStep}, ${ms(intervalEnd)}, ${ms(ctx.now())}, ${evaluation.decision},
+    VALUES (${rollout.id}, ${rollout.currentStep}, ${sqlTimestamp(intervalEnd.getTime())}, ${sqlTimestamp(ctx.now().getTime())}, ${evaluation.decision},
       ${evaluation.reason}, ${JSON.stringify(evaluation.gates)}::jsonb)
     ON CONFLICT ("rolloutId", "stepIndex", "intervalEnd") DO NOTHING`;
   if (count === 1) {

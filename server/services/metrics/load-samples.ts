@@ -1,4 +1,5 @@
 import type { Db } from "../../db/client";
+import { sqlTimestamp } from "../../db/sql-timestamp";
 import type { CohortSample } from "../../domain/metrics/cohort-sample";
 
 /** One sample as the query below builds it: a JSON array, positions as in the SELECT. */
@@ -27,7 +28,7 @@ export async function loadSamples(db: Db, rolloutId: string, afterMs = 0): Promi
       "conversionTrials") ORDER BY "intervalEnd", "cohort")::text AS samples
     FROM "MetricSample"
     WHERE "rolloutId" = ${rolloutId}
-      AND "intervalEnd" > timestamp 'epoch' + ${afterMs}::bigint * interval '1 millisecond'`;
+      AND "intervalEnd" > ${sqlTimestamp(afterMs)}`;
   const tuples: SampleTuple[] = JSON.parse(row?.samples ?? "[]");
   return tuples.map(
     ([cohort, intervalEnd, intervalSeconds, requests, errors, bounds, counts, successes, trials]) => ({
