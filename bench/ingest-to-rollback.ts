@@ -4,6 +4,7 @@
 // interval every 10 s through the same API (BENCH_BACKGROUND_ROLLOUTS to change; 0 for an idle engine).
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { encode } from "next-auth/jwt";
 import { io } from "socket.io-client";
 import { createAuthOptions } from "../server/auth/auth-options";
@@ -81,7 +82,7 @@ async function holdingSince(id: string): Promise<number> {
       select: { phase: true, stepStartedAt: true },
     });
     if (row.phase === "holding" && row.stepStartedAt) return row.stepStartedAt.getTime();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 
@@ -101,9 +102,9 @@ try {
   }, 1000);
   // Every background rollout is holding and has been judged on its own samples before the trials start.
   while ((await db.rollout.count({ where: { phase: "holding" } })) < BACKGROUND) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
   }
-  if (BACKGROUND > 0) await new Promise((resolve) => setTimeout(resolve, 2 * INTERVAL_MS));
+  if (BACKGROUND > 0) await sleep(2 * INTERVAL_MS);
 
   for (let trial = 0; trial < TRIALS; trial++) {
     const id = await startCanaryRollout(services, `trial-${trial}`, 600);

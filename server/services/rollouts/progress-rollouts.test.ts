@@ -22,6 +22,26 @@ describe("an engine beat with its memo of judgements", () => {
     await progressRollouts(demo.services, countingJudge, { memo });
     return judged.sort();
   };
+  /** Stores healthy ten-second intervals of a rollout, ending at each of `ends`. */
+  const ingestHealthy = async (
+    rollout: { id: string; exposurePercent: number },
+    ends: number[],
+    seed: number,
+  ) => {
+    const random = seededRandom(seed);
+    const samples = ends.flatMap((intervalEnd) =>
+      simulateInterval({
+        rolloutId: rollout.id,
+        intervalEnd,
+        intervalSeconds: 10,
+        exposurePercent: rollout.exposurePercent,
+        profile: DEMO_PROFILE,
+        regression: NO_REGRESSION,
+        random,
+      }),
+    );
+    await ingestSamples(demo.services, samples);
+  };
   const holding = async () =>
     (
       await demo.database.db.rollout.findMany({
@@ -52,18 +72,7 @@ describe("an engine beat with its memo of judgements", () => {
 
     const [sampled, commanded] = all as [string, string];
     const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: sampled } });
-    await ingestSamples(
-      demo.services,
-      simulateInterval({
-        rolloutId: sampled,
-        intervalEnd: demo.services.now().getTime(),
-        intervalSeconds: 10,
-        exposurePercent: row.exposurePercent,
-        profile: DEMO_PROFILE,
-        regression: NO_REGRESSION,
-        random: seededRandom(6),
-      }),
-    );
+    await ingestHealthy(row, [demo.services.now().getTime()], 6);
     expect(await beat()).toEqual([sampled]);
 
     await runRolloutCommand(demo.services, demo.actor("operator"), commanded, { type: "pause" });
@@ -85,22 +94,9 @@ describe("an engine beat with its memo of judgements", () => {
     const now = demo.services.now().getTime();
     expect(holdUntil - 5_000).toBeGreaterThan(now);
     demo.advanceClock(holdUntil - 5_000 - now);
-    const random = seededRandom(8);
-    const samples = [];
-    for (let end = holdUntil; end > now - 20_000; end -= 10_000) {
-      samples.push(
-        ...simulateInterval({
-          rolloutId: rollout.id,
-          intervalEnd: end,
-          intervalSeconds: 10,
-          exposurePercent: rollout.exposurePercent,
-          profile: DEMO_PROFILE,
-          regression: NO_REGRESSION,
-          random,
-        }),
-      );
-    }
-    await ingestSamples(demo.services, samples);
+    const ends: number[] = [];
+    for (let end = holdUntil; end > now - 20_000; end -= 10_000) ends.push(end);
+    await ingestHealthy(rollout, ends, 8);
     expect(await beat()).toContain(rollout.id);
     const version = async () =>
       (await demo.database.db.rollout.findUniqueOrThrow({ where: { id: rollout.id } })).version;

@@ -66,14 +66,15 @@ export async function progressRollouts(
   const now = ctx.now().getTime();
   // What the memo is checked against: each rollout's version and its current step's sample count (a range
   // of the (rollout, interval end) index, however long the rollout's history).
-  const heads = await ctx.db.$queryRaw<{ id: string; version: number; samples: bigint }[]>`
+  const rows = await ctx.db.$queryRaw<{ id: string; version: number; samples: bigint }[]>`
     SELECT r."id", r."version",
       (SELECT count(*) FROM "MetricSample" m
         WHERE m."rolloutId" = r."id" AND m."intervalEnd" > coalesce(r."stepStartedAt", 'epoch')) AS "samples"
     FROM "Rollout" r
     WHERE r."state" = 'running' AND r."phase" IN ('ramping', 'holding')
       ${only ? Prisma.sql`AND r."id" IN (${Prisma.join(only)})` : Prisma.empty}`;
-  const sampleCounts = new Map(heads.map((h) => [h.id, Number(h.samples)]));
+  const heads = rows.map((r) => ({ id: r.id, version: r.version, samples: Number(r.samples) }));
+  const sampleCounts = new Map(heads.map((h) => [h.id, h.samples]));
   if (memo && !only) {
     for (const id of memo.keys()) if (!sampleCounts.has(id)) memo.delete(id);
   }
@@ -84,7 +85,7 @@ export async function progressRollouts(
     const stands =
       kept &&
       kept.rollout.version === head.version &&
-      kept.sampleCount === Number(head.samples) &&
+      kept.sampleCount === head.samples &&
       now < kept.judgement.standsUntil;
     if (stands) unchanged.push(kept);
     else toLoad.push(head.id);
