@@ -100,6 +100,37 @@ describe("evaluateStep", () => {
     expect(result.failedGates).toContain("latency-shift");
   });
 
+  it("fails p99 on a slow tail that interpolation inside a wide bucket hides", () => {
+    // Baseline: 20% above 100 ms, 0.2% above 250 ms, so its p99 sits near the top of (100, 250]. The canary
+    // moves 1% of its requests past 250 ms: 6× the baseline's share there, while its interpolated p99 rises
+    // only 244 → 292 ms (+19.7%, under the 20% margin) and nothing changes at 100 ms. A p99 20% slower
+    // would put ~0.5% above 250 ms, not 1.2%. Judged from the second interval on (the first is warm-up).
+    const histogram = (counts: number[]) => ({ bounds: BOUNDS, counts: [0, ...counts, 0, 0, 0, 0] });
+    const samples: AnalysisSample[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const t = i * 30;
+      const base = { intervalEnd: t, errors: 0, conversions: null };
+      samples.push({
+        ...base,
+        cohort: "baseline",
+        requests: 8000,
+        latency: histogram([80, 720, 2400, 3200, 1584, 16]),
+      });
+      samples.push({
+        ...base,
+        cohort: "canary",
+        requests: 2000,
+        latency: histogram([20, 180, 600, 800, 376, 24]),
+      });
+    }
+    const result = evaluateStep(input(samples, 600));
+    const p99 = result.gates.find((g) => g.gate === "latency-p99");
+    expect(p99?.detail).toContain("456/38000 canary requests above 250 ms");
+    expect(p99?.verdict).toBe("fail");
+    expect(result.gates.find((g) => g.gate === "latency-p95")?.verdict).toBe("pass");
+    expect(result.decision).toBe("rollback");
+  });
+
   it("does not judge the canary's first interval (cold start)", () => {
     const result = evaluateStep(
       input(

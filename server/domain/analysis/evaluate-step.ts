@@ -5,8 +5,9 @@ import { type AnalysisTuning, DEFAULT_TUNING } from "./analysis-tuning";
 import type { CompareWindow } from "./compare-window";
 import { percent } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import type { GateVerdict } from "./gate-verdict";
+import type { GateVerdict, JudgedGate } from "./gate-verdict";
 import { judgeLatencyQuantile, judgeLatencyShift } from "./latency-gates";
+import { poolCriticalEvidence } from "./pooled-evidence";
 import { judgeConversion, judgeErrorRate } from "./rate-gates";
 import { sampleRatioCheck } from "./sample-ratio-check";
 
@@ -63,9 +64,10 @@ export function evaluateStep(input: StepInput): StepEvaluation {
       p.intervalEnd > input.elapsedSeconds - input.intervalSeconds && p.intervalEnd <= input.elapsedSeconds,
   );
   const hasConversions = samples.some((s) => s.conversions != null);
-  let gates = input.gates
-    .filter((g) => g.metric !== "conversion" || hasConversions)
-    .map((g) => judgeGate(g, window));
+  let gates = poolCriticalEvidence(
+    input.gates.filter((g) => g.metric !== "conversion" || hasConversions).map((g) => judgeGate(g, window)),
+    tuning.failAlpha,
+  );
 
   // No fresh canary (or baseline) sample: an outage, so nothing is known about now. Never a pass.
   const outage = !current?.canary ? "canary" : !current.baseline ? "baseline" : null;
@@ -147,7 +149,7 @@ export function evaluateStep(input: StepInput): StepEvaluation {
   };
 }
 
-function judgeGate(gate: GateConfig, window: CompareWindow): GateVerdict {
+function judgeGate(gate: GateConfig, window: CompareWindow): JudgedGate {
   switch (gate.metric) {
     case "error-rate":
       return judgeErrorRate(gate, window);

@@ -12,3 +12,8 @@ export interface GateVerdict {
   /** The sequential evidence that the canary is worse, as an e-value (1 = none; fails at 1/failAlpha). */
   evidence: number;
 }
+
+/** A verdict as a gate returns it, with what pooling needs: whether the observed change is past its margins. */
+export interface JudgedGate extends GateVerdict {
+  pastMargin: boolean;
+}

@@ -4,7 +4,7 @@ import type { CompareWindow } from "./compare-window";
 import { changePointPrior, completePairs } from "./compare-window";
 import { evidenceText, ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import type { GateVerdict, Verdict } from "./gate-verdict";
+import type { JudgedGate, Verdict } from "./gate-verdict";
 import {
   addHistograms,
   countAbove,
@@ -12,6 +12,7 @@ import {
   histogramQuantile,
   histogramTotal,
   sameBounds,
+  shareAbove,
 } from "./latency-histogram";
 import { type RankShiftStratum, rankEvidenceByStart, rankStratum, summarizeRank } from "./rank-shift-test";
 import { logRateEvidenceByStart, marginZ, type RateStratum } from "./rate-ratio-test";
@@ -33,13 +34,14 @@ function marginFactor(gate: GateConfig, baselineValue: number): number {
   return Math.max(relative, absolute);
 }
 
-function inconclusive(gate: GateConfig, detail: string): GateVerdict {
+function inconclusive(gate: GateConfig, detail: string): JudgedGate {
   return {
     gate: gate.name,
     metric: gate.metric,
     critical: gate.critical,
     verdict: "inconclusive",
     evidence: 1,
+    pastMargin: false,
     detail,
   };
 }
@@ -52,7 +54,7 @@ function inconclusive(gate: GateConfig, detail: string): GateVerdict {
 export function judgeLatencyQuantile(
   gate: GateConfig & { metric: "latency-p95" | "latency-p99" },
   window: CompareWindow,
-): GateVerdict {
+): JudgedGate {
   const q = QUANTILE[gate.metric];
   const label = gate.metric === "latency-p95" ? "p95" : "p99";
   const { pairs, canary, baseline } = mergedCohorts(window);
@@ -76,7 +78,7 @@ export function judgeLatencyQuantile(
 
   // Sequential evidence, interval by interval, against the bound known before each interval.
   const strata: RateStratum[] = [];
-  const judgedPairs: { canary: LatencyHistogram; baseline: LatencyHistogram }[] = [];
+  const judgedCanaries: LatencyHistogram[] = [];
   let earlier: LatencyHistogram | null = null;
   const judged = new Set(pairs.map((p) => p.intervalEnd));
   for (const pair of window.pairs) {
@@ -96,7 +98,7 @@ export function judgeLatencyQuantile(
           baselineEvents: countAbove(b.latency, j),
           baselineTotal: b.requests,
         });
-        judgedPairs.push({ canary: pair.canary.latency, baseline: b.latency });
+        judgedCanaries.push(pair.canary.latency);
       }
     }
     if (b) earlier = earlier ? addHistograms([earlier, b.latency]) : b.latency;
@@ -107,36 +109,33 @@ export function judgeLatencyQuantile(
   const canaryAbove = countAbove(canary, bound);
   const baselineShare = countAbove(baseline, bound) / nb;
   const expected = nc * baselineShare;
+  // At the margin every request is `factor` slower: the share above the bound is the baseline's share
+  // above bound / factor.
   const factor = marginFactor(gate, qb);
-  const marginShare = countAbove(shiftHistogram(baseline, factor), bound) / nb;
+  const marginShare = Math.max(shareAbove(baseline, boundMs / factor), baselineShare);
   const ratio = baselineShare > 0 ? marginShare / baselineShare : 1;
   const z = marginZ(canaryAbove, nc, {
     rate: marginShare,
     variance: (ratio * ratio * baselineShare * (1 - baselineShare)) / nb,
   });
-  // The change matters when the quantile itself moved past both margins and more canary requests are slow
-  // than the baseline's share predicts, judged from where the evidence says it began (a late onset is
-  // diluted in the whole hold).
-  const recent = judgedPairs.slice(start);
-  const rc = start > 0 ? addHistograms(recent.map((p) => p.canary)) : canary;
-  const rb = start > 0 ? addHistograms(recent.map((p) => p.baseline)) : baseline;
-  const wqc = (rc && histogramQuantile(rc, q)) ?? qc;
-  const wqb = (rb && histogramQuantile(rb, q)) ?? qb;
-  const wAbove = rc ? countAbove(rc, bound) : canaryAbove;
-  const wExpected = rc ? histogramTotal(rc) * baselineShare : expected;
-  const matters =
-    wqc - wqb >= gate.minAbsoluteChange && wqc >= wqb * (1 + gate.minRelativeChange) && wAbove > wExpected;
+  // The change matters when a larger share of canary requests is above the bound than a margin-sized
+  // slowdown would put there, judged from where the evidence says it began (a late onset is diluted in
+  // the whole hold).
+  const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
+  const recentTotal = recent ? histogramTotal(recent) : 0;
+  const matters = recent !== null && recentTotal > 0 && countAbove(recent, bound) / recentTotal > marginShare;
   let verdict: Verdict = "inconclusive";
   if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
   else if (z <= -window.tuning.passZ) verdict = "pass";
-  const expectedText = expected >= 10 ? expected.toFixed(0) : expected.toFixed(1);
+  const count = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
   return {
     gate: gate.name,
     metric: gate.metric,
     critical: gate.critical,
     verdict,
     evidence: Math.exp(Math.min(logE, 700)),
-    detail: `${values}, ${canaryAbove}/${nc} canary requests above ${ms(boundMs)} (baseline's ${label} bucket) where ${expectedText} were expected, ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
+    pastMargin: matters,
+    detail: `${values}, ${canaryAbove}/${nc} canary requests above ${ms(boundMs)} (baseline's ${label} bucket) where ${count(expected)} were expected (${count(nc * marginShare)} at the margin), ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
   };
 }
 
@@ -144,7 +143,7 @@ export function judgeLatencyQuantile(
  * Whole-distribution shift: fails on rank evidence that canary requests are slower and a median at least
  * the margin slower; passes when P(canary slower) is clearly below what a margin-sized slowdown would give.
  */
-export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): GateVerdict {
+export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): JudgedGate {
   const { pairs, canary, baseline } = mergedCohorts(window);
   if (!canary || !baseline || histogramTotal(canary) === 0 || histogramTotal(baseline) === 0) {
     return inconclusive(gate, "no latency to compare; inconclusive");
@@ -194,6 +193,7 @@ export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): Gate
     critical: gate.critical,
     verdict,
     evidence: Math.exp(Math.min(logE, 700)),
+    pastMargin: matters,
     detail: `${values}, P(canary request slower) ${summary.superiority.toFixed(3)} (0.5 if alike, ${marginSuperiority.toFixed(3)} at margin), ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
   };
 }

@@ -54,9 +54,11 @@ export function countAbove(h: LatencyHistogram, boundIndex: number): number {
 
 /**
  * The bucket bound to count "slow" requests against for quantile q: the bound whose share of baseline
- * requests above it is nearest (in ratio) to 1 - q, among bounds leaving at least (1 - q)/4 above, so the
- * test keeps enough events. Buckets are coarse, so this is the baseline's q-quantile rounded to a bound.
- * Null when the baseline is empty or nothing is above any bound.
+ * requests above it is nearest (in ratio) to 1 - q. Buckets are coarse, so this is the baseline's q-quantile
+ * rounded to a bound; when the quantile sits near the top of a wide bucket, the bound above it (a thinner
+ * tail) is nearer than the one below (which would make a p99 gate judge the p80). The rate test is exact
+ * for few events, so a thin tail costs power, not validity. Null when the baseline is empty or nothing is
+ * above any bound.
  */
 export function exceedanceBound(baseline: LatencyHistogram, q: number): number | null {
   const total = histogramTotal(baseline);
@@ -66,7 +68,7 @@ export function exceedanceBound(baseline: LatencyHistogram, q: number): number |
   let bestDistance = Number.POSITIVE_INFINITY;
   for (let i = 0; i < baseline.bounds.length; i++) {
     const share = countAbove(baseline, i) / total;
-    if (share < target / 4) break;
+    if (share === 0) break;
     const distance = Math.abs(Math.log(share / target));
     if (distance < bestDistance) {
       bestDistance = distance;
@@ -74,6 +76,34 @@ export function exceedanceBound(baseline: LatencyHistogram, q: number): number |
     }
   }
   return best;
+}
+
+/**
+ * Share of requests slower than `ms`. Between bucket bounds the log of that share is interpolated linearly
+ * in log-latency (a power law within the bucket), which follows a tail's falling density where a uniform
+ * spread would put far too much mass at the top of a wide tail bucket. Linear in the first bucket (from 0)
+ * and wherever a bound has nothing above it.
+ */
+export function shareAbove(h: LatencyHistogram, ms: number): number {
+  const total = histogramTotal(h);
+  if (total === 0) return 0;
+  let lowerMs = 0;
+  let lowerShare = 1;
+  for (let i = 0; i < h.bounds.length; i++) {
+    const upperMs = h.bounds[i] ?? 0;
+    const upperShare = countAbove(h, i) / total;
+    if (ms <= upperMs) {
+      if (ms <= lowerMs) return lowerShare;
+      if (lowerMs === 0 || upperShare === 0) {
+        return lowerShare + ((upperShare - lowerShare) * (ms - lowerMs)) / (upperMs - lowerMs);
+      }
+      const position = Math.log(ms / lowerMs) / Math.log(upperMs / lowerMs);
+      return lowerShare * (upperShare / lowerShare) ** position;
+    }
+    lowerMs = upperMs;
+    lowerShare = upperShare;
+  }
+  return lowerShare;
 }
 
 /**

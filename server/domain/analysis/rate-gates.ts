@@ -3,7 +3,7 @@ import type { CompareWindow } from "./compare-window";
 import { changePointPrior, completePairs } from "./compare-window";
 import { evidenceText, percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import type { GateVerdict, Verdict } from "./gate-verdict";
+import type { JudgedGate, Verdict } from "./gate-verdict";
 import type { RateStratum } from "./rate-ratio-test";
 import {
   logPastMarginEvidence,
@@ -14,7 +14,7 @@ import {
 } from "./rate-ratio-test";
 
 /** Error rate: failed requests out of requests. */
-export function judgeErrorRate(gate: GateConfig, window: CompareWindow): GateVerdict {
+export function judgeErrorRate(gate: GateConfig, window: CompareWindow): JudgedGate {
   const pairs = completePairs(window);
   const strata: RateStratum[] = pairs.map((p) => ({
     canaryEvents: p.canary.errors,
@@ -32,7 +32,7 @@ export function judgeErrorRate(gate: GateConfig, window: CompareWindow): GateVer
 }
 
 /** Conversion: successes out of trials, on intervals where both cohorts report it. */
-export function judgeConversion(gate: GateConfig, window: CompareWindow): GateVerdict {
+export function judgeConversion(gate: GateConfig, window: CompareWindow): JudgedGate {
   const strata: RateStratum[] = [];
   const ends: number[] = [];
   for (const p of completePairs(window)) {
@@ -60,7 +60,7 @@ function judgeRate(
   strata: RateStratum[],
   ends: readonly number[],
   unit: string,
-): GateVerdict {
+): JudgedGate {
   const { tuning } = window;
   const t = sumStrata(strata);
   const pc = t.canaryTotal > 0 ? t.canaryEvents / t.canaryTotal : 0;
@@ -72,6 +72,7 @@ function judgeRate(
       ...base,
       verdict: "inconclusive",
       evidence: 1,
+      pastMargin: false,
       detail: `${numbers}; no data to compare; inconclusive`,
     };
   }
@@ -80,6 +81,7 @@ function judgeRate(
       ...base,
       verdict: "inconclusive",
       evidence: 1,
+      pastMargin: false,
       detail: `${numbers}; below minimum sample of ${gate.minSamples} canary ${unit}; inconclusive`,
     };
   }
@@ -125,6 +127,7 @@ function judgeRate(
     ...base,
     verdict,
     evidence: Math.exp(Math.min(logE, 700)),
+    pastMargin: matters,
     detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}${factorText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { countAbove, exceedanceBound, histogramQuantile } from "./latency-histogram";
+import { countAbove, exceedanceBound, histogramQuantile, shareAbove } from "./latency-histogram";
 import { logNormalCdf, normalCdf, normalQuantile } from "./normal-distribution";
 import { logNormalMixtureEvidence, rankStratum, summarizeRank } from "./rank-shift-test";
 import { logPastMarginEvidence, logRateEvidence, marginZ, rateMargin } from "./rate-ratio-test";
@@ -112,6 +112,24 @@ describe("latency histogram", () => {
     const base = { bounds: [10, 100, 1000], counts: [500, 440, 55, 5] };
     expect(exceedanceBound(base, 0.95)).toBe(1);
     expect(exceedanceBound(base, 0.99)).toBe(2);
+  });
+
+  it("picks a bound far into the tail when that is nearest 1 − q", () => {
+    // shares above 100 and 250: 20% and 0.2%; |ln(20)| > |ln(0.2)|, so p99 counts above 250 ms
+    const tail = { bounds: [100, 250], counts: [6400, 1584, 16] };
+    expect(exceedanceBound(tail, 0.99)).toBe(1);
+  });
+
+  it("interpolates the share above a latency as a power law inside a bucket", () => {
+    // shares above 100 and 250: 0.15 and 0.01
+    const tail = { bounds: [100, 250], counts: [850, 140, 10] };
+    expect(shareAbove(tail, 100)).toBeCloseTo(0.15, 12);
+    expect(shareAbove(tail, 250)).toBeCloseTo(0.01, 12);
+    // 200 ms is ln 2 / ln 2.5 = 0.756 of the way through (100, 250] in log-latency:
+    // 0.15 · (0.01 / 0.15)^0.756 = 0.0193, where a uniform spread would give 0.15 − 0.14·(2/3) = 0.057
+    expect(shareAbove(tail, 200)).toBeCloseTo(0.0193, 4);
+    // the first bucket starts at 0: linear, halfway to 100 ms is halfway from 1 to 0.15
+    expect(shareAbove(tail, 50)).toBeCloseTo(0.575, 12);
   });
 
   it("shifts a histogram log-uniformly within buckets", () => {
