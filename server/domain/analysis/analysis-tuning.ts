@@ -26,14 +26,17 @@ export interface AnalysisTuning {
    * difference" over the hold is at most this (rate-ratio-test); 0 falls back to passZ.
    */
   passBayesFactor: number;
+  /** A gate fails only when its change is past the margin by at least this many standard errors. */
+  mattersZ: number;
 }
 
 export const DEFAULT_TUNING: AnalysisTuning = {
-  failAlpha: 0.01,
+  failAlpha: 0.015,
   passZ: 0.65,
   recentPassZ: 0,
   rankRho: 1,
   changePointFirstShare: 0.5,
   maxCanaryMissingFraction: 0.3,
   passBayesFactor: 0.25,
+  mattersZ: 1,
 };

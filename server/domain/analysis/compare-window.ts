@@ -33,3 +33,12 @@ export function completePairs(window: CompareWindow): CompletePair[] {
 export function changePointPrior(window: CompareWindow): ChangePointPrior {
   return { firstShare: window.tuning.changePointFirstShare, horizon: Math.max(1, window.horizon) };
 }
+
+/**
+ * Whether a change is past its gate's margin by enough to matter: `excess` is how far the observed change
+ * lies beyond the margin (same unit as `standardError`). A point estimate just past the line is noise as
+ * often as not, so the excess must reach `mattersZ` standard errors.
+ */
+export function clearlyPastMargin(excess: number, standardError: number, window: CompareWindow): boolean {
+  return excess > 0 && excess >= window.tuning.mattersZ * standardError;
+}

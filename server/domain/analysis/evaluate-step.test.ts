@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AnalysisSample, Cohort } from "./analysis-sample";
+import { DEFAULT_TUNING } from "./analysis-tuning";
 import { defaultGates } from "./default-gates";
 import { evaluateStep, type StepInput } from "./evaluate-step";
 import { replayStep } from "./replay-step";
@@ -98,6 +99,25 @@ describe("evaluateStep", () => {
     );
     expect(result.decision).toBe("rollback");
     expect(result.failedGates).toContain("latency-shift");
+  });
+
+  it("fails a gate only when its change is past the margin by more than its standard error", () => {
+    // Baseline 0.5% errors; margin max(0.5%·1.25, 0.5% + 0.07 points) = 0.625%. Over 39 judged intervals
+    // the difference's standard error is √(0.0065/78000 + 0.005/312000) ≈ 0.032 points.
+    const errorGate = (canaryErrors: number) =>
+      evaluateStep(
+        input(
+          steady(40, () => ({ errors: canaryErrors })),
+          1200,
+          1200,
+        ),
+      ).gates.find((g) => g.gate === "error-rate");
+    // 0.65%: strong evidence of a difference, but only 0.025 points past the margin.
+    const barely = errorGate(13);
+    expect(barely?.evidence).toBeGreaterThan(1 / DEFAULT_TUNING.failAlpha);
+    expect(barely?.verdict).toBe("inconclusive");
+    // 0.8%: 0.175 points past the margin.
+    expect(errorGate(16)?.verdict).toBe("fail");
   });
 
   it("fails p99 on a slow tail that interpolation inside a wide bucket hides", () => {

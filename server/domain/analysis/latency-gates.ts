@@ -1,7 +1,7 @@
 import type { LatencyHistogram } from "./analysis-sample";
 import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
-import { changePointPrior, completePairs } from "./compare-window";
+import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
 import { evidenceText, ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { JudgedGate, Verdict } from "./gate-verdict";
@@ -123,7 +123,14 @@ export function judgeLatencyQuantile(
   // the whole hold).
   const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
   const recentTotal = recent ? histogramTotal(recent) : 0;
-  const matters = recent !== null && recentTotal > 0 && countAbove(recent, bound) / recentTotal > marginShare;
+  const recentShare = recent !== null && recentTotal > 0 ? countAbove(recent, bound) / recentTotal : 0;
+  const matters =
+    recentTotal > 0 &&
+    clearlyPastMargin(
+      recentShare - marginShare,
+      Math.sqrt((recentShare * (1 - recentShare)) / recentTotal),
+      window,
+    );
   let verdict: Verdict = "inconclusive";
   if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
   else if (z <= -window.tuning.passZ) verdict = "pass";
@@ -179,7 +186,11 @@ export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): Judg
   );
   const marginSuperiority = atMargin ? atMargin.u / (atMargin.canary * atMargin.baseline) : 0.5;
   // Matters when canary requests are slower than a margin-sized slowdown would make them.
-  const matters = sign * (since.superiority - marginSuperiority) > 0;
+  const matters = clearlyPastMargin(
+    sign * (since.superiority - marginSuperiority),
+    since.superioritySe,
+    window,
+  );
   const clear =
     gate.badDirection === "higher"
       ? summary.superiority + window.tuning.passZ * summary.superioritySe < marginSuperiority

@@ -1,6 +1,6 @@
 import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
-import { changePointPrior, completePairs } from "./compare-window";
+import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
 import { evidenceText, percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { JudgedGate, Verdict } from "./gate-verdict";
@@ -95,7 +95,15 @@ function judgeRate(
   const wc = since.canaryTotal > 0 ? since.canaryEvents / since.canaryTotal : 0;
   const wb = since.baselineTotal > 0 ? since.baselineEvents / since.baselineTotal : 0;
   const worse = gate.badDirection === "higher" ? wc - wb : wb - wc;
-  const matters = worse >= gate.minAbsoluteChange && worse >= gate.minRelativeChange * wb && worse > 0;
+  const seWorse = Math.sqrt(
+    (since.canaryTotal > 0 ? (wc * (1 - wc)) / since.canaryTotal : 0) +
+      (since.baselineTotal > 0 ? (wb * (1 - wb)) / since.baselineTotal : 0),
+  );
+  const matters = clearlyPastMargin(
+    worse - Math.max(gate.minAbsoluteChange, gate.minRelativeChange * wb),
+    seWorse,
+    window,
+  );
   const margin = rateMargin(
     pb,
     t.baselineTotal,
