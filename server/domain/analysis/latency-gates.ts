@@ -123,7 +123,7 @@ export function judgeLatencyQuantile(
   // the whole hold).
   const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
   const recentTotal = recent ? histogramTotal(recent) : 0;
-  const recentShare = recent !== null && recentTotal > 0 ? countAbove(recent, bound) / recentTotal : 0;
+  const recentShare = recent && recentTotal > 0 ? countAbove(recent, bound) / recentTotal : 0;
   const matters =
     recentTotal > 0 &&
     clearlyPastMargin(
@@ -147,8 +147,8 @@ export function judgeLatencyQuantile(
 }
 
 /**
- * Whole-distribution shift: fails on rank evidence that canary requests are slower and a median at least
- * the margin slower; passes when P(canary slower) is clearly below what a margin-sized slowdown would give.
+ * Whole-distribution shift: fails on rank evidence that canary requests are slower and P(canary slower)
+ * clearly past what a margin-sized slowdown would give; passes when it is clearly below that.
  */
 export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): JudgedGate {
   const { pairs, canary, baseline } = mergedCohorts(window);

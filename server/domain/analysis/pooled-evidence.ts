@@ -2,6 +2,9 @@ import { evidenceText } from "./describe-numbers";
 import type { GateMetric } from "./gate-config";
 import type { GateVerdict, JudgedGate } from "./gate-verdict";
 
+/** One slowdown moves all three latency gates; errors and conversions are separate signals and stay alone. */
+const LATENCY: ReadonlySet<GateMetric> = new Set(["latency-p95", "latency-p99", "latency-shift"]);
+
 /**
  * Critical gates whose observed change is past their margins pool their evidence. Each gate's e-value has
  * mean at most 1 under no difference, so the sum over G gates reaches 1/α with probability at most G·α:
@@ -9,8 +12,6 @@ import type { GateVerdict, JudgedGate } from "./gate-verdict";
  * that failed alone stops failing, and a regression several gates see at once (a slowdown moves p95, p99
  * and the whole distribution) is caught sooner.
  */
-const LATENCY: ReadonlySet<GateMetric> = new Set(["latency-p95", "latency-p99", "latency-shift"]);
-
 export function poolCriticalEvidence(gates: readonly JudgedGate[], failAlpha: number): GateVerdict[] {
   const failedAlone = gates.some((g) => g.critical && g.verdict === "fail");
   const pooled = gates.filter((g) => g.critical && g.pastMargin && g.evidence > 1 && LATENCY.has(g.metric));
