@@ -6,11 +6,12 @@ import type { GateVerdict, JudgedGate } from "./gate-verdict";
 const LATENCY: ReadonlySet<GateMetric> = new Set(["latency-p95", "latency-p99", "latency-shift"]);
 
 /**
- * Critical gates whose observed change is past their margins pool their evidence. Each gate's e-value has
- * mean at most 1 under no difference, so the sum over G gates reaches 1/α with probability at most G·α:
- * the same bound as G gates failing one by one at 1/α. The sum is never below the largest term, so nothing
- * that failed alone stops failing, and a regression several gates see at once (a slowdown moves p95, p99
- * and the whole distribution) is caught sooner.
+ * Critical latency gates whose observed change is past their margins pool their evidence; the verdicts
+ * leave without the `pastMargin` working field. Each gate's e-value has mean at most 1 under no
+ * difference, so the sum over G gates reaches 1/α with probability at most G·α: the same bound as G gates
+ * failing one by one at 1/α. The sum is never below the largest term, so nothing that failed alone stops
+ * failing, and a regression several gates see at once (a slowdown moves p95, p99 and the whole
+ * distribution) is caught sooner.
  */
 export function poolCriticalEvidence(gates: readonly JudgedGate[], failAlpha: number): GateVerdict[] {
   const failedAlone = gates.some((g) => g.critical && g.verdict === "fail");
