@@ -151,6 +151,36 @@ describe("evaluateStep", () => {
     expect(result.decision).toBe("rollback");
   });
 
+  it("fails p99 on a far tail that the p99 bound dilutes", () => {
+    // Baseline: 1.25% above 250 ms (its p99 bound), 0.1% above 500 ms, none above 1000 ms. The canary sends
+    // 0.5% of its requests past 1000 ms. Above 250 ms that is 1.75%, inside the margin (a p99 20% slower
+    // would put ~2% there), so the p99 bound alone never fails; above 1000 ms it is 10 requests an interval
+    // where the baseline has none.
+    const histogram = (counts: number[]) => ({ bounds: BOUNDS, counts: [0, 0, ...counts, 0, 0] });
+    const samples: AnalysisSample[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const base = { intervalEnd: i * 30, errors: 0, conversions: null };
+      samples.push({
+        ...base,
+        cohort: "baseline",
+        requests: 8000,
+        latency: histogram([800, 3200, 2800, 1100, 92, 8, 0]),
+      });
+      samples.push({
+        ...base,
+        cohort: "canary",
+        requests: 2000,
+        latency: histogram([200, 800, 690, 275, 23, 2, 10]),
+      });
+    }
+    const result = evaluateStep(input(samples, 600));
+    const p99 = result.gates.find((g) => g.gate === "latency-p99");
+    expect(p99?.verdict).toBe("fail");
+    expect(result.decision).toBe("rollback");
+    expect(p99?.detail).toContain("665/38000 canary requests above 250 ms");
+    expect(p99?.detail).toContain("190/38000 canary requests above 1000 ms");
+  });
+
   it("does not judge the canary's first interval (cold start)", () => {
     const result = evaluateStep(
       input(

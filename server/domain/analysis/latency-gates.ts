@@ -47,9 +47,33 @@ function inconclusive(gate: GateConfig, detail: string): JudgedGate {
 }
 
 /**
+ * Where the fail side of a quantile gate looks, with prior weights fixed in advance. p95: its own bound.
+ * p99: its own bound and the next two above it, because a far-tail regression (a few percent of requests
+ * several times slower) is diluted at the p99 bound but stands out above the higher ones, where the
+ * baseline has almost nothing. The weights sum to 1, so the weighted sum of the bounds' e-values is still
+ * an e-value.
+ */
+const TAIL_BOUND_WEIGHTS = {
+  "latency-p95": [1],
+  "latency-p99": [0.5, 0.25, 0.25],
+} as const satisfies Record<keyof typeof QUANTILE, readonly number[]>;
+
+interface TailBound {
+  index: number;
+  /** log(weight) + log e-value of "more canary requests above this bound than baseline ones". */
+  logWeightedE: number;
+  canaryAbove: number;
+  expected: number;
+  atMargin: number;
+  /** The canary's share above the bound, since the evidence's start, is clearly past the margin line. */
+  matters: boolean;
+}
+
+/**
  * p95 / p99: the share of canary requests above the baseline's quantile (a bucket bound), compared with the
  * baseline's own share by the stratified rate test. Each interval counts against the bound set by the
- * baseline intervals before it, so the bound never depends on the canary.
+ * baseline intervals before it, so the bound never depends on the canary. Passing is judged at that bound;
+ * p99 fails also on the bounds above it (TAIL_BOUND_WEIGHTS), counting only those past their margins.
  */
 export function judgeLatencyQuantile(
   gate: GateConfig & { metric: "latency-p95" | "latency-p99" },
@@ -76,8 +100,85 @@ export function judgeLatencyQuantile(
   if (bound === null)
     return inconclusive(gate, `${values}; baseline has no ${label} tail to compare; inconclusive`);
 
-  // Sequential evidence, interval by interval, against the bound known before each interval.
-  const strata: RateStratum[] = [];
+  const weights = TAIL_BOUND_WEIGHTS[gate.metric];
+  const { strataByOffset, judgedCanaries } = tailStrata(window, pairs, q, weights.length);
+  const factor = marginFactor(gate, qb);
+  const tails: TailBound[] = [];
+  strataByOffset.forEach((strata, offset) => {
+    const index = bound + offset;
+    if (index >= baseline.bounds.length) return;
+    const { logE, start } = combineStarts(logRateEvidenceByStart(strata, "higher"), changePointPrior(window));
+    const baselineShare = countAbove(baseline, index) / nb;
+    // At the margin every request is `factor` slower: the share above the bound is the baseline's share
+    // above bound / factor.
+    const marginShare = Math.max(shareAbove(baseline, (baseline.bounds[index] ?? 0) / factor), baselineShare);
+    // Judged from where the evidence says the regression began (a late onset is diluted in the whole hold).
+    const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
+    const recentTotal = recent ? histogramTotal(recent) : 0;
+    const recentShare = recent && recentTotal > 0 ? countAbove(recent, index) / recentTotal : 0;
+    tails.push({
+      index,
+      logWeightedE: Math.log(weights[offset] ?? 0) + logE,
+      canaryAbove: countAbove(canary, index),
+      expected: nc * baselineShare,
+      atMargin: nc * marginShare,
+      matters:
+        recentTotal > 0 &&
+        clearlyPastMargin(
+          recentShare - marginShare,
+          Math.sqrt((recentShare * (1 - recentShare)) / recentTotal),
+          window,
+        ),
+    });
+  });
+  const own = tails[0];
+  if (!own) return inconclusive(gate, `${values}; baseline has no ${label} tail to compare; inconclusive`);
+  const mattering = tails.filter((t) => t.matters);
+  // Only bounds past their margins count towards failing; with none, the evidence is shown as is.
+  const counted = mattering.length > 0 ? mattering : tails;
+  const logE = logSumExp(counted.map((t) => t.logWeightedE));
+  const strongest = counted.reduce((a, b) => (b.logWeightedE > a.logWeightedE ? b : a));
+
+  const ownShare = own.expected / nc;
+  const marginShare = own.atMargin / nc;
+  const ratio = ownShare > 0 ? marginShare / ownShare : 1;
+  const z = marginZ(own.canaryAbove, nc, {
+    rate: marginShare,
+    variance: (ratio * ratio * ownShare * (1 - ownShare)) / nb,
+  });
+  let verdict: Verdict = "inconclusive";
+  if (mattering.length > 0 && logE >= Math.log(1 / window.tuning.failAlpha)) verdict = "fail";
+  else if (z <= -window.tuning.passZ) verdict = "pass";
+  const count = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+  const above = (t: TailBound) =>
+    `${t.canaryAbove}/${nc} canary requests above ${ms(baseline.bounds[t.index] ?? 0)}`;
+  const farther =
+    strongest === own
+      ? ""
+      : `; ${above(strongest)} where ${count(strongest.expected)} were expected (${count(strongest.atMargin)} at the margin)`;
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict,
+    evidence: Math.exp(Math.min(logE, 700)),
+    pastMargin: mattering.length > 0,
+    detail: `${values}, ${above(own)} (baseline's ${label} bucket) where ${count(own.expected)} were expected (${count(own.atMargin)} at the margin)${farther}, ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
+  };
+}
+
+/**
+ * Per-interval counts above the quantile's bound and the `bounds − 1` bounds after it (one strata list per
+ * bound, aligned with the judged canary histograms; an interval with no such bound counts as no events).
+ * Each interval's quantile bound comes from the baseline intervals before it.
+ */
+function tailStrata(
+  window: CompareWindow,
+  pairs: readonly { intervalEnd: number }[],
+  q: number,
+  bounds: number,
+) {
+  const strataByOffset: RateStratum[][] = Array.from({ length: bounds }, () => []);
   const judgedCanaries: LatencyHistogram[] = [];
   let earlier: LatencyHistogram | null = null;
   const judged = new Set(pairs.map((p) => p.intervalEnd));
@@ -92,58 +193,31 @@ export function judgeLatencyQuantile(
       const reference = earlier && histogramTotal(earlier) > 0 ? earlier : b.latency;
       const j = exceedanceBound(reference, q);
       if (j !== null) {
-        strata.push({
-          canaryEvents: countAbove(pair.canary.latency, j),
-          canaryTotal: pair.canary.requests,
-          baselineEvents: countAbove(b.latency, j),
-          baselineTotal: b.requests,
+        const c = pair.canary;
+        strataByOffset.forEach((strata, offset) => {
+          const index = j + offset;
+          const exists = index < reference.bounds.length;
+          strata.push({
+            canaryEvents: exists ? countAbove(c.latency, index) : 0,
+            canaryTotal: c.requests,
+            baselineEvents: exists ? countAbove(b.latency, index) : 0,
+            baselineTotal: b.requests,
+          });
         });
-        judgedCanaries.push(pair.canary.latency);
+        judgedCanaries.push(c.latency);
       }
     }
     if (b) earlier = earlier ? addHistograms([earlier, b.latency]) : b.latency;
   }
-  const { logE, start } = combineStarts(logRateEvidenceByStart(strata, "higher"), changePointPrior(window));
+  return { strataByOffset, judgedCanaries };
+}
 
-  const boundMs = baseline.bounds[bound] ?? 0;
-  const canaryAbove = countAbove(canary, bound);
-  const baselineShare = countAbove(baseline, bound) / nb;
-  const expected = nc * baselineShare;
-  // At the margin every request is `factor` slower: the share above the bound is the baseline's share
-  // above bound / factor.
-  const factor = marginFactor(gate, qb);
-  const marginShare = Math.max(shareAbove(baseline, boundMs / factor), baselineShare);
-  const ratio = baselineShare > 0 ? marginShare / baselineShare : 1;
-  const z = marginZ(canaryAbove, nc, {
-    rate: marginShare,
-    variance: (ratio * ratio * baselineShare * (1 - baselineShare)) / nb,
-  });
-  // The change matters when a larger share of canary requests is above the bound than a margin-sized
-  // slowdown would put there, judged from where the evidence says it began (a late onset is diluted in
-  // the whole hold).
-  const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
-  const recentTotal = recent ? histogramTotal(recent) : 0;
-  const recentShare = recent && recentTotal > 0 ? countAbove(recent, bound) / recentTotal : 0;
-  const matters =
-    recentTotal > 0 &&
-    clearlyPastMargin(
-      recentShare - marginShare,
-      Math.sqrt((recentShare * (1 - recentShare)) / recentTotal),
-      window,
-    );
-  let verdict: Verdict = "inconclusive";
-  if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
-  else if (z <= -window.tuning.passZ) verdict = "pass";
-  const count = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
-  return {
-    gate: gate.name,
-    metric: gate.metric,
-    critical: gate.critical,
-    verdict,
-    evidence: Math.exp(Math.min(logE, 700)),
-    pastMargin: matters,
-    detail: `${values}, ${canaryAbove}/${nc} canary requests above ${ms(boundMs)} (baseline's ${label} bucket) where ${count(expected)} were expected (${count(nc * marginShare)} at the margin), ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
-  };
+function logSumExp(values: readonly number[]): number {
+  const top = Math.max(...values);
+  if (top === Number.NEGATIVE_INFINITY) return top;
+  let sum = 0;
+  for (const v of values) sum += Math.exp(v - top);
+  return top + Math.log(sum);
 }
 
 /**
