@@ -14,6 +14,8 @@
  * log((horizon − 1)/(1 − firstShare))). Starts past the horizon get no weight, which keeps Σ w ≤ 1.
  */
 
+import { logSumExp } from "./log-sum-exp";
+
 export interface ChangePointPrior {
   /** Weight on "the regression began with the first judged interval". */
   firstShare: number;
@@ -54,10 +56,5 @@ export function combineStarts(logByStart: readonly number[], prior: ChangePointP
   // Starts beyond the data so far have M = 1 by definition: their weight enters the mixture as is.
   let unused = 0;
   for (let j = logByStart.length; j < prior.horizon; j++) unused += startWeight(j, prior);
-  const all = unused > 0 ? [...terms, Math.log(unused)] : terms;
-  const top = Math.max(max, ...all);
-  let sum = 0;
-  for (const t of all) sum += Math.exp(t - top);
-  const logE = top + Math.log(sum);
-  return { logE, start };
+  return { logE: logSumExp(unused > 0 ? [...terms, Math.log(unused)] : terms), start };
 }

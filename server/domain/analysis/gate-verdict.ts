@@ -1,4 +1,5 @@
-import type { GateMetric } from "./gate-config";
+import { evidenceText } from "./describe-numbers";
+import type { GateConfig, GateMetric } from "./gate-config";
 
 export type Verdict = "pass" | "fail" | "inconclusive";
 
@@ -16,4 +17,34 @@ export interface GateVerdict {
 /** A verdict as a gate returns it, with what pooling needs: whether the observed change is past its margins. */
 export interface JudgedGate extends GateVerdict {
   pastMargin: boolean;
+}
+
+/**
+ * Every gate decides the same way: fail when its evidence reaches 1/failAlpha and the change matters (past
+ * the margins), pass when clear of the margin, else inconclusive. The detail is `numbers`, then the
+ * evidence, then the verdict.
+ */
+export function decideGate(
+  gate: Pick<GateConfig, "name" | "metric" | "critical">,
+  judged: {
+    logEvidence: number;
+    matters: boolean;
+    clearOfMargin: boolean;
+    failAlpha: number;
+    numbers: string;
+  },
+): JudgedGate {
+  const { logEvidence, matters, failAlpha } = judged;
+  let verdict: Verdict = "inconclusive";
+  if (matters && logEvidence >= Math.log(1 / failAlpha)) verdict = "fail";
+  else if (judged.clearOfMargin) verdict = "pass";
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict,
+    evidence: Math.exp(Math.min(logEvidence, 700)),
+    pastMargin: matters,
+    detail: `${judged.numbers}, ${evidenceText(logEvidence, failAlpha)}; ${verdict}`,
+  };
 }

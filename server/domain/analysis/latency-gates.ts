@@ -2,9 +2,9 @@ import type { LatencyHistogram } from "./analysis-sample";
 import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
 import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
-import { evidenceText, ms, signedChange } from "./describe-numbers";
+import { ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import type { JudgedGate, Verdict } from "./gate-verdict";
+import { decideGate, type JudgedGate } from "./gate-verdict";
 import {
   addHistograms,
   countAbove,
@@ -14,6 +14,7 @@ import {
   sameBounds,
   shareAbove,
 } from "./latency-histogram";
+import { logSumExp } from "./log-sum-exp";
 import { type RankShiftStratum, rankEvidenceByStart, rankStratum, summarizeRank } from "./rank-shift-test";
 import { logRateEvidenceByStart, marginZ, type RateStratum } from "./rate-ratio-test";
 import { shiftHistogram } from "./shift-histogram";
@@ -146,9 +147,6 @@ export function judgeLatencyQuantile(
     rate: marginShare,
     variance: (ratio * ratio * ownShare * (1 - ownShare)) / nb,
   });
-  let verdict: Verdict = "inconclusive";
-  if (mattering.length > 0 && logE >= Math.log(1 / window.tuning.failAlpha)) verdict = "fail";
-  else if (z <= -window.tuning.passZ) verdict = "pass";
   const count = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
   const above = (t: TailBound) =>
     `${t.canaryAbove}/${nc} canary requests above ${ms(baseline.bounds[t.index] ?? 0)}`;
@@ -156,15 +154,13 @@ export function judgeLatencyQuantile(
     strongest === own
       ? ""
       : `; ${above(strongest)} where ${count(strongest.expected)} were expected (${count(strongest.atMargin)} at the margin)`;
-  return {
-    gate: gate.name,
-    metric: gate.metric,
-    critical: gate.critical,
-    verdict,
-    evidence: Math.exp(Math.min(logE, 700)),
-    pastMargin: mattering.length > 0,
-    detail: `${values}, ${above(own)} (baseline's ${label} bucket) where ${count(own.expected)} were expected (${count(own.atMargin)} at the margin)${farther}, ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
-  };
+  return decideGate(gate, {
+    logEvidence: logE,
+    matters: mattering.length > 0,
+    clearOfMargin: z <= -window.tuning.passZ,
+    failAlpha: window.tuning.failAlpha,
+    numbers: `${values}, ${above(own)} (baseline's ${label} bucket) where ${count(own.expected)} were expected (${count(own.atMargin)} at the margin)${farther}`,
+  });
 }
 
 /**
@@ -210,14 +206,6 @@ function tailStrata(
     if (b) earlier = earlier ? addHistograms([earlier, b.latency]) : b.latency;
   }
   return { strataByOffset, judgedCanaries };
-}
-
-function logSumExp(values: readonly number[]): number {
-  const top = Math.max(...values);
-  if (top === Number.NEGATIVE_INFINITY) return top;
-  let sum = 0;
-  for (const v of values) sum += Math.exp(v - top);
-  return top + Math.log(sum);
 }
 
 /**
@@ -269,16 +257,11 @@ export function judgeLatencyShift(gate: GateConfig, window: CompareWindow): Judg
     gate.badDirection === "higher"
       ? summary.superiority + window.tuning.passZ * summary.superioritySe < marginSuperiority
       : summary.superiority - window.tuning.passZ * summary.superioritySe > marginSuperiority;
-  let verdict: Verdict = "inconclusive";
-  if (logE >= Math.log(1 / window.tuning.failAlpha) && matters) verdict = "fail";
-  else if (clear) verdict = "pass";
-  return {
-    gate: gate.name,
-    metric: gate.metric,
-    critical: gate.critical,
-    verdict,
-    evidence: Math.exp(Math.min(logE, 700)),
-    pastMargin: matters,
-    detail: `${values}, P(canary request slower) ${summary.superiority.toFixed(3)} (0.5 if alike, ${marginSuperiority.toFixed(3)} at margin), ${evidenceText(logE, window.tuning.failAlpha)}; ${verdict}`,
-  };
+  return decideGate(gate, {
+    logEvidence: logE,
+    matters,
+    clearOfMargin: clear,
+    failAlpha: window.tuning.failAlpha,
+    numbers: `${values}, P(canary request slower) ${summary.superiority.toFixed(3)} (0.5 if alike, ${marginSuperiority.toFixed(3)} at margin)`,
+  });
 }

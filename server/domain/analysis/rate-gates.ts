@@ -1,9 +1,9 @@
 import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
 import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
-import { evidenceText, percent, signedChange } from "./describe-numbers";
+import { percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import type { JudgedGate, Verdict } from "./gate-verdict";
+import { decideGate, type JudgedGate } from "./gate-verdict";
 import type { RateStratum } from "./rate-ratio-test";
 import {
   logPastMarginEvidence,
@@ -123,19 +123,16 @@ function judgeRate(
     clearOfMargin = logFactor <= Math.log(tuning.passBayesFactor);
     factorText = `, past-margin Bayes factor ${Math.exp(logFactor).toPrecision(2)}`;
   }
-  let verdict: Verdict = "inconclusive";
-  if (logE >= Math.log(1 / tuning.failAlpha) && matters) verdict = "fail";
-  else if (clearOfMargin) verdict = "pass";
   const marginText = `margin ${percent(margin.rate)}`;
   const sinceText =
     start > 0
       ? `, since the interval ending ${ends[start] ?? 0} s: canary ${percent(wc)} vs ${percent(wb)}`
       : "";
-  return {
-    ...base,
-    verdict,
-    evidence: Math.exp(Math.min(logE, 700)),
-    pastMargin: matters,
-    detail: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}${factorText}, ${evidenceText(logE, tuning.failAlpha)}; ${verdict}`,
-  };
+  return decideGate(gate, {
+    logEvidence: logE,
+    matters,
+    clearOfMargin,
+    failAlpha: tuning.failAlpha,
+    numbers: `${numbers}, ${signedChange(pc, pb)}, ${marginText}${sinceText}${factorText}`,
+  });
 }

@@ -11,6 +11,8 @@
  * at. That is what makes an every-interval verdict safe.
  */
 
+import { logSumExp } from "./log-sum-exp";
+
 export interface RateStratum {
   canaryEvents: number;
   canaryTotal: number;
@@ -93,11 +95,7 @@ export function logPastMarginEvidence(
 }
 
 function logMeanExp(values: readonly number[]): number {
-  const max = Math.max(...values);
-  if (max === Number.NEGATIVE_INFINITY) return max;
-  let sum = 0;
-  for (const v of values) sum += Math.exp(v - max);
-  return max + Math.log(sum / values.length);
+  return logSumExp(values) - Math.log(values.length);
 }
 
 export interface RateTotals {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { countAbove, exceedanceBound, histogramQuantile, shareAbove } from "./latency-histogram";
+import { logSumExp } from "./log-sum-exp";
 import { logNormalCdf, normalCdf, normalQuantile } from "./normal-distribution";
 import { logNormalMixtureEvidence, rankStratum, summarizeRank } from "./rank-shift-test";
 import { logPastMarginEvidence, logRateEvidence, marginZ, rateMargin } from "./rate-ratio-test";
@@ -139,5 +140,15 @@ describe("latency histogram", () => {
     expect(shiftHistogram(h2, Math.sqrt(10)).counts.map((c) => Math.round(c * 1e9) / 1e9)).toEqual([
       0, 5, 5, 0,
     ]);
+  });
+});
+
+describe("log-sum-exp", () => {
+  it("adds values kept as logs, even ones too large to exponentiate", () => {
+    expect(logSumExp([Math.log(1), Math.log(3)])).toBeCloseTo(Math.log(4), 12);
+    // e^1000 overflows a double; e^1000 + e^1000 = 2·e^1000.
+    expect(logSumExp([1000, 1000])).toBeCloseTo(1000 + Math.LN2, 9);
+    expect(logSumExp([Number.NEGATIVE_INFINITY, Math.log(5)])).toBeCloseTo(Math.log(5), 12);
+    expect(logSumExp([])).toBe(Number.NEGATIVE_INFINITY);
   });
 });
