@@ -34,10 +34,10 @@ export function decideGate(
     numbers: string;
   },
 ): JudgedGate {
-  const { logEvidence, matters, failAlpha } = judged;
+  const { logEvidence, matters, clearOfMargin, failAlpha, numbers } = judged;
   let verdict: Verdict = "inconclusive";
   if (matters && logEvidence >= Math.log(1 / failAlpha)) verdict = "fail";
-  else if (judged.clearOfMargin) verdict = "pass";
+  else if (clearOfMargin) verdict = "pass";
   return {
     gate: gate.name,
     metric: gate.metric,
@@ -45,6 +45,6 @@ export function decideGate(
     verdict,
     evidence: Math.exp(Math.min(logEvidence, 700)),
     pastMargin: matters,
-    detail: `${judged.numbers}, ${evidenceText(logEvidence, failAlpha)}; ${verdict}`,
+    detail: `${numbers}, ${evidenceText(logEvidence, failAlpha)}; ${verdict}`,
   };
 }

@@ -104,10 +104,10 @@ export function judgeLatencyQuantile(
   const weights = TAIL_BOUND_WEIGHTS[gate.metric];
   const { strataByOffset, judgedCanaries } = tailStrata(window, pairs, q, weights.length);
   const factor = marginFactor(gate, qb);
-  const tails: TailBound[] = [];
-  strataByOffset.forEach((strata, offset) => {
+  // One bound's test: its e-value from its own change-point start, and whether the change there matters.
+  const tailBound = (offset: number): TailBound => {
     const index = bound + offset;
-    if (index >= baseline.bounds.length) return;
+    const strata = strataByOffset[offset] ?? [];
     const { logE, start } = combineStarts(logRateEvidenceByStart(strata, "higher"), changePointPrior(window));
     const baselineShare = countAbove(baseline, index) / nb;
     // At the margin every request is `factor` slower: the share above the bound is the baseline's share
@@ -117,7 +117,7 @@ export function judgeLatencyQuantile(
     const recent = start > 0 ? addHistograms(judgedCanaries.slice(start)) : canary;
     const recentTotal = recent ? histogramTotal(recent) : 0;
     const recentShare = recent && recentTotal > 0 ? countAbove(recent, index) / recentTotal : 0;
-    tails.push({
+    return {
       index,
       logWeightedE: Math.log(weights[offset] ?? 0) + logE,
       canaryAbove: countAbove(canary, index),
@@ -130,10 +130,13 @@ export function judgeLatencyQuantile(
           Math.sqrt((recentShare * (1 - recentShare)) / recentTotal),
           window,
         ),
-    });
-  });
-  const own = tails[0];
-  if (!own) return inconclusive(gate, `${values}; baseline has no ${label} tail to compare; inconclusive`);
+    };
+  };
+  const own = tailBound(0);
+  const tails = [own];
+  for (let offset = 1; offset < weights.length && bound + offset < baseline.bounds.length; offset++) {
+    tails.push(tailBound(offset));
+  }
   const mattering = tails.filter((t) => t.matters);
   // Only bounds past their margins count towards failing; with none, the evidence is shown as is.
   const counted = mattering.length > 0 ? mattering : tails;
