@@ -225,6 +225,21 @@ describe("evaluateStep", () => {
     expect(result.gates[0]?.detail).toMatch(/^no canary sample for this interval/);
   });
 
+  it("ends a replayed hold at the recording's last sample, counting the intervals it lacks as missing", () => {
+    const replay = (samples: AnalysisSample[]) =>
+      replayStep({ ...input(samples, 600), elapsedSeconds: undefined } as never);
+    const endsEarly = replay(steady(20).filter((s) => s.intervalEnd <= 480));
+    expect(endsEarly.decision).toBe("promote");
+    expect(endsEarly.decidedAtSeconds).toBe(480);
+    const endsTooEarly = replay(steady(20).filter((s) => s.intervalEnd <= 390));
+    expect(endsTooEarly.decision).toBe("inconclusive");
+    expect(endsTooEarly.reason).toMatch(/missing for 35\.0% of the hold/);
+    // Only the canary stops while the baseline goes on: that is an outage at the hold's end, not its end.
+    const canaryStops = replay(steady(20, (i) => ({ missing: i > 16 })));
+    expect(canaryStops.decision).toBe("inconclusive");
+    expect(canaryStops.timeline.at(-1)?.gates[0]?.detail).toMatch(/^no canary sample for this interval/);
+  });
+
   it("pauses on a sample-ratio mismatch instead of judging", () => {
     const result = evaluateStep({ ...input(steady(6), 180), expectedCanaryShare: 0.05 });
     expect(result.decision).toBe("pause");

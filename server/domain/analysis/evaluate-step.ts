@@ -21,6 +21,11 @@ export interface StepInput {
   holdSeconds: number;
   /** Seconds since the step started: the end of the interval just completed. */
   elapsedSeconds: number;
+  /**
+   * A replayed recording that stops before holdSeconds: its last sample ends the hold (the scenario
+   * format's rule), while the intervals it lacks still count as missing canary data.
+   */
+  recordingEnded?: boolean;
   /** Canary intervals ending at or before this are warm-up, not judged. Default: the first interval. */
   warmupSeconds?: number;
   tuning?: Partial<AnalysisTuning>;
@@ -99,7 +104,7 @@ export function evaluateStep(input: StepInput): StepEvaluation {
       reason: `critical gate failed: ${criticalFailed.map((g) => `${g.gate} (${g.detail})`).join("; ")}`,
     };
   }
-  if (input.elapsedSeconds < input.holdSeconds) {
+  if (input.elapsedSeconds < input.holdSeconds && !input.recordingEnded) {
     return {
       ...base,
       decision: "continue",
@@ -176,7 +181,7 @@ function splitCheck(pairs: readonly IntervalPair[], expectedShare: number) {
 
 /** Missing canary intervals over the hold's intervals elapsed so far (the whole hold once it is over). */
 function canaryMissingFraction(pairs: readonly IntervalPair[], input: StepInput): number {
-  const span = Math.min(input.elapsedSeconds, input.holdSeconds);
+  const span = input.recordingEnded ? input.holdSeconds : Math.min(input.elapsedSeconds, input.holdSeconds);
   const expected = Math.floor(span / input.intervalSeconds + 1e-9);
   if (expected <= 0) return 0;
   const present = pairs.filter((p) => p.canary && p.intervalEnd <= input.holdSeconds).length;

@@ -39,7 +39,8 @@ export function replayStep(input: ReplayInput): ReplayResult {
     const isLast = t === lastEnd;
     const evaluation = evaluateStep({
       ...input,
-      elapsedSeconds: isLast ? Math.max(t, input.holdSeconds) : t,
+      elapsedSeconds: t,
+      recordingEnded: isLast,
     });
     timeline.push({
       t,
