@@ -15,6 +15,13 @@ export function signedChange(canary: number, baseline: number): string {
   return `${rounded >= 0 ? "+" : ""}${rounded}%`;
 }
 
+/** An expected count of events: whole above 10, one decimal above 1, else two significant digits. */
+export function expectedCount(x: number): string {
+  if (x >= 10) return x.toFixed(0);
+  if (x >= 1 || x === 0) return x.toFixed(1);
+  return x.toPrecision(2);
+}
+
 export function ms(value: number): string {
   return value >= 100 ? `${Math.round(value)} ms` : `${Math.round(value * 10) / 10} ms`;
 }

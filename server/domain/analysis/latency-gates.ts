@@ -2,7 +2,7 @@ import type { LatencyHistogram } from "./analysis-sample";
 import { combineStarts } from "./change-point-evidence";
 import type { CompareWindow } from "./compare-window";
 import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
-import { ms, signedChange } from "./describe-numbers";
+import { expectedCount, ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import { decideGate, type JudgedGate } from "./gate-verdict";
 import {
@@ -150,19 +150,18 @@ export function judgeLatencyQuantile(
     rate: marginShare,
     variance: (ratio * ratio * ownShare * (1 - ownShare)) / nb,
   });
-  const count = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
   const above = (t: TailBound) =>
     `${t.canaryAbove}/${nc} canary requests above ${ms(baseline.bounds[t.index] ?? 0)}`;
   const farther =
     strongest === own
       ? ""
-      : `; ${above(strongest)} where ${count(strongest.expected)} were expected (${count(strongest.atMargin)} at the margin)`;
+      : `; ${above(strongest)} where ${expectedCount(strongest.expected)} were expected (${expectedCount(strongest.atMargin)} at the margin)`;
   return decideGate(gate, {
     logEvidence: logE,
     matters: mattering.length > 0,
     clearOfMargin: z <= -window.tuning.passZ,
     failAlpha: window.tuning.failAlpha,
-    numbers: `${values}, ${above(own)} (baseline's ${label} bucket) where ${count(own.expected)} were expected (${count(own.atMargin)} at the margin)${farther}`,
+    numbers: `${values}, ${above(own)} (baseline's ${label} bucket) where ${expectedCount(own.expected)} were expected (${expectedCount(own.atMargin)} at the margin)${farther}`,
   });
 }
 
