@@ -11,14 +11,10 @@ import { defaultGates } from "../server/domain/analysis/default-gates";
 import { evaluateStep } from "../server/domain/analysis/evaluate-step";
 import { replayStep } from "../server/domain/analysis/replay-step";
 import { type Outcome, scoreOutcomes } from "./analysis-score";
+import { flag } from "./cli-flag";
 import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
 import { generateScenario } from "./corpus/generate-scenario";
 import { Prng } from "./corpus/prng";
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 function parseTuning(text: string | undefined): Partial<AnalysisTuning> {
   const tuning: Record<string, number> = {};

@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { flag } from "../cli-flag";
 import { generateScenario } from "./generate-scenario";
 import { Prng } from "./prng";
 
@@ -14,11 +15,6 @@ export const DEFAULT_COUNT = 3000;
 export function* corpus(seed: number, count: number) {
   const rng = new Prng(seed);
   for (let i = 0; i < count; i++) yield generateScenario(rng, i + 1);
-}
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
 }
 
 async function main() {

@@ -109,6 +109,21 @@ const SERVICES = [
   "gateway",
 ];
 
+/** The generator's priors, exported for the ceiling bench (analysis-ceiling.ts), which scores with them. */
+export const PRIORS = {
+  errorAdd: { small: [0.002, 0.006], medium: [0.006, 0.02], large: [0.02, 0.06] },
+  errorFactor: { small: [1.5, 2.5], medium: [2.5, 5], large: [5, 12] },
+  conversionDrop: { small: [0.08, 0.15], medium: [0.15, 0.3], large: [0.3, 0.5] },
+  /** A good "smalldiff" canary: error ratio, conversion drop (latency factor 1.0–1.04). */
+  smallErrorRatio: [1.0, 1.1],
+  smallConversionDrop: [0, 0.02],
+  /** A good release's kind, drawn uniformly from this list. */
+  goodVariants: ["plain", "plain", "incident", "coldstart", "smalldiff"],
+  /** A bad release's onset: at the start with this chance, else at a whole interval up to this share of the hold. */
+  onsetAtStart: 0.5,
+  latestOnsetShare: 0.6,
+} as const;
+
 function sizeBin(rng: Prng): SizeBin {
   return rng.pick(["small", "medium", "large"] as const);
 }
@@ -119,19 +134,20 @@ function makeRegression(
   sigma: number,
 ): Regression {
   const bin = sizeBin(rng);
-  const pickIn = (ranges: Record<SizeBin, [number, number]>) => rng.uniform(ranges[bin][0], ranges[bin][1]);
+  const pickIn = (ranges: Record<SizeBin, readonly [number, number]>) =>
+    rng.uniform(ranges[bin][0], ranges[bin][1]);
   switch (metric) {
     case "error-rate":
       if (rng.chance(0.5)) {
         return {
           metric,
-          add: pickIn({ small: [0.002, 0.006], medium: [0.006, 0.02], large: [0.02, 0.06] }),
+          add: pickIn(PRIORS.errorAdd),
           sizeBin: bin,
         };
       }
       return {
         metric,
-        factor: pickIn({ small: [1.5, 2.5], medium: [2.5, 5], large: [5, 12] }),
+        factor: pickIn(PRIORS.errorFactor),
         sizeBin: bin,
       };
     case "latency-shift":
@@ -154,7 +170,7 @@ function makeRegression(
     case "conversion":
       return {
         metric,
-        drop: pickIn({ small: [0.08, 0.15], medium: [0.15, 0.3], large: [0.3, 0.5] }),
+        drop: pickIn(PRIORS.conversionDrop),
         sizeBin: bin,
       };
   }
@@ -213,7 +229,7 @@ export function generateScenario(
   let cold: { intervals: number; lat: number; err: number } | null = null;
   let small: { lat: number; err: number; conv: number } | null = null;
   if (kind === "good") {
-    variant = rng.pick(["plain", "plain", "incident", "coldstart", "smalldiff"]);
+    variant = rng.pick(PRIORS.goodVariants);
     if (variant === "incident") {
       const from = interval * rng.int(2, Math.max(3, holdIntervals - 6));
       incident = {
@@ -225,7 +241,11 @@ export function generateScenario(
     } else if (variant === "coldstart") {
       cold = { intervals: 1, lat: rng.uniform(1.8, 3.2), err: rng.uniform(1, 4) };
     } else if (variant === "smalldiff") {
-      small = { lat: rng.uniform(1.0, 1.04), err: rng.uniform(1.0, 1.1), conv: rng.uniform(0, 0.02) };
+      small = {
+        lat: rng.uniform(1.0, 1.04),
+        err: rng.uniform(...PRIORS.smallErrorRatio),
+        conv: rng.uniform(...PRIORS.smallConversionDrop),
+      };
     }
   } else {
     const metrics = [
@@ -253,7 +273,9 @@ export function generateScenario(
         makeRegression(rng, variant as "error-rate" | "latency-shift" | "latency-tail" | "conversion", sigma),
       );
     }
-    onset = rng.chance(0.5) ? 0 : interval * rng.int(1, Math.floor(holdIntervals * 0.6));
+    onset = rng.chance(PRIORS.onsetAtStart)
+      ? 0
+      : interval * rng.int(1, Math.floor(holdIntervals * PRIORS.latestOnsetShare));
     if (rng.chance(0.3)) ramp = interval * rng.int(2, 8);
   }
 
