@@ -22,6 +22,33 @@ describe("random counts for simulated traffic", () => {
     expect(zeros).toBeLessThan(3e-4);
   });
 
+  it("draws a binomial's low tail as the binomial has it, not as a normal curve does", () => {
+    const random = seededRandom(23);
+    // 1,281 conversion trials at 2.35%: mean 30.1. P(X ≤ 15) summed from the pmf here; a rounded normal
+    // draw would give Φ((15.5 − 30.1) / 5.43) ≈ 0.0036, about twice as much.
+    const n = 1281;
+    const p = 0.0235;
+    let pmf = (1 - p) ** n;
+    let lowTail = pmf;
+    for (let k = 1; k <= 15; k++) {
+      pmf *= ((n - k + 1) / k) * (p / (1 - p));
+      lowTail += pmf;
+    }
+    expect(lowTail).toBeGreaterThan(0.0012);
+    expect(lowTail).toBeLessThan(0.0019);
+    const draws = 200_000;
+    let low = 0;
+    let sum = 0;
+    for (let i = 0; i < draws; i++) {
+      const x = binomial(n, p, random);
+      sum += x;
+      if (x <= 15) low++;
+    }
+    expect(sum / draws).toBeCloseTo(n * p, 1);
+    expect(low / draws).toBeGreaterThan(lowTail * 0.8);
+    expect(low / draws).toBeLessThan(lowTail * 1.2);
+  });
+
   it("draws large binomials and small Poisson counts around their means", () => {
     const random = seededRandom(5);
     const large = moments(() => binomial(100_000, 0.3, random), 5_000);
