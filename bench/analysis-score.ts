@@ -9,6 +9,9 @@ export interface Outcome {
 
 const share = (n: number, d: number) => (d > 0 ? n / d : 0);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+/** A share with its binomial standard error: how far another corpus of this size would move it. */
+const pctSE = (x: number, n: number) =>
+  `${pct(x)} ±${(100 * Math.sqrt((x * (1 - x)) / Math.max(1, n))).toFixed(1)}`;
 
 function median(values: number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -53,16 +56,31 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
     goodSmallCanaryPromoted: share(count(goodSmall, "promote"), goodSmall.length),
   };
   const checks = [
-    ["bad releases rolled back", pct(figures.badRolledBack), "≥ 80%", figures.badRolledBack >= 0.8],
+    [
+      "bad releases rolled back",
+      pctSE(figures.badRolledBack, bad.length),
+      "≥ 80%",
+      figures.badRolledBack >= 0.8,
+    ],
     [
       "detectable bad rolled back",
-      pct(figures.detectableRolledBack),
+      pctSE(figures.detectableRolledBack, detectable.length),
       "≥ 92%",
       figures.detectableRolledBack >= 0.92,
     ],
-    ["good releases rolled back", pct(figures.goodRolledBack), "≤ 1%", figures.goodRolledBack <= 0.01],
-    ["bad releases promoted", pct(figures.badPromoted), "≤ 2%", figures.badPromoted <= 0.02],
-    ["good releases promoted", pct(figures.goodPromoted), "≥ 65%", figures.goodPromoted >= 0.65],
+    [
+      "good releases rolled back",
+      pctSE(figures.goodRolledBack, good.length),
+      "≤ 1%",
+      figures.goodRolledBack <= 0.01,
+    ],
+    ["bad releases promoted", pctSE(figures.badPromoted, bad.length), "≤ 2%", figures.badPromoted <= 0.02],
+    [
+      "good releases promoted",
+      pctSE(figures.goodPromoted, good.length),
+      "≥ 65%",
+      figures.goodPromoted >= 0.65,
+    ],
     [
       "median onset→rollback",
       `${figures.medianSecondsToRollback} s`,
@@ -75,23 +93,33 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
       "= 0",
       figures.promotedWithCanaryMissingOver30 === 0,
     ],
-    ["false alarms, identical cohorts", pct(figures.identicalCohortsFalseAlarm), "(measured)", true],
-    ["bad past the margins promoted", pct(figures.pastMarginPromoted), "(measured)", true],
+    [
+      "false alarms, identical cohorts",
+      pctSE(figures.identicalCohortsFalseAlarm, identical.length),
+      "(measured)",
+      true,
+    ],
+    [
+      "bad past the margins promoted",
+      pctSE(figures.pastMarginPromoted, pastMargin.length),
+      "(measured)",
+      true,
+    ],
     [
       `bad below every margin promoted (n=${belowMargin.length})`,
-      pct(figures.belowMarginPromoted),
+      pctSE(figures.belowMarginPromoted, belowMargin.length),
       "(measured)",
       true,
     ],
     [
       `good promoted, ≤ 30% missing, ≥ 100 canary req/interval (n=${goodLarge.length})`,
-      pct(figures.goodLargeCanaryPromoted),
+      pctSE(figures.goodLargeCanaryPromoted, goodLarge.length),
       "(measured)",
       true,
     ],
     [
       `good promoted, ≤ 30% missing, < 100 canary req/interval (n=${goodSmall.length})`,
-      pct(figures.goodSmallCanaryPromoted),
+      pctSE(figures.goodSmallCanaryPromoted, goodSmall.length),
       "(measured)",
       true,
     ],
@@ -100,7 +128,7 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
     `scenarios: ${outcomes.length} (${good.length} good, ${bad.length} bad, ${detectable.length} detectable, ${identical.length} identical-cohort, ${missing.length} with canary missing >30%)`,
     ...checks.map(
       ([name, value, target, ok]) =>
-        `  ${ok ? "ok  " : "MISS"} ${name.padEnd(66)} ${value.padStart(8)}  target ${target}`,
+        `  ${ok ? "ok  " : "MISS"} ${name.padEnd(66)} ${value.padStart(13)}  target ${target}`,
     ),
     "  by variant (rollback / promote / inconclusive):",
   ];
