@@ -21,11 +21,12 @@ import {
   logRateEvidence,
   logRateEvidenceByStart,
   type RateStratum,
+  sumStrata,
 } from "../server/domain/analysis/rate-ratio-test";
 import { replayStep } from "../server/domain/analysis/replay-step";
 import { flag } from "./cli-flag";
 import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
-import { PRIORS } from "./corpus/generate-scenario";
+import { PRIORS, type Truth } from "./corpus/generate-scenario";
 
 const INTERVAL_SECONDS = 30;
 
@@ -71,7 +72,8 @@ interface Judged {
   evaluator: "rollback" | "promote" | "inconclusive";
 }
 
-function judge(scenario: unknown, kind: "good" | "bad", freeLatency: boolean): Judged {
+function judge(scenario: unknown, truth: Truth, freeLatency: boolean): Judged {
+  const { kind } = truth;
   const parsed = parseScenario(scenario);
   if (!parsed.ok) throw new Error(`generator produced an invalid scenario: ${parsed.problems[0]}`);
   const input = toReplayInput(parsed.scenario);
@@ -81,10 +83,9 @@ function judge(scenario: unknown, kind: "good" | "bad", freeLatency: boolean): J
   const latencyPasses = (last?.gates ?? [])
     .filter((g) => g.gate.startsWith("latency"))
     .every((g) => g.verdict === "pass");
-  const tooMuchMissing = /canary data missing for/.test(replay.reason);
   const candidate =
     replay.decision !== "rollback" &&
-    !tooMuchMissing &&
+    truth.canaryMissingFraction <= 0.3 &&
     !endsInOutage &&
     (latencyPasses || (freeLatency && kind === "good"));
   if (!candidate) return { kind, logRatio: null, evaluator: replay.decision };
@@ -114,12 +115,8 @@ function judge(scenario: unknown, kind: "good" | "bad", freeLatency: boolean): J
       conversionEnds.push(intervalEnd);
     }
   }
-  const baselineRate =
-    errors.reduce((a, s) => a + s.baselineEvents, 0) /
-    Math.max(
-      1,
-      errors.reduce((a, s) => a + s.baselineTotal, 0),
-    );
+  const totals = sumStrata(errors);
+  const baselineRate = totals.baselineEvents / Math.max(1, totals.baselineTotal);
   // An added error rate is a ratio on this baseline; half the generator's error regressions add, half multiply.
   const errorRatios = [
     ...bins(PRIORS.errorAdd).map((add) => 1 + add / Math.max(baselineRate, 1e-5)),
@@ -146,9 +143,7 @@ function main() {
   const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
   const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
   const freeLatency = args.includes("--free-latency");
-  const judged = [...corpus(seed, count)].map(({ scenario, truth }) =>
-    judge(scenario, truth.kind, freeLatency),
-  );
+  const judged = [...corpus(seed, count)].map(({ scenario, truth }) => judge(scenario, truth, freeLatency));
   const good = judged.filter((j) => j.kind === "good");
   const bad = judged.filter((j) => j.kind === "bad");
   const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}%`;
