@@ -19,6 +19,22 @@ export interface JudgedGate extends GateVerdict {
   pastMargin: boolean;
 }
 
+/** A gate with nothing to judge yet (no data, too few samples): no evidence either way. */
+export function inconclusive(
+  gate: Pick<GateConfig, "name" | "metric" | "critical">,
+  detail: string,
+): JudgedGate {
+  return {
+    gate: gate.name,
+    metric: gate.metric,
+    critical: gate.critical,
+    verdict: "inconclusive",
+    evidence: 1,
+    pastMargin: false,
+    detail,
+  };
+}
+
 /**
  * Every gate decides the same way: fail when its evidence reaches 1/failAlpha and the change matters (past
  * the margins), pass when clear of the margin, else inconclusive. The detail is `numbers`, then the

@@ -4,7 +4,7 @@ import type { CompareWindow } from "./compare-window";
 import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
 import { expectedCount, ms, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import { decideGate, type JudgedGate } from "./gate-verdict";
+import { decideGate, inconclusive, type JudgedGate } from "./gate-verdict";
 import {
   addHistograms,
   countAbove,
@@ -33,18 +33,6 @@ function marginFactor(gate: GateConfig, baselineValue: number): number {
   const relative = 1 + gate.minRelativeChange;
   const absolute = baselineValue > 0 ? 1 + gate.minAbsoluteChange / baselineValue : relative;
   return Math.max(relative, absolute);
-}
-
-function inconclusive(gate: GateConfig, detail: string): JudgedGate {
-  return {
-    gate: gate.name,
-    metric: gate.metric,
-    critical: gate.critical,
-    verdict: "inconclusive",
-    evidence: 1,
-    pastMargin: false,
-    detail,
-  };
 }
 
 /**

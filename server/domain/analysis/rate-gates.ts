@@ -3,7 +3,7 @@ import type { CompareWindow } from "./compare-window";
 import { changePointPrior, clearlyPastMargin, completePairs } from "./compare-window";
 import { percent, signedChange } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
-import { decideGate, type JudgedGate } from "./gate-verdict";
+import { decideGate, inconclusive, type JudgedGate } from "./gate-verdict";
 import type { RateStratum } from "./rate-ratio-test";
 import {
   logPastMarginEvidence,
@@ -66,24 +66,14 @@ function judgeRate(
   const pc = t.canaryTotal > 0 ? t.canaryEvents / t.canaryTotal : 0;
   const pb = t.baselineTotal > 0 ? t.baselineEvents / t.baselineTotal : 0;
   const numbers = `canary ${t.canaryEvents}/${t.canaryTotal} (${percent(pc)}) vs baseline ${t.baselineEvents}/${t.baselineTotal} (${percent(pb)})`;
-  const base = { gate: gate.name, metric: gate.metric, critical: gate.critical };
   if (t.canaryTotal === 0 || t.baselineTotal === 0) {
-    return {
-      ...base,
-      verdict: "inconclusive",
-      evidence: 1,
-      pastMargin: false,
-      detail: `${numbers}; no data to compare; inconclusive`,
-    };
+    return inconclusive(gate, `${numbers}; no data to compare; inconclusive`);
   }
   if (t.canaryTotal < gate.minSamples) {
-    return {
-      ...base,
-      verdict: "inconclusive",
-      evidence: 1,
-      pastMargin: false,
-      detail: `${numbers}; below minimum sample of ${gate.minSamples} canary ${unit}; inconclusive`,
-    };
+    return inconclusive(
+      gate,
+      `${numbers}; below minimum sample of ${gate.minSamples} canary ${unit}; inconclusive`,
+    );
   }
   const { logE, start } = combineStarts(
     logRateEvidenceByStart(strata, gate.badDirection),
