@@ -4,7 +4,7 @@ import type { AnalysisSample, Cohort } from "./analysis-sample";
 import { DEFAULT_TUNING } from "./analysis-tuning";
 import { defaultGates } from "./default-gates";
 import { evaluateStep, type StepInput } from "./evaluate-step";
-import { replayStep } from "./replay-step";
+import { type ReplayInput, replayStep } from "./replay-step";
 
 const BOUNDS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 /** A fixed latency shape (shares per bucket), slowed by moving mass up `slow` buckets. */
@@ -41,15 +41,13 @@ function sample(
   };
 }
 
+/** A recorded 20% canary step with the default gates, 30-s intervals. */
+function recording(samples: AnalysisSample[], holdSeconds = 600): ReplayInput {
+  return { gates: defaultGates(), samples, expectedCanaryShare: 0.2, intervalSeconds: 30, holdSeconds };
+}
+
 function input(samples: AnalysisSample[], elapsedSeconds: number, holdSeconds = 600): StepInput {
-  return {
-    gates: defaultGates(),
-    samples,
-    expectedCanaryShare: 0.2,
-    intervalSeconds: 30,
-    holdSeconds,
-    elapsedSeconds,
-  };
+  return { ...recording(samples, holdSeconds), elapsedSeconds };
 }
 
 /** 20% canary, 10,000 requests an interval, 0.5% errors in both cohorts unless told otherwise. */
@@ -197,7 +195,7 @@ describe("evaluateStep", () => {
         ? { ...s, errors: Math.round(s.requests * 0.08), latency: latency(s.requests, 2) }
         : s,
     );
-    const replay = replayStep({ ...input(samples, 600), elapsedSeconds: undefined } as never);
+    const replay = replayStep(recording(samples));
     expect(replay.decision).toBe("promote");
   });
 
@@ -226,8 +224,7 @@ describe("evaluateStep", () => {
   });
 
   it("ends a replayed hold at the recording's last sample, counting the intervals it lacks as missing", () => {
-    const replay = (samples: AnalysisSample[]) =>
-      replayStep({ ...input(samples, 600), elapsedSeconds: undefined } as never);
+    const replay = (samples: AnalysisSample[]) => replayStep(recording(samples));
     const endsEarly = replay(steady(20).filter((s) => s.intervalEnd <= 480));
     expect(endsEarly.decision).toBe("promote");
     expect(endsEarly.decidedAtSeconds).toBe(480);
