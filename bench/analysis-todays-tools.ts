@@ -1,0 +1,55 @@
+/**
+ * `npm run bench:analysis-todays-tools [-- --seed s --count n]`: the issue's comparison with today's
+ * tools, on the generated corpus. Each judge in todays-tools.ts and Sluice's evaluator decide every
+ * scenario, and the same scorer prints their figures side by side, next to what the issue reports for
+ * those tools on the hidden corpus. Close figures for the three tools say the generated corpus is drawn
+ * like the hidden one.
+ */
+import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
+import type { ReplayInput } from "../server/domain/analysis/replay-step";
+import { replayStep } from "../server/domain/analysis/replay-step";
+import { type Outcome, scoreOutcomes } from "./analysis-score";
+import { flag } from "./cli-flag";
+import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
+import { argoStyle, flaggerStyle, kayentaStyle, type ToolDecision } from "./todays-tools";
+
+const JUDGES: { name: string; issueSays: string; judge: (input: ReplayInput) => ToolDecision }[] = [
+  { name: "Argo Rollouts style", issueSays: "rolls back 79% of good", judge: argoStyle },
+  { name: "Flagger style", issueSays: "rolls back 61% of good", judge: flaggerStyle },
+  {
+    name: "Kayenta style",
+    issueSays: "1% of good rolled back, 39% of bad; promotes on missing data",
+    judge: kayentaStyle,
+  },
+  { name: "Sluice", issueSays: "targets ≤ 1%, ≥ 80%, ≤ 2%, ≥ 65%, 0", judge: replayStep },
+];
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+
+function main() {
+  const args = process.argv.slice(2);
+  const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
+  const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
+  const outcomes = JUDGES.map((): Outcome[] => []);
+  for (const { scenario, truth } of corpus(seed, count)) {
+    const parsed = parseScenario(scenario);
+    if (!parsed.ok) throw new Error(`generator produced an invalid scenario ${truth.file}`);
+    const input = toReplayInput(parsed.scenario);
+    JUDGES.forEach(({ judge }, i) => {
+      const { decision, decidedAtSeconds } = judge(input);
+      outcomes[i]?.push({ truth, decision, decidedAtSeconds });
+    });
+  }
+  process.stdout.write(
+    `today's tools on the generated corpus: seed ${seed}, ${count} scenarios\n` +
+      `${"judge".padEnd(20)} good RB  bad RB  bad prom  good prom  promoted >30% missing   the issue says\n`,
+  );
+  JUDGES.forEach(({ name, issueSays }, i) => {
+    const f = scoreOutcomes(outcomes[i] ?? []).figures;
+    process.stdout.write(
+      `${name.padEnd(20)} ${pct(f.goodRolledBack)} ${pct(f.badRolledBack)} ${pct(f.badPromoted)}   ${pct(f.goodPromoted)}   ${String(f.promotedWithCanaryMissingOver30).padStart(8)}              ${issueSays}\n`,
+    );
+  });
+}
+
+main();
