@@ -1,5 +1,5 @@
 /** Scores replay decisions against a corpus' ground truth, with the figures the analysis targets. */
-import type { Truth } from "./corpus/generate-scenario";
+import { canaryRequestsPerInterval, type Truth } from "./corpus/generate-scenario";
 
 export interface Outcome {
   truth: Truth;
@@ -31,7 +31,7 @@ export function scoreOutcomes(outcomes: readonly Outcome[]) {
   // The issue's "small canaries (under ~100 requests per interval) cannot prove much": how the good
   // promotions that are possible at all (≤ 30% missing) split on that line says how much of the figure is
   // set by the corpus's mix of canary sizes and gaps rather than by the statistics.
-  const largeCanary = (o: Outcome) => (o.truth.trafficPerInterval * o.truth.weightPercent) / 100 >= 100;
+  const largeCanary = (o: Outcome) => canaryRequestsPerInterval(o.truth) >= 100;
   const promotable = good.filter((o) => o.truth.canaryMissingFraction <= 0.3);
   const goodLarge = promotable.filter(largeCanary);
   const goodSmall = promotable.filter((o) => !largeCanary(o));

@@ -1,9 +1,9 @@
 /**
- * `npm run bench:analysis-todays-tools [-- --seed s --count n]`: the issue's comparison with today's
+ * `npm run bench:analysis-todays-tools [-- --seed s --count n --min-canary r]`: the issue's comparison with today's
  * tools, on the generated corpus. Each judge in todays-tools.ts and Sluice's evaluator decide every
  * scenario, and the same scorer prints their figures side by side, next to what the issue reports for
  * those tools on the hidden corpus. Close figures for the three tools say the generated corpus is drawn
- * like the hidden one.
+ * like the hidden one. `--min-canary r` scores only the scenarios whose canary gets ≥ r requests per interval.
  */
 import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
 import type { ReplayInput } from "../server/domain/analysis/replay-step";
@@ -30,8 +30,9 @@ function main() {
   const args = process.argv.slice(2);
   const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
   const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
+  const minCanary = Number(flag(args, "--min-canary") ?? 0);
   const outcomes = JUDGES.map((): Outcome[] => []);
-  for (const { scenario, truth } of corpus(seed, count)) {
+  for (const { scenario, truth } of corpus(seed, count, minCanary)) {
     const parsed = parseScenario(scenario);
     if (!parsed.ok) throw new Error(`generator produced an invalid scenario ${truth.file}`);
     const input = toReplayInput(parsed.scenario);
@@ -41,7 +42,8 @@ function main() {
     });
   }
   process.stdout.write(
-    `today's tools on the generated corpus: seed ${seed}, ${count} scenarios\n` +
+    `today's tools on the generated corpus: seed ${seed}, ${outcomes[0]?.length} of ${count} scenarios` +
+      `${minCanary > 0 ? ` (those with ≥ ${minCanary} canary requests per interval)` : ""}\n` +
       `${"judge".padEnd(20)} good RB  bad RB  bad prom  good prom  promoted >30% missing   the issue says\n`,
   );
   JUDGES.forEach(({ name, issueSays }, i) => {

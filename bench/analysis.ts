@@ -1,7 +1,8 @@
 /**
- * `npm run bench:analysis [-- --count n --seed s --tune key=value,...]`: generates the synthetic corpus
- * (bench/corpus), replays every scenario through the analyze path (zod parse, then the live evaluator) and
- * prints the scores against the targets, then the evaluator's throughput for 1,000 concurrent rollouts.
+ * `npm run bench:analysis [-- --count n --seed s --tune key=value,... --min-canary r]`: generates the
+ * synthetic corpus (bench/corpus), replays every scenario through the analyze path (zod parse, then the
+ * live evaluator) and prints the scores against the targets, then the evaluator's throughput for 1,000
+ * concurrent rollouts. `--min-canary r` scores only the scenarios whose canary gets ≥ r requests per interval.
  */
 import { performance } from "node:perf_hooks";
 import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
@@ -25,10 +26,10 @@ function parseTuning(text: string | undefined): Partial<AnalysisTuning> {
   return tuning as Partial<AnalysisTuning>;
 }
 
-function scoreCorpus(seed: number, count: number, tuning: Partial<AnalysisTuning>) {
+function scoreCorpus(seed: number, count: number, minCanary: number, tuning: Partial<AnalysisTuning>) {
   const outcomes: Outcome[] = [];
   const started = performance.now();
-  for (const { scenario, truth } of corpus(seed, count)) {
+  for (const { scenario, truth } of corpus(seed, count, minCanary)) {
     const parsed = parseScenario(scenario);
     if (!parsed.ok)
       throw new Error(`generator produced an invalid scenario ${truth.file}: ${parsed.problems[0]}`);
@@ -79,12 +80,15 @@ async function main() {
   const args = process.argv.slice(2);
   const count = Number(flag(args, "--count") ?? DEFAULT_COUNT);
   const seed = Number(flag(args, "--seed") ?? DEFAULT_SEED);
+  const minCanary = Number(flag(args, "--min-canary") ?? 0);
   const tuning = parseTuning(flag(args, "--tune"));
-  const { outcomes, seconds } = scoreCorpus(seed, count, tuning);
+  const { outcomes, seconds } = scoreCorpus(seed, count, minCanary, tuning);
   const { lines } = scoreOutcomes(outcomes);
   process.stdout.write(
     `analysis bench: seed ${seed}, ${count} generated scenarios, replayed in ${seconds.toFixed(1)} s\n`,
   );
+  if (minCanary > 0)
+    process.stdout.write(`scored: the ${outcomes.length} with ≥ ${minCanary} canary requests per interval\n`);
   if (Object.keys(tuning).length) process.stdout.write(`tuning overrides: ${JSON.stringify(tuning)}\n`);
   process.stdout.write(`${lines.join("\n")}\n`);
   if (!args.includes("--no-throughput")) {

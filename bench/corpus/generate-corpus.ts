@@ -6,15 +6,22 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { flag } from "../cli-flag";
-import { generateScenario } from "./generate-scenario";
+import { canaryRequestsPerInterval, generateScenario } from "./generate-scenario";
 import { Prng } from "./prng";
 
 export const DEFAULT_SEED = 20240601;
 export const DEFAULT_COUNT = 3000;
 
-export function* corpus(seed: number, count: number) {
+/**
+ * The corpus of a seed, in order. With `minCanaryRequests`, only the scenarios whose canary gets at least
+ * that many requests per interval (the same scenarios as without it, the others left out).
+ */
+export function* corpus(seed: number, count: number, minCanaryRequests = 0) {
   const rng = new Prng(seed);
-  for (let i = 0; i < count; i++) yield generateScenario(rng, i + 1);
+  for (let i = 0; i < count; i++) {
+    const generated = generateScenario(rng, i + 1);
+    if (canaryRequestsPerInterval(generated.truth) >= minCanaryRequests) yield generated;
+  }
 }
 
 async function main() {

@@ -44,6 +44,11 @@ export interface Truth {
   latencySigma: number;
 }
 
+/** The canary's stated requests per interval (the "small canaries" are under ~100). */
+export function canaryRequestsPerInterval(truth: Truth): number {
+  return (truth.trafficPerInterval * truth.weightPercent) / 100;
+}
+
 /** Default gate margins (default-gates.ts), restated so the corpus labels do not depend on the evaluator. */
 function reachesMargin(r: Regression, baseErr: number, baseConv: number, median: number): boolean {
   switch (r.metric) {
