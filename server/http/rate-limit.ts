@@ -71,9 +71,3 @@ export function clientAddress(req: IncomingMessage, trustedProxyHops = 0): strin
     .filter(Boolean);
   return hops[hops.length - trustedProxyHops] ?? hops[0] ?? peer;
 }
-
-export class RateLimitedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Too many requests; retry after ${retryAfterSeconds} s`);
-  }
-}

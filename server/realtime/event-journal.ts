@@ -129,5 +129,3 @@ export function createEventJournal(db: Db, limits: JournalLimits = DEFAULT_JOURN
     },
   };
 }
-
-export type EventJournal = ReturnType<typeof createEventJournal>;

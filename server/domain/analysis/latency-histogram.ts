@@ -105,14 +105,3 @@ export function shareAbove(h: LatencyHistogram, ms: number): number {
   }
   return lowerShare;
 }
-
-/**
- * Spread of log-latency around the median, from the baseline's p50 and p90: the sigma of a log-normal
- * through those two points. Used to turn a relative latency margin into a margin on shares above a bound.
- */
-export function logSpread(h: LatencyHistogram): number | null {
-  const p50 = histogramQuantile(h, 0.5);
-  const p90 = histogramQuantile(h, 0.9);
-  if (p50 === null || p90 === null || p50 <= 0 || p90 <= p50) return null;
-  return Math.log(p90 / p50) / 1.2815515655446004;
-}

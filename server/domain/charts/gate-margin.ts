@@ -2,7 +2,6 @@ import type { GateConfig, GateMetric } from "../analysis/gate-config";
 
 /** The four metrics the rollout screen charts, named as SeriesPoint names them. */
 export type ChartMetric = "errorRate" | "p95" | "p99" | "conversion";
-export const CHART_METRICS: readonly ChartMetric[] = ["errorRate", "p95", "p99", "conversion"];
 
 /** latency-shift judges the whole distribution, which no single line shows, so it has no chart. */
 const CHART_OF_GATE: Record<GateMetric, ChartMetric | null> = {

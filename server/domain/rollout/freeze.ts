@@ -40,11 +40,6 @@ export function blockingFreezes(freeze: FreezeState | null, serviceId: string): 
   };
 }
 
-export function isFrozen(freeze: FreezeState | null, serviceId: string): boolean {
-  const b = blockingFreezes(freeze, serviceId);
-  return b.incidents.length > 0 || b.exhaustedBudgets.length > 0;
-}
-
 export function describeFreezes(b: BlockingFreezes): string {
   return [
     ...b.incidents.map((i) => `incident ${i.id} (${i.severity})`),

@@ -76,8 +76,6 @@ export type RolloutEvent = EventBase &
       }
   );
 
-export type RolloutEventType = RolloutEvent["type"];
-
 export interface Decision {
   next: RolloutSnapshot;
   events: RolloutEvent[];

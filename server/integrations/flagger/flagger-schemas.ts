@@ -18,7 +18,6 @@ export const flaggerHookBody = z.object({
   checksum: text(200).describe("The canary's revision; a new checksum is a new Sluice rollout"),
   metadata,
 });
-export type FlaggerHookBody = z.output<typeof flaggerHookBody>;
 
 /** Flagger's event payload: the same canary fields, its event in `metadata`; checksum only on newer Flagger. */
 export const flaggerEventBody = z.object({
