@@ -8,6 +8,7 @@ import {
   type RolloutCommand,
   type RolloutEvent,
   type RolloutSnapshot,
+  versionedWrite,
 } from "../../domain/rollout";
 import { startCommandTimer } from "../../observability/sluice-metrics";
 import type { CommandActor } from "../actors";
@@ -73,12 +74,13 @@ export async function runRolloutCommand(
     });
     let after = before;
     if (decision.changed) {
+      const write = versionedWrite(before, decision.next);
       const { count } = await tx.rollout.updateMany({
-        where: { id: before.id, version: before.version },
-        data: { ...snapshotColumns(decision.next), version: { increment: 1 } },
+        where: { id: write.id, version: write.expectedVersion },
+        data: { ...snapshotColumns(write.next), version: write.next.version },
       });
-      if (count === 0) throw conflictError(before.id, before.version);
-      after = { ...decision.next, version: before.version + 1 };
+      if (count === 0) throw conflictError(write.id, write.expectedVersion);
+      after = write.next;
     }
     for (const event of decision.events) {
       await recordAuditEvent(tx, {
