@@ -1,9 +1,10 @@
 /**
- * `npm run bench:analysis-todays-tools [-- --seed s --count n --min-canary r]`: the issue's comparison with today's
- * tools, on the generated corpus. Each judge in todays-tools.ts and Sluice's evaluator decide every
- * scenario, and the same scorer prints their figures side by side, next to what the issue reports for
- * those tools on the hidden corpus. Close figures for the three tools say the generated corpus is drawn
- * like the hidden one. `--min-canary r` scores only the scenarios whose canary gets ≥ r requests per interval.
+ * `npm run bench:analysis-todays-tools [-- --seed s --count n --min-canary r]`: the issue's comparison
+ * with today's tools, on the generated corpus. Each judge in todays-tools.ts and Sluice's evaluator decide
+ * every scenario, and the same scorer prints their figures side by side, next to what the issue reports
+ * for those tools on the hidden corpus: close figures for the three tools are evidence that the generated
+ * corpus is drawn like the hidden one. `--min-canary r` scores only the scenarios whose canary gets at
+ * least r requests per interval.
  */
 import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
 import type { ReplayInput } from "../server/domain/analysis/replay-step";

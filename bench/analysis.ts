@@ -2,7 +2,8 @@
  * `npm run bench:analysis [-- --count n --seed s --tune key=value,... --min-canary r]`: generates the
  * synthetic corpus (bench/corpus), replays every scenario through the analyze path (zod parse, then the
  * live evaluator) and prints the scores against the targets, then the evaluator's throughput for 1,000
- * concurrent rollouts. `--min-canary r` scores only the scenarios whose canary gets ≥ r requests per interval.
+ * concurrent rollouts. `--min-canary r` scores only the scenarios whose canary gets at least r requests
+ * per interval.
  */
 import { performance } from "node:perf_hooks";
 import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
