@@ -13,7 +13,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pctSE = (x: number, n: number) =>
   `${pct(x)} ±${(100 * Math.sqrt((x * (1 - x)) / Math.max(1, n))).toFixed(1)}`;
 
-function median(values: number[]): number {
+export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);

@@ -15,6 +15,7 @@ import { type IntervalPair, pairByInterval } from "../server/domain/analysis/ana
 import { addHistograms, histogramQuantile } from "../server/domain/analysis/latency-histogram";
 import { normalQuantile } from "../server/domain/analysis/normal-distribution";
 import type { ReplayInput } from "../server/domain/analysis/replay-step";
+import { median } from "./analysis-score";
 
 export interface ToolDecision {
   decision: "rollback" | "promote" | "inconclusive";
@@ -78,8 +79,7 @@ export function flaggerStyle(input: ReplayInput): ToolDecision {
 export function hodgesLehmann(canary: readonly number[], baseline: readonly number[], confidence: number) {
   const diffs = canary.flatMap((c) => baseline.map((b) => c - b)).sort((x, y) => x - y);
   const n = diffs.length;
-  const mid = Math.floor(n / 2);
-  const estimate = n % 2 ? (diffs[mid] ?? 0) : ((diffs[mid - 1] ?? 0) + (diffs[mid] ?? 0)) / 2;
+  const estimate = median(diffs);
   const m = canary.length;
   const k = baseline.length;
   const z = normalQuantile(1 - (1 - confidence) / 2);
