@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { openRollout, signIn } from "./fixtures";
+import { createApiRollout, openRollout, signIn } from "./fixtures";
 
 /** The demo's four rollouts, one per mechanism, with what their page must show. */
 const DEMO = [
@@ -121,15 +121,39 @@ for (const demo of DEMO) {
   });
 }
 
+/** A ring step as the demo's payments rollout has them. */
+const ring = (name: string, exposurePercent: number, segments: string[]) => ({
+  exposurePercent,
+  holdSeconds: 600,
+  requiresApproval: exposurePercent === 100,
+  ring: { name, members: segments.map((id) => ({ kind: "segment", id })) },
+});
+
 test("the rollout page works on a phone, by keyboard, and in dark mode", async ({
+  browser,
   context,
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
+  // A running ring rollout of its own: the demo's may have ended by now (the live statistics roll back a
+  // few in a thousand identical canaries per step).
+  await createApiRollout(
+    browser,
+    "e2e-phone",
+    {
+      mechanism: "ring",
+      steps: [
+        ring("internal", 2, ["staff"]),
+        ring("early", 20, ["beta-testers", "eu-west"]),
+        ring("broad", 100, ["everyone"]),
+      ],
+    },
+    { start: true },
+  );
   await page.setViewportSize({ width: 390, height: 844 });
   await page.emulateMedia({ colorScheme: "dark" });
   await signIn(context, "operator");
-  await openRollout(page, "payments");
+  await openRollout(page, "e2e-phone");
   await expect(page.getByTestId("connection")).toHaveText("live");
   await expect(page.getByTestId("chart-errorRate").locator(".recharts-surface").first()).toBeVisible({
     timeout: 90_000,
@@ -153,5 +177,5 @@ test("the rollout page works on a phone, by keyboard, and in dark mode", async (
     reached = await page.evaluate(() => document.activeElement?.textContent?.trim() === "Pause");
   }
   expect(reached).toBe(true);
-  await page.screenshot({ path: testInfo.outputPath("payments-390x844-dark.png"), fullPage: true });
+  await page.screenshot({ path: testInfo.outputPath("ring-390x844-dark.png"), fullPage: true });
 });
