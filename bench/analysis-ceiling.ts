@@ -13,7 +13,6 @@
  * approximates what the corpus allows rather than what the evaluator does. Approximations: a ramped
  * regression is scored as a step at its onset, a combo by its rate part.
  */
-import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
 import { pairByInterval } from "../server/domain/analysis/analysis-sample";
 import { logSumExp } from "../server/domain/analysis/log-sum-exp";
 import {
@@ -25,8 +24,8 @@ import {
 } from "../server/domain/analysis/rate-ratio-test";
 import { replayStep } from "../server/domain/analysis/replay-step";
 import { flag } from "./cli-flag";
-import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
-import { PRIORS, type Truth } from "./corpus/generate-scenario";
+import { corpus, DEFAULT_COUNT, DEFAULT_SEED, replayInputOf } from "./corpus/generate-corpus";
+import { PRIORS, type ScenarioFile, type Truth } from "./corpus/generate-scenario";
 
 const INTERVAL_SECONDS = 30;
 
@@ -72,11 +71,9 @@ interface Judged {
   evaluator: "rollback" | "promote" | "inconclusive";
 }
 
-function judge(scenario: unknown, truth: Truth, freeLatency: boolean): Judged {
+function judge(scenario: ScenarioFile, truth: Truth, freeLatency: boolean): Judged {
   const { kind } = truth;
-  const parsed = parseScenario(scenario);
-  if (!parsed.ok) throw new Error(`generator produced an invalid scenario: ${parsed.problems[0]}`);
-  const input = toReplayInput(parsed.scenario);
+  const input = replayInputOf(scenario, truth.file);
   const replay = replayStep(input);
   const last = replay.timeline[replay.timeline.length - 1];
   const endsInOutage = /\(metrics outage\)/.test(last?.gates[0]?.detail ?? "");

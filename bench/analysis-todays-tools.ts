@@ -6,12 +6,11 @@
  * corpus is drawn like the hidden one. `--min-canary r` scores only the scenarios whose canary gets at
  * least r requests per interval.
  */
-import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
 import type { ReplayInput } from "../server/domain/analysis/replay-step";
 import { replayStep } from "../server/domain/analysis/replay-step";
 import { type Outcome, scoreOutcomes } from "./analysis-score";
 import { flag } from "./cli-flag";
-import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
+import { corpus, DEFAULT_COUNT, DEFAULT_SEED, replayInputOf } from "./corpus/generate-corpus";
 import { argoStyle, flaggerStyle, kayentaStyle, type ToolDecision } from "./todays-tools";
 
 const JUDGES: { name: string; issueSays: string; judge: (input: ReplayInput) => ToolDecision }[] = [
@@ -34,9 +33,7 @@ function main() {
   const minCanary = Number(flag(args, "--min-canary") ?? 0);
   const outcomes = JUDGES.map((): Outcome[] => []);
   for (const { scenario, truth } of corpus(seed, count, minCanary)) {
-    const parsed = parseScenario(scenario);
-    if (!parsed.ok) throw new Error(`generator produced an invalid scenario ${truth.file}`);
-    const input = toReplayInput(parsed.scenario);
+    const input = replayInputOf(scenario, truth.file);
     JUDGES.forEach(({ judge }, i) => {
       const { decision, decidedAtSeconds } = judge(input);
       outcomes[i]?.push({ truth, decision, decidedAtSeconds });

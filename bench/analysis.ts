@@ -6,7 +6,6 @@
  * per interval.
  */
 import { performance } from "node:perf_hooks";
-import { parseScenario, toReplayInput } from "../server/analysis-scenario/parse-scenario";
 import type { AnalysisSample } from "../server/domain/analysis/analysis-sample";
 import type { AnalysisTuning } from "../server/domain/analysis/analysis-tuning";
 import { defaultGates } from "../server/domain/analysis/default-gates";
@@ -14,7 +13,7 @@ import { evaluateStep } from "../server/domain/analysis/evaluate-step";
 import { replayStep } from "../server/domain/analysis/replay-step";
 import { type Outcome, scoreOutcomes } from "./analysis-score";
 import { flag } from "./cli-flag";
-import { corpus, DEFAULT_COUNT, DEFAULT_SEED } from "./corpus/generate-corpus";
+import { corpus, DEFAULT_COUNT, DEFAULT_SEED, replayInputOf } from "./corpus/generate-corpus";
 import { generateScenario } from "./corpus/generate-scenario";
 import { Prng } from "./corpus/prng";
 
@@ -31,10 +30,7 @@ function scoreCorpus(seed: number, count: number, minCanary: number, tuning: Par
   const outcomes: Outcome[] = [];
   const started = performance.now();
   for (const { scenario, truth } of corpus(seed, count, minCanary)) {
-    const parsed = parseScenario(scenario);
-    if (!parsed.ok)
-      throw new Error(`generator produced an invalid scenario ${truth.file}: ${parsed.problems[0]}`);
-    const result = replayStep({ ...toReplayInput(parsed.scenario), tuning });
+    const result = replayStep({ ...replayInputOf(scenario, truth.file), tuning });
     outcomes.push({ truth, decision: result.decision, decidedAtSeconds: result.decidedAtSeconds });
   }
   return { outcomes, seconds: (performance.now() - started) / 1000 };
@@ -45,10 +41,8 @@ function throughput() {
   const rng = new Prng(7);
   const rollouts: { samples: AnalysisSample[]; share: number; hold: number }[] = [];
   while (rollouts.length < 1000) {
-    const { scenario } = generateScenario(rng, rollouts.length, "good");
-    const parsed = parseScenario(scenario);
-    if (!parsed.ok) continue;
-    const input = toReplayInput(parsed.scenario);
+    const { scenario, truth } = generateScenario(rng, rollouts.length, "good");
+    const input = replayInputOf(scenario, truth.file);
     rollouts.push({
       samples: input.samples.filter((s) => s.intervalEnd <= 900),
       share: input.expectedCanaryShare,

@@ -5,8 +5,10 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { parseScenario, toReplayInput } from "../../server/analysis-scenario/parse-scenario";
+import type { ReplayInput } from "../../server/domain/analysis/replay-step";
 import { flag } from "../cli-flag";
-import { canaryRequestsPerInterval, generateScenario } from "./generate-scenario";
+import { canaryRequestsPerInterval, generateScenario, type ScenarioFile } from "./generate-scenario";
 import { Prng } from "./prng";
 
 export const DEFAULT_SEED = 20240601;
@@ -22,6 +24,13 @@ export function* corpus(seed: number, count: number, minCanaryRequests = 0) {
     const generated = generateScenario(rng, i + 1);
     if (canaryRequestsPerInterval(generated.truth) >= minCanaryRequests) yield generated;
   }
+}
+
+/** A generated scenario as the evaluator's input, read by the analyze command's own parser. */
+export function replayInputOf(scenario: ScenarioFile, file: string): ReplayInput {
+  const parsed = parseScenario(scenario);
+  if (!parsed.ok) throw new Error(`generator produced an invalid scenario ${file}: ${parsed.problems[0]}`);
+  return toReplayInput(parsed.scenario);
 }
 
 async function main() {
