@@ -8,7 +8,7 @@ export interface Outcome {
 }
 
 const share = (n: number, d: number) => (d > 0 ? n / d : 0);
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 /** A share with its binomial standard error: how far another corpus of this size would move it. */
 const pctSE = (x: number, n: number) =>
   `${pct(x)} ±${(100 * Math.sqrt((x * (1 - x)) / Math.max(1, n))).toFixed(1)}`;

@@ -8,7 +8,7 @@
  */
 import type { ReplayInput } from "../server/domain/analysis/replay-step";
 import { replayStep } from "../server/domain/analysis/replay-step";
-import { type Outcome, scoreOutcomes } from "./analysis-score";
+import { type Outcome, pct, scoreOutcomes } from "./analysis-score";
 import { flag } from "./cli-flag";
 import { corpus, DEFAULT_COUNT, DEFAULT_SEED, replayInputOf } from "./corpus/generate-corpus";
 import { argoStyle, flaggerStyle, kayentaStyle, type ToolDecision } from "./todays-tools";
@@ -24,7 +24,7 @@ const JUDGES: { name: string; issueSays: string; judge: (input: ReplayInput) => 
   { name: "Sluice", issueSays: "targets ≤ 1%, ≥ 80%, ≤ 2%, ≥ 65%, 0", judge: replayStep },
 ];
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`.padStart(7);
+const column = (x: number) => pct(x).padStart(7);
 
 function main() {
   const args = process.argv.slice(2);
@@ -47,7 +47,7 @@ function main() {
   JUDGES.forEach(({ name, issueSays }, i) => {
     const f = scoreOutcomes(outcomes[i] ?? []).figures;
     process.stdout.write(
-      `${name.padEnd(20)} ${pct(f.goodRolledBack)} ${pct(f.badRolledBack)} ${pct(f.badPromoted)}   ${pct(f.goodPromoted)}   ${String(f.promotedWithCanaryMissingOver30).padStart(8)}              ${issueSays}\n`,
+      `${name.padEnd(20)} ${column(f.goodRolledBack)} ${column(f.badRolledBack)} ${column(f.badPromoted)}   ${column(f.goodPromoted)}   ${String(f.promotedWithCanaryMissingOver30).padStart(8)}              ${issueSays}\n`,
     );
   });
 }
