@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createApiRollout, openRollout, signIn } from "./fixtures";
+import { createApiRollout, oneStepCanary, openRollout, signIn } from "./fixtures";
 
 test("on-call watches a regression rolled back by the gates with no human action, then kills another rollout with a reason", async ({
   browser,
@@ -24,12 +24,7 @@ test("on-call watches a regression rolled back by the gates with no human action
 
   // Another rollout looks wrong to the on-call engineer: one kill, with the reason, back to last-known-good.
   // (A rollout of its own, so the demo's stay as the other journeys expect them.)
-  await createApiRollout(
-    browser,
-    "e2e-oncall",
-    { mechanism: "canary", steps: [{ exposurePercent: 10, holdSeconds: 600, requiresApproval: false }] },
-    { start: true },
-  );
+  await createApiRollout(browser, "e2e-oncall", oneStepCanary(10), { start: true });
   await openRollout(page, "e2e-oncall");
   await expect(page.getByTestId("rollout-state")).toContainText("running");
   await page.getByRole("button", { name: "Kill (roll back)" }).click();

@@ -36,6 +36,16 @@ export async function signedInPage(
 }
 
 /**
+ * A one-step canary plan for a journey's own rollout. Journeys that command a running rollout start their
+ * own just before: a demo rollout may have been rolled back by then, as the live statistics do to a few in a
+ * thousand identical canaries per step (0002).
+ */
+export const oneStepCanary = (exposurePercent: number) => ({
+  mechanism: "canary",
+  steps: [{ exposurePercent, holdSeconds: 600, requiresApproval: false }],
+});
+
+/**
  * What a pipeline does: an admin-made token registers a deploy of `service` and a draft rollout of it,
  * started too when `start` is set.
  */

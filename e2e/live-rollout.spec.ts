@@ -1,18 +1,19 @@
 import { expect, test } from "@playwright/test";
 import { E2E_PASSWORD } from "../playwright.config";
-import { createApiRollout, emailOf, openRollout, pointsIn, signedInPage, signIn } from "./fixtures";
+import {
+  createApiRollout,
+  emailOf,
+  oneStepCanary,
+  openRollout,
+  pointsIn,
+  signedInPage,
+  signIn,
+} from "./fixtures";
 
-// A rollout of its own, started just before: the demo's may have been rolled back by now, as the live
-// statistics do to a few in a thousand identical canaries per step (0002).
 const LIVE = "e2e-live";
 
 test.beforeAll(async ({ browser }) => {
-  await createApiRollout(
-    browser,
-    LIVE,
-    { mechanism: "canary", steps: [{ exposurePercent: 20, holdSeconds: 600, requiresApproval: false }] },
-    { start: true },
-  );
+  await createApiRollout(browser, LIVE, oneStepCanary(20), { start: true });
 });
 
 test("signing in through the form lands on the rollout list", async ({ page }) => {

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createApiRollout, openRollout, signedInPage } from "./fixtures";
+import { createApiRollout, oneStepCanary, openRollout, signedInPage } from "./fixtures";
 
 /** The text of every websocket frame the page sends and receives (socket.io packets). */
 function recordFrames(page: Page) {
@@ -15,14 +15,7 @@ test("a command made while the watcher was offline shows after reconnecting, wit
   browser,
 }) => {
   test.setTimeout(180_000); // two browsers and a reconnect back-off, on a loaded machine
-  // A rollout of its own: the demo's may have ended by now (the live statistics roll back a few in a
-  // thousand identical canaries per step).
-  await createApiRollout(
-    browser,
-    "e2e-reconnect",
-    { mechanism: "canary", steps: [{ exposurePercent: 10, holdSeconds: 600, requiresApproval: false }] },
-    { start: true },
-  );
+  await createApiRollout(browser, "e2e-reconnect", oneStepCanary(10), { start: true });
   const { context: watcherContext, page: watcher } = await signedInPage(browser, "viewer");
   const { context: managerContext, page: manager } = await signedInPage(browser, "release-manager");
   const frames = recordFrames(watcher);

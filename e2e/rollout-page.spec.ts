@@ -135,8 +135,7 @@ test("the rollout page works on a phone, by keyboard, and in dark mode", async (
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
-  // A running ring rollout of its own: the demo's may have ended by now (the live statistics roll back a
-  // few in a thousand identical canaries per step).
+  // A running ring rollout of its own, for the reason oneStepCanary (fixtures) gives.
   await createApiRollout(
     browser,
     "e2e-phone",
