@@ -3,6 +3,7 @@ import { eachLimited } from "../each-limited";
 import { countMetricSourcePoll } from "../observability/sluice-metrics";
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
+import { startIntervalLoop } from "./interval-loop";
 import { queryInstant, type VectorElement } from "./prometheus-api";
 import { type PrometheusQueries, renderQuery } from "./prometheus-queries";
 import { type IntervalResults, toCohortCounts } from "./prometheus-samples";
@@ -45,40 +46,13 @@ export interface PrometheusPoller {
  */
 export function startPrometheusSource(ctx: ServiceContext, options: PrometheusSourceOptions) {
   const { poll } = createPrometheusPoller(ctx, options);
-  const intervalMs = options.intervalSeconds * 1000;
-  const delayMs = options.queryDelaySeconds * 1000;
-  let lastPolled = 0;
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
-
-  function schedule() {
-    if (stopped) return;
-    const now = ctx.now().getTime();
-    const nextEnd = (Math.floor((now - delayMs) / intervalMs) + 1) * intervalMs;
-    timer = setTimeout(
-      () => {
-        const intervalEnd = Math.floor((ctx.now().getTime() - delayMs) / intervalMs) * intervalMs;
-        if (intervalEnd > lastPolled) {
-          lastPolled = intervalEnd;
-          running = poll(intervalEnd).catch((error) =>
-            options.log(`prometheus: ${(error as Error).message}`),
-          );
-        }
-        running.finally(schedule);
-      },
-      nextEnd + delayMs - now,
-    );
-  }
-  schedule();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running.catch(() => {});
-    },
-  };
+  return startIntervalLoop({
+    now: () => ctx.now(),
+    intervalSeconds: options.intervalSeconds,
+    delaySeconds: options.queryDelaySeconds,
+    run: poll,
+    onError: (error) => options.log(`prometheus: ${(error as Error).message}`),
+  });
 }
 
 /**

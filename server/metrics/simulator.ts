@@ -1,5 +1,6 @@
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
+import { startIntervalLoop } from "./interval-loop";
 import { NO_REGRESSION, type ServiceProfile, simulateInterval } from "./simulated-traffic";
 
 export const DEMO_PROFILE: ServiceProfile = {
@@ -36,13 +37,8 @@ export function startSimulator(
     ...DEMO_PROFILE,
     requestsPerSecond: options.requestsPerSecond ?? DEMO_PROFILE.requestsPerSecond,
   };
-  const intervalMs = options.intervalSeconds * 1000;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
 
-  async function tick(): Promise<void> {
-    // Interval ends are aligned to the clock so every instance and retry names the same interval.
-    const intervalEnd = Math.floor(ctx.now().getTime() / intervalMs) * intervalMs;
+  async function writeInterval(intervalEnd: number): Promise<void> {
     const rollouts = await ctx.db.rollout.findMany({
       where: { state: { in: ["running", "paused"] } },
       select: { id: true, exposurePercent: true, simulatedRegression: true },
@@ -61,23 +57,13 @@ export function startSimulator(
     await ingestSamples(ctx, samples);
   }
 
-  const timer = setInterval(() => {
-    running = running
-      .catch(() => {})
-      .then(tick)
-      .catch((error) => options.onError?.(error));
-  }, intervalMs);
-
-  return {
-    tick: () => {
-      running = running.catch(() => {}).then(tick);
-      return running;
-    },
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      await running.catch(() => {});
-    },
-  };
+  // Each interval is written as it ends, as a live source would deliver it.
+  const loop = startIntervalLoop({
+    now: () => ctx.now(),
+    intervalSeconds: options.intervalSeconds,
+    delaySeconds: 0,
+    run: writeInterval,
+    onError: (error) => options.onError?.(error),
+  });
+  return { tick: loop.runNow, stop: loop.stop };
 }
