@@ -13,4 +13,15 @@ describe("readEnv", () => {
       /PORT: .*\n {2}NEXTAUTH_SECRET: NEXTAUTH_SECRET must be at least 32 characters/,
     );
   });
+
+  it("refuses a Prometheus query delay the analysis would read as an outage every interval", () => {
+    expect(() =>
+      readEnv({ SLUICE_PROMETHEUS_INTERVAL_SECONDS: "10", SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: "5" }),
+    ).toThrow(
+      /SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: must be under half of SLUICE_PROMETHEUS_INTERVAL_SECONDS \(5 s\)/,
+    );
+    expect(
+      readEnv({ SLUICE_PROMETHEUS_INTERVAL_SECONDS: "10", SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: "4" }),
+    ).toMatchObject({ SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: 4 });
+  });
 });

@@ -44,10 +44,17 @@ export function readEnv(source: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration:\n${problems.join("\n")}`);
   }
-  if (parsed.data.SLUICE_METRICS_SOURCE === "prometheus" && !parsed.data.SLUICE_PROMETHEUS_URL) {
+  const env = parsed.data;
+  if (env.SLUICE_METRICS_SOURCE === "prometheus" && !env.SLUICE_PROMETHEUS_URL) {
     throw new Error(
       "Invalid configuration:\n  SLUICE_PROMETHEUS_URL: required when SLUICE_METRICS_SOURCE=prometheus",
     );
   }
-  return parsed.data;
+  // The analysis takes a sample more than half an interval late for a metrics outage (judgement-point.ts).
+  if (env.SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS >= env.SLUICE_PROMETHEUS_INTERVAL_SECONDS / 2) {
+    throw new Error(
+      `Invalid configuration:\n  SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: must be under half of SLUICE_PROMETHEUS_INTERVAL_SECONDS (${env.SLUICE_PROMETHEUS_INTERVAL_SECONDS / 2} s); a later sample is judged a metrics outage`,
+    );
+  }
+  return env;
 }
