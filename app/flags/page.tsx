@@ -75,6 +75,7 @@ function Flags() {
           ))}
         </tbody>
       </table>
+      {flags.data?.length === 0 ? <p className="muted">No feature flag yet.</p> : null}
       {killing ? (
         <ReasonForm
           prompt={

@@ -97,6 +97,7 @@ function Incidents() {
           ))}
         </tbody>
       </table>
+      {incidents.data?.length === 0 ? <p className="muted">No incident declared.</p> : null}
       <FreezeHistory />
     </section>
   );

@@ -101,6 +101,12 @@ function RolloutTable() {
           ))}
         </tbody>
       </table>
+      {rollouts.data?.length === 0 ? (
+        <p className="muted">
+          No rollout yet: a deploy pipeline registers a deploy and its draft rollout through the API (POST
+          /api/v1/deploys, then POST /api/v1/rollouts).
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -107,6 +107,7 @@ function Tokens() {
           ))}
         </tbody>
       </table>
+      {tokens.data?.length === 0 ? <p className="muted">No API token yet.</p> : null}
     </section>
   );
 }
