@@ -26,6 +26,23 @@ describe("interval loop", () => {
     );
   });
 
+  it("runs an interval whose timer fired a moment before its end by the clock", async () => {
+    const skew: number[] = [];
+    const ends: number[] = [];
+    const loop = startIntervalLoop({
+      now: () => new Date(Date.now() + (skew.shift() ?? 0)),
+      intervalSeconds: 10,
+      delaySeconds: 0,
+      run: async (intervalEnd) => ends.push(intervalEnd),
+      onError: vi.fn(),
+    });
+    await vi.advanceTimersByTimeAsync(3_000);
+    skew.push(-1); // the next timer reads the clock 1 ms short of its interval's end, as a stale loop time does
+    await vi.advanceTimersByTimeAsync(20_000);
+    await loop.stop();
+    expect(ends).toEqual([INTERVAL_END, INTERVAL_END + 10_000, INTERVAL_END + 20_000]);
+  });
+
   it("waits the delay after each end, and names the interval that ended", async () => {
     const runs: { intervalEnd: number; at: number }[] = [];
     const loop = start(5, async (intervalEnd) => runs.push({ intervalEnd, at: Date.now() }));

@@ -25,7 +25,8 @@ export function startIntervalLoop(options: IntervalLoopOptions): IntervalLoop {
   const intervalMs = options.intervalSeconds * 1000;
   const delayMs = options.delaySeconds * 1000;
   const newestEnded = () => Math.floor((options.now().getTime() - delayMs) / intervalMs) * intervalMs;
-  let lastRun = 0;
+  // The interval before the start counts as run: the first run is at the next interval's end.
+  let lastRun = newestEnded();
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -36,17 +37,23 @@ export function startIntervalLoop(options: IntervalLoopOptions): IntervalLoop {
     return result;
   }
 
+  // Due at the end of the interval after the last one run, not at one computed from a second clock reading:
+  // a timer may fire a moment early by the clock (Node measures it from a stale event-loop time), and by
+  // the time it re-arms the end has passed, which would skip that interval.
   function schedule() {
     if (stopped) return;
-    const nextRun = newestEnded() + intervalMs + delayMs;
-    timer = setTimeout(() => {
-      const intervalEnd = newestEnded();
-      if (intervalEnd > lastRun) {
-        lastRun = intervalEnd;
-        enqueue(intervalEnd).catch(options.onError);
-      }
-      running.finally(schedule);
-    }, nextRun - options.now().getTime());
+    const due = lastRun + intervalMs + delayMs;
+    timer = setTimeout(
+      () => {
+        const intervalEnd = newestEnded();
+        if (intervalEnd > lastRun) {
+          lastRun = intervalEnd;
+          enqueue(intervalEnd).catch(options.onError);
+        }
+        running.finally(schedule);
+      },
+      Math.max(0, due - options.now().getTime()),
+    );
   }
   schedule();
 
