@@ -84,12 +84,12 @@ for (const demo of DEMO) {
     if (demo.verdicts) {
       const markers = chart.locator(".verdict-marker");
       await expect.poll(() => markers.count(), { timeout: 90_000 }).toBeGreaterThan(0);
-      // Each marker says its verdict in a glyph and a word, not by colour alone.
-      const first = markers.first();
-      const verdict = await first.getAttribute("data-verdict");
+      // Each marker says its verdict in a glyph, and the newest in a word too, not by colour alone.
+      const newest = markers.last();
+      const verdict = await newest.getAttribute("data-verdict");
       expect(["pass", "fail", "inconclusive"]).toContain(verdict);
-      await expect(first.locator(".verdict-word")).toHaveText(verdict ?? "");
-      await expect(first.locator("title")).toContainText(`error-rate ${verdict} at`);
+      await expect(newest.locator(".verdict-word")).toHaveText(verdict ?? "");
+      await expect(newest.locator("title")).toContainText(`error-rate ${verdict} at`);
       await expect(page.getByTestId("chart-errorRate-text")).toContainText(/verdict changes?; latest [✓✗?] /);
     } else {
       await expect(chart.locator(".verdict-marker")).toHaveCount(0);

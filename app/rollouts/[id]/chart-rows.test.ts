@@ -147,6 +147,25 @@ describe("verdict markers on a chart", () => {
     expect(placeVerdicts(rows, three, "errorRate", 0, 2).map((p) => p.t)).toEqual([12, 19]);
   });
 
+  it("words the newest marker, and the others only where the word fits before the next", () => {
+    const axis = toChartRows(
+      [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((t) => point(t, "canary", 0.1)),
+      "errorRate",
+    );
+    const placed = placeVerdicts(
+      axis,
+      [verdict(0, "errorRate", "pass"), verdict(30, "errorRate", "fail"), verdict(40, "errorRate", "pass")],
+      "errorRate",
+      0,
+    );
+    // The word takes a fifth of the axis: 30 after the first marker it fits, 10 after the second not.
+    expect(placed.map((p) => [p.t, p.worded])).toEqual([
+      [0, true],
+      [30, false],
+      [40, true],
+    ]);
+  });
+
   it("leaves out markers outside the axis", () => {
     expect(
       placeVerdicts(
@@ -182,6 +201,7 @@ describe("chart summary", () => {
           t: 10,
           rowT: 10,
           y: 0,
+          worded: true,
           stepIndex: 0,
           metric: "errorRate",
           gate: "error-rate",
@@ -192,6 +212,7 @@ describe("chart summary", () => {
           t: 30,
           rowT: 30,
           y: 0,
+          worded: true,
           stepIndex: 1,
           metric: "errorRate",
           gate: "error-rate",

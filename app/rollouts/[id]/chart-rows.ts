@@ -82,11 +82,17 @@ export interface PlacedVerdict extends VerdictMarker {
   rowT: number;
   /** Height on the chart: the canary's value at the nearest row (the baseline's, or 0, without one). */
   y: number;
+  /** Whether the marker's word fits before the next marker; the newest always has it. */
+  worded: boolean;
 }
+
+/** The share of the time axis a verdict's word takes on a dashboard chart ("inconclusive" at 10 px). */
+const WORD_SHARE_OF_AXIS = 0.2;
 
 /**
  * This metric's newest `limit` verdict markers within the rows' span, each on the nearest row at its
- * height (more would hide the lines; the verdict feed lists every judgement).
+ * height (more would hide the lines; the verdict feed lists every judgement). Every marker has its glyph;
+ * the word only where it does not run into the next marker.
  */
 export function placeVerdicts(
   rows: readonly ChartRow[],
@@ -97,7 +103,7 @@ export function placeVerdicts(
 ): PlacedVerdict[] {
   const last = rows.at(-1);
   if (!last) return [];
-  return verdicts
+  const placed = verdicts
     .filter((v) => v.metric === metric && v.t >= from && v.t <= last.t)
     .slice(-limit)
     .map((v) => {
@@ -106,6 +112,11 @@ export function placeVerdicts(
       );
       return { ...v, rowT: nearest.t, y: nearest.canary ?? nearest.baseline ?? 0 };
     });
+  const axis = Math.max(last.t - from, 1);
+  return placed.map((v, i) => {
+    const next = placed[i + 1];
+    return { ...v, worded: !next || (next.rowT - v.rowT) / axis >= WORD_SHARE_OF_AXIS };
+  });
 }
 
 /** The chart told in one paragraph, for screen readers and for a glance on a phone. */

@@ -38,9 +38,11 @@ function VerdictGlyph(props: { cx: number; cy: number; verdict: PlacedVerdict })
       <text x={cx} y={cy} textAnchor="middle" dominantBaseline="central">
         {VERDICT_ICONS[verdict.verdict]}
       </text>
-      <text x={cx + 11} y={cy} dominantBaseline="central" className="verdict-word">
-        {verdict.verdict}
-      </text>
+      {verdict.worded ? (
+        <text x={cx + 11} y={cy} dominantBaseline="central" className="verdict-word">
+          {verdict.verdict}
+        </text>
+      ) : null}
     </g>
   );
 }
