@@ -75,6 +75,7 @@ function Notifications() {
           ))}
         </tbody>
       </table>
+      {channels.data?.length === 0 ? <p className="muted">No channel yet.</p> : null}
       <h2>Recent deliveries</h2>
       <DeliveryLog deliveries={deliveries.data ?? []} />
     </section>

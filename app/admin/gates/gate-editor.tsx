@@ -117,6 +117,11 @@ export function GateEditor(props: {
           ))}
         </tbody>
       </table>
+      <p className="muted">
+        Relative changes are fractions of the baseline (0.25 = 25%). Absolute changes are in the metric's own
+        unit: a fraction for error-rate and conversion (0.0007 = 0.07 percentage points), milliseconds for
+        latency.
+      </p>
       {props.disabled ? null : (
         <p>
           <button
