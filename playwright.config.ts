@@ -51,6 +51,8 @@ export default defineConfig({
       SLUICE_SIMULATOR_INTERVAL_SECONDS: "1",
       SLUICE_SIMULATOR_REQUESTS_PER_SECOND: "4000",
       SLUICE_DEMO_PASSWORD: E2E_PASSWORD,
+      // Journeys find demo rollouts by service; a next release would make a second one.
+      SLUICE_DEMO_NEXT_RELEASES: "false",
       // Every journey signs in from 127.0.0.1; the per-address sign-in limit has its own tests.
       SLUICE_RATE_SIGN_IN_BURST: "1000",
       SLUICE_RATE_SIGN_IN_PER_MINUTE: "1000",

@@ -22,6 +22,7 @@ export function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
     SLUICE_SIMULATOR_INTERVAL_SECONDS: "1",
     SLUICE_SIMULATOR_REQUESTS_PER_SECOND: "4000",
     SLUICE_DEMO_PASSWORD: "own-server-password",
+    SLUICE_DEMO_NEXT_RELEASES: "false",
   };
 }
 

@@ -133,7 +133,7 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
     async (tx) => {
       await tx.user.createMany({ data: users });
       for (const demo of demoRollouts()) {
-        const service = await tx.service.create({ data: { name: demo.service } });
+        const service = await tx.service.create({ data: { name: demo.service, demo: true } });
         // The simulator serves 0.5% errors and ~1.1% of requests over 250 ms: both SLOs burn at ~0.5×.
         await tx.slo.createMany({
           data: [

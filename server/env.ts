@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { checkOidcEnv, oidcEnvShape } from "./auth/oidc-config";
 
+const booleanEnv = (defaultValue: "true" | "false") =>
+  z
+    .enum(["true", "false"])
+    .default(defaultValue)
+    .transform((v) => v === "true");
+
 const envSchema = z
   .object({
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgresql:// URL" }).optional(),
@@ -27,10 +33,9 @@ const envSchema = z
       .min(16, "SLUICE_METRICS_TOKEN must be at least 16 characters")
       .optional(),
     SLUICE_DEMO_PASSWORD: z.string().min(8).optional(),
-    SLUICE_SEED_DEMO: z
-      .enum(["true", "false"])
-      .default("true")
-      .transform((v) => v === "true"),
+    SLUICE_SEED_DEMO: booleanEnv("true"),
+    /** With the simulator: a demo service whose rollout ended gets its next release two minutes later. */
+    SLUICE_DEMO_NEXT_RELEASES: booleanEnv("true"),
     ...oidcEnvShape,
   })
   .superRefine(checkOidcEnv);

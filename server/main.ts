@@ -18,6 +18,7 @@ import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-so
 import { loadPrometheusQueries } from "./metrics/prometheus-queries";
 import { attachPostgresAdapter } from "./realtime/postgres-adapter";
 import { attachRealtime } from "./realtime/socket-server";
+import { startDemoReleases } from "./scheduler/demo-releases";
 import { type Leadership, startLeadership } from "./scheduler/leadership";
 import { startNotificationDispatcher } from "./scheduler/notification-dispatcher";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
@@ -157,7 +158,16 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
           intervalMs: 2000,
           onError: (error) => log(`notifications: ${describeError(error)}`),
         });
+        // Demo rollouts are only judged on simulated traffic, so their next releases need the simulator.
+        const demoReleases =
+          metricConfig.kind === "simulator" && env.SLUICE_DEMO_NEXT_RELEASES
+            ? startDemoReleases(services, {
+                intervalMs: 30_000,
+                onError: (error) => log(`demo releases: ${describeError(error)}`),
+              })
+            : null;
         return async () => {
+          await demoReleases?.stop();
           await notifications.stop();
           await sloWatch.stop();
           await scheduler.stop();

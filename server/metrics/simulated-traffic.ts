@@ -22,6 +22,9 @@ export interface Regression {
 
 export const NO_REGRESSION: Regression = { errorMultiplier: 1, latencyShiftMs: 0, conversionDrop: 0 };
 
+/** The drill's bad canary: every gate has something to catch. */
+export const BAD_CANARY: Regression = { errorMultiplier: 8, latencyShiftMs: 150, conversionDrop: 0.3 };
+
 /**
  * One interval of simulated traffic for both cohorts: requests split by the exposure, Poisson-like noise
  * on every count, log-normal latencies bucketed like a Prometheus histogram, and an optional regression

@@ -1,9 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { BAD_CANARY, NO_REGRESSION } from "../../../server/metrics/simulated-traffic";
 import { useTRPC } from "../../_lib/trpc";
-
-const BAD_CANARY = { errorMultiplier: 8, latencyShiftMs: 150, conversionDrop: 0.3 };
-const HEALTHY = { errorMultiplier: 1, latencyShiftMs: 0, conversionDrop: 0 };
 
 /** The simulator's drill switch: makes this rollout's canary worse so gates have something to catch. */
 export function RegressionSwitch(props: {
@@ -24,7 +22,7 @@ export function RegressionSwitch(props: {
         type="button"
         className="secondary"
         disabled={set.isPending}
-        onClick={() => set.mutate({ id: props.rollout.id, ...(active ? HEALTHY : BAD_CANARY) })}
+        onClick={() => set.mutate({ id: props.rollout.id, ...(active ? NO_REGRESSION : BAD_CANARY) })}
       >
         {active ? "Stop simulated regression" : "Simulate a canary regression"}
       </button>

@@ -24,8 +24,8 @@ export interface CreateRolloutInput {
   version: string;
   mechanism: Mechanism;
   /** Omitted: the default plan for the mechanism (rings must always be given). */
-  steps?: PlanStepInput[];
-  tags?: string[];
+  steps?: readonly PlanStepInput[];
+  tags?: readonly string[];
   candidateColour?: Colour;
   appliedBy?: string;
   /** A Kubernetes controller that applies the exposure and asks Sluice before each step (Flagger). */

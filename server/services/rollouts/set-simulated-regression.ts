@@ -1,5 +1,5 @@
-import type { Actor } from "../../auth/permissions";
 import type { Regression } from "../../metrics/simulated-traffic";
+import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { getRollout } from "./get-rollout";
@@ -7,7 +7,7 @@ import { getRollout } from "./get-rollout";
 /** Turns the simulator's canary regression on or off for one rollout (demos and drills). Audited. */
 export async function setSimulatedRegression(
   ctx: ServiceContext,
-  actor: Actor,
+  actor: CommandActor,
   input: Regression & { id: string },
 ): Promise<Regression> {
   await getRollout(ctx, input.id);
