@@ -26,9 +26,11 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   const viewer = await browser.newContext();
   await signIn(viewer, "viewer");
   const rollouts = (await (await viewer.request.get("/api/trpc/rollouts.list")).json()) as {
-    result: { data: { json: { id: string; state: string; version: number; service: { name: string } }[] } };
+    result: {
+      data: { json: { active: { id: string; state: string; version: number; service: { name: string } }[] } };
+    };
   };
-  const target = rollouts.result.data.json.find((r) => r.service.name === "checkout-api");
+  const target = rollouts.result.data.json.active.find((r) => r.service.name === "checkout-api");
   if (!target) throw new Error("demo rollout checkout-api missing");
 
   // The header our own pages send; without it a cookie-authenticated mutation is refused (CSRF).

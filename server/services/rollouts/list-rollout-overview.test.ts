@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { registerDeploy } from "../deploys/register-deploy";
 import { declareIncident } from "../incidents/declare-incident";
 import { resolveIncident } from "../incidents/resolve-incident";
-import { listRolloutOverview } from "./list-rollout-overview";
+import { createRollout } from "./create-rollout";
+import { ENDED_ROLLOUTS_SHOWN, listRolloutOverview } from "./list-rollout-overview";
 import { listRollouts } from "./list-rollouts";
+import { runRolloutCommand } from "./run-rollout-command";
 
 describe("the rollout overview and the plain rollout list", () => {
   let demo: DemoFixture;
@@ -13,7 +16,9 @@ describe("the rollout overview and the plain rollout list", () => {
   afterAll(() => demo.database.drop());
 
   const frozenBy = async () =>
-    Object.fromEntries((await listRolloutOverview(demo.services)).map((r) => [r.service.name, r.frozenBy]));
+    Object.fromEntries(
+      (await listRolloutOverview(demo.services)).active.map((r) => [r.service.name, r.frozenBy]),
+    );
 
   it("says which rollouts an incident freezes, and only those, until it is resolved", async () => {
     expect(Object.values(await frozenBy())).toEqual(["", "", "", ""]);
@@ -30,20 +35,27 @@ describe("the rollout overview and the plain rollout list", () => {
     expect(Object.values(await frozenBy())).toEqual(["", "", "", ""]);
   });
 
-  it("lists the same rollouts without the freeze state, reading the rollout table alone", async () => {
-    const incident = await declareIncident(demo.services, demo.actor("operator"), {
-      title: "everything",
-      severity: "sev1",
-      services: ["*"],
+  it("shows every active rollout but only the rollouts that ended last; the plain list keeps them all", async () => {
+    const operator = demo.actor("operator");
+    await runRolloutCommand(demo.services, operator, demo.rollouts["checkout-api"] as string, {
+      type: "kill",
     });
-    // The real client narrowed to its rollout table: touching incidents or SLOs would throw here.
-    const plain = await listRollouts({ db: { rollout: demo.database.db.rollout } });
-    const overview = await listRolloutOverview(demo.services);
-    await resolveIncident(demo.services, demo.actor("operator"), { id: incident.id });
+    const first = await listRolloutOverview(demo.services);
+    expect(first.active.map((r) => r.service.name).sort()).toEqual(["payments", "profile", "search"]);
+    expect(first.ended.map((r) => [r.service.name, r.state])).toEqual([["checkout-api", "rolled_back"]]);
 
-    expect(plain.map((r) => r.id)).toEqual(overview.map((r) => r.id));
-    expect(plain.map((r) => r.id).sort()).toEqual(Object.values(demo.rollouts).sort());
-    for (const rollout of plain) expect(rollout).not.toHaveProperty("frozenBy");
-    for (const rollout of overview) expect(rollout.frozenBy).toContain("(everything) (sev1)");
+    const aborted: string[] = [];
+    for (let i = 0; i < ENDED_ROLLOUTS_SHOWN; i++) {
+      const deploy = { service: "billing", environment: "production", version: `1.0.${i}`, artifact: "b" };
+      await registerDeploy(demo.services, operator, deploy);
+      const { id } = await createRollout(demo.services, operator, { ...deploy, mechanism: "canary" });
+      await runRolloutCommand(demo.services, operator, id, { type: "abort" });
+      aborted.unshift(id);
+    }
+    const later = await listRolloutOverview(demo.services);
+    expect(later.active).toHaveLength(3);
+    // The newest endings first; the oldest (checkout-api's rollback) has dropped off the overview.
+    expect(later.ended.map((r) => r.id)).toEqual(aborted);
+    expect((await listRollouts(demo.services)).length).toBe(4 + ENDED_ROLLOUTS_SHOWN);
   });
 });

@@ -1,10 +1,7 @@
 import type { Db } from "../../db/client";
 import { type RolloutView, rolloutViewSelect } from "./rollout-view";
 
-/**
- * Every rollout, newest first. Reads only the rollout table (the type says so): callers that need the
- * freeze state too, like the overview, decorate this list (see list-rollout-overview.ts).
- */
+/** Every rollout, newest first (the API's list; the overview shows only what is active or ended lately). */
 export function listRollouts(ctx: { db: Pick<Db, "rollout"> }): Promise<RolloutView[]> {
   return ctx.db.rollout.findMany({ select: rolloutViewSelect, orderBy: { createdAt: "desc" } });
 }

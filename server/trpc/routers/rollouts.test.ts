@@ -25,7 +25,7 @@ describe("rollouts router", () => {
     });
   });
 
-  it("lists the overview: every rollout with what freezes it now", async () => {
+  it("lists the overview: every active rollout with what freezes it now", async () => {
     const incident = await declareIncident(demo.services, demo.actor("operator"), {
       title: "checkout down",
       severity: "sev1",
@@ -33,7 +33,7 @@ describe("rollouts router", () => {
     });
     const list = await callerFor(demo.actor("viewer")).rollouts.list();
     await resolveIncident(demo.services, demo.actor("operator"), { id: incident.id });
-    expect(Object.fromEntries(list.map((r) => [r.service.name, r.frozenBy]))).toEqual({
+    expect(Object.fromEntries(list.active.map((r) => [r.service.name, r.frozenBy]))).toEqual({
       "checkout-api": `incident ${incident.id} (checkout down) (sev1)`,
       payments: "",
       search: "",
