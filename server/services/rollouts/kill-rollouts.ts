@@ -30,18 +30,24 @@ export async function killRollouts(
           orderBy: { createdAt: "asc" },
         });
   const outcomes: CommandOutcome[] = [];
+  const failures: unknown[] = [];
   for (const target of targets) {
-    outcomes.push(
-      await runRolloutCommand(
-        ctx,
-        actor,
-        target.id,
-        { type: "kill", reason: input.reason },
-        {
-          idempotencyKey: input.idempotencyKey,
-        },
-      ),
-    );
+    try {
+      outcomes.push(
+        await runRolloutCommand(
+          ctx,
+          actor,
+          target.id,
+          { type: "kill", reason: input.reason },
+          { idempotencyKey: input.idempotencyKey },
+        ),
+      );
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  // The others are back at last-known-good; the caller hears of the failure and retries with the same
+  // key, which repeats nothing that was done.
+  if (failures.length > 0) throw failures[0];
   return outcomes;
 }

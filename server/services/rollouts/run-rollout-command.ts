@@ -46,66 +46,71 @@ export async function runRolloutCommand(
 ): Promise<CommandOutcome> {
   const now = ctx.now();
   const timer = startCommandTimer(command.type);
-  const committed = ctx.db.$transaction(async (tx) => {
-    if (options.idempotencyKey) {
-      // Scoped to the command and rollout, so one key can drive a service-wide kill of many rollouts.
-      const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
-      const earlier = await claimIdempotencyKey(tx, key, command.type);
-      if (earlier) {
+  const attempt = () =>
+    ctx.db.$transaction(async (tx) => {
+      if (options.idempotencyKey) {
+        // Scoped to the command and rollout, so one key can drive a service-wide kill of many rollouts.
+        const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
+        const earlier = await claimIdempotencyKey(tx, key, command.type);
+        if (earlier) {
+          await recordAuditEvent(tx, {
+            actor,
+            action: `rollout.${command.type}-repeated`,
+            targetType: "rollout",
+            targetId: rolloutId,
+            reason: `idempotency key ${options.idempotencyKey} already used; no second effect`,
+            at: now,
+          });
+          return { ...earlier, repeated: true, changed: false };
+        }
+      }
+      const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
+      if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
+      const before = toSnapshot(row);
+      if (options.expectedVersion !== undefined) assertVersion(before, options.expectedVersion);
+      const decision = decide(before, command, {
+        now: now.getTime(),
+        freeze: await loadFreezeState(tx),
+        actor,
+      });
+      let after = before;
+      if (decision.changed) {
+        const write = versionedWrite(before, decision.next);
+        const { count } = await tx.rollout.updateMany({
+          where: { id: write.id, version: write.expectedVersion },
+          data: { ...snapshotColumns(write.next), version: write.next.version },
+        });
+        if (count === 0) throw conflictError(write.id, write.expectedVersion);
+        after = write.next;
+      }
+      for (const event of decision.events) {
         await recordAuditEvent(tx, {
           actor,
-          action: `rollout.${command.type}-repeated`,
+          action: event.type,
           targetType: "rollout",
-          targetId: rolloutId,
-          reason: `idempotency key ${options.idempotencyKey} already used; no second effect`,
+          targetId: before.id,
+          reason: reasonOf(command, event),
+          before: auditSummary(before),
+          after: { ...auditSummary(after), event: asJson(event) },
           at: now,
         });
-        return { ...earlier, repeated: true, changed: false };
       }
-    }
-    const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
-    if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
-    const before = toSnapshot(row);
-    if (options.expectedVersion !== undefined) assertVersion(before, options.expectedVersion);
-    const decision = decide(before, command, {
-      now: now.getTime(),
-      freeze: await loadFreezeState(tx),
-      actor,
+      const result: CommandOutcome = {
+        rollout: after,
+        events: decision.events,
+        changed: decision.changed,
+        repeated: false,
+      };
+      if (options.idempotencyKey) {
+        const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
+        await tx.idempotencyKey.update({ where: { key }, data: { result: asJson(result) } });
+      }
+      return result;
     });
-    let after = before;
-    if (decision.changed) {
-      const write = versionedWrite(before, decision.next);
-      const { count } = await tx.rollout.updateMany({
-        where: { id: write.id, version: write.expectedVersion },
-        data: { ...snapshotColumns(write.next), version: write.next.version },
-      });
-      if (count === 0) throw conflictError(write.id, write.expectedVersion);
-      after = write.next;
-    }
-    for (const event of decision.events) {
-      await recordAuditEvent(tx, {
-        actor,
-        action: event.type,
-        targetType: "rollout",
-        targetId: before.id,
-        reason: reasonOf(command, event),
-        before: auditSummary(before),
-        after: { ...auditSummary(after), event: asJson(event) },
-        at: now,
-      });
-    }
-    const result: CommandOutcome = {
-      rollout: after,
-      events: decision.events,
-      changed: decision.changed,
-      repeated: false,
-    };
-    if (options.idempotencyKey) {
-      const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
-      await tx.idempotencyKey.update({ where: { key }, data: { result: asJson(result) } });
-    }
-    return result;
-  });
+  // Without an expected version the caller wants the command applied to the rollout as it now is: a
+  // commit that slipped between this read and this write (an engine beat) is retried on the fresh row,
+  // so a kill never loses to a beat.
+  const committed = options.expectedVersion === undefined ? retryLostRaces(attempt) : attempt();
   const outcome = await committed.catch(timer.failed);
   if (outcome.changed) {
     ctx.events.publish("rollout.changed", {
@@ -117,6 +122,19 @@ export async function runRolloutCommand(
   }
   timer.done(outcome);
   return outcome;
+}
+
+const LOST_RACE_ATTEMPTS = 3;
+
+async function retryLostRaces<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const lostRace = error instanceof AppError && error.code === "CONFLICT";
+      if (!lostRace || tries >= LOST_RACE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /**

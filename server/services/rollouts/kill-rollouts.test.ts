@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db, Prisma } from "../../db/client";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import type { ServiceContext } from "../context";
+import { killRollouts } from "./kill-rollouts";
+import { runRolloutCommand } from "./run-rollout-command";
+
+type Tx = Prisma.TransactionClient;
+
+/** The demo's client, with `wrap` applied to every transaction's client. */
+function withTransactions(db: Db, wrap: (tx: Tx) => Tx): Db {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== "$transaction") return Reflect.get(target, prop, receiver);
+      return (fn: (tx: Tx) => Promise<unknown>, options?: object) =>
+        target.$transaction((tx) => fn(wrap(tx)), options);
+    },
+  });
+}
+
+describe("the kill switch against concurrent writers and failures", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  const stateOf = async (id: string) =>
+    demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: { state: true, version: true } });
+
+  /** A context in which another writer commits to the rollout right after each of the first `n` reads of it. */
+  function racedContext(n: number): { ctx: ServiceContext; races: () => number } {
+    let races = 0;
+    const db = withTransactions(
+      demo.database.db,
+      (tx) =>
+        new Proxy(tx, {
+          get(target, prop, receiver) {
+            if (prop !== "rollout") return Reflect.get(target, prop, receiver);
+            const rollout = target.rollout;
+            return new Proxy(rollout, {
+              get(r, method, rr) {
+                if (method !== "findUnique") return Reflect.get(r, method, rr);
+                return async (args: Prisma.RolloutFindUniqueArgs) => {
+                  const row = await rollout.findUnique(args);
+                  if (races < n) {
+                    races++;
+                    // Its own connection: commits at once, as an engine beat on another instance would.
+                    await demo.database.db.rollout.update({
+                      where: args.where,
+                      data: { version: { increment: 1 } },
+                    });
+                  }
+                  return row;
+                };
+              },
+            });
+          },
+        }),
+    );
+    return { ctx: { ...demo.services, db }, races: () => races };
+  }
+
+  it("retries a kill that lost a race to another commit, but refuses a stale expected version", async () => {
+    const id = demo.rollouts.search as string;
+    const operator = demo.actor("operator");
+
+    const stale = racedContext(1);
+    const { version } = await stateOf(id);
+    await expect(
+      runRolloutCommand(stale.ctx, operator, id, { type: "kill", reason: "r" }, { expectedVersion: version }),
+    ).rejects.toMatchObject({ code: "CONFLICT" });
+    expect((await stateOf(id)).state).toBe("running");
+
+    const raced = racedContext(2);
+    const outcome = await runRolloutCommand(raced.ctx, operator, id, { type: "kill", reason: "bad canary" });
+    expect(raced.races()).toBe(2);
+    expect(outcome.rollout.state).toBe("rolled_back");
+    expect(await stateOf(id)).toEqual({ state: "rolled_back", version: outcome.rollout.version });
+  });
+
+  it("kills every other rollout when one kill fails, and a retry with the same key finishes the job", async () => {
+    let failures = 1;
+    const flaky: ServiceContext = {
+      ...demo.services,
+      db: new Proxy(demo.database.db, {
+        get(target, prop, receiver) {
+          if (prop === "$transaction" && failures > 0) {
+            failures--;
+            return () => Promise.reject(new Error("connection reset by peer"));
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      }),
+    };
+    const actor = demo.actor("operator");
+    const input = { reason: "everything back", idempotencyKey: "page-1234" };
+    await expect(killRollouts(flaky, actor, { all: true }, input)).rejects.toThrow(
+      "connection reset by peer",
+    );
+    const states = async () =>
+      (await demo.database.db.rollout.findMany({ select: { state: true } })).map((r) => r.state).sort();
+    // The first rollout's kill failed; every other active one is back at last-known-good.
+    expect((await states()).filter((s) => s === "running" || s === "draft" || s === "paused")).toHaveLength(
+      1,
+    );
+
+    const retry = await killRollouts(demo.services, actor, { all: true }, input);
+    expect(retry.map((o) => o.repeated)).toEqual([false]);
+    expect((await states()).filter((s) => s === "running" || s === "draft" || s === "paused")).toEqual([]);
+  });
+});
