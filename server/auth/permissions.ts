@@ -1,4 +1,5 @@
 import { AppError } from "../domain/errors";
+import type { UserCommand } from "../domain/rollout";
 
 export const ROLES = ["viewer", "operator", "release_manager", "auditor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -25,6 +26,17 @@ export const PERMISSIONS = {
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
+
+/** The permission each rollout command needs, wherever it comes from (tRPC, REST, the UI's buttons). */
+export const COMMAND_PERMISSIONS: Record<UserCommand, Permission> = {
+  start: "rollouts:manage",
+  advance: "rollouts:manage",
+  approve: "rollouts:manage",
+  resume: "rollouts:manage",
+  abort: "rollouts:manage",
+  pause: "rollouts:pause",
+  kill: "rollouts:kill",
+};
 
 export function can(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);

@@ -8,6 +8,7 @@ import {
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { rolloutNotFound } from "./get-rollout";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
 
 /**
@@ -22,7 +23,7 @@ export async function advanceSchemaPhase(ctx: ServiceContext, actor: CommandActo
       where: { id: rolloutId },
       select: { ...snapshotSelect, schemaChange: true },
     });
-    if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
+    if (!row) throw rolloutNotFound(rolloutId);
     const before = row.schemaChange as SchemaChange | null;
     if (!before) {
       throw new AppError(

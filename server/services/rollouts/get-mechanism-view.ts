@@ -1,8 +1,8 @@
-import { AppError } from "../../domain/errors";
 import type { FlagDefinition } from "../../domain/flags";
 import { deriveExposure, type ExposureView, type Mechanism, type RingMember } from "../../domain/rollout";
 import type { ServiceContext } from "../context";
 import { flagDefinitionSelect, toFlagDefinition } from "../flags/flag-rows";
+import { rolloutNotFound } from "./get-rollout";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
 
 export interface RingState {
@@ -40,7 +40,7 @@ export async function getMechanismView(ctx: ServiceContext, rolloutId: string): 
     ctx.db.rollout.findUnique({ where: { id: rolloutId }, select: { ...snapshotSelect, appliedBy: true } }),
     ctx.db.flag.findUnique({ where: { rolloutId }, select: flagDefinitionSelect }),
   ]);
-  if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
+  if (!row) throw rolloutNotFound(rolloutId);
   const snapshot = toSnapshot(row);
   const current = deriveExposure(snapshot);
   const lastKnownGood = deriveExposure({ ...snapshot, exposurePercent: snapshot.lastKnownGoodPercent });

@@ -1,4 +1,4 @@
-import { type Actor, can, type Permission } from "../../auth/permissions";
+import { type Actor, COMMAND_PERMISSIONS, can } from "../../auth/permissions";
 import {
   type Availability,
   commandAvailability,
@@ -7,19 +7,9 @@ import {
 } from "../../domain/rollout";
 import type { ServiceContext } from "../context";
 import { loadFreezeState } from "../freezes/load-freeze-state";
-import { getRollout } from "./get-rollout";
+import { rolloutNotFound } from "./get-rollout";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
-import type { RolloutView } from "./rollout-view";
-
-export const COMMAND_PERMISSIONS: Record<UserCommand, Permission> = {
-  start: "rollouts:manage",
-  advance: "rollouts:manage",
-  approve: "rollouts:manage",
-  resume: "rollouts:manage",
-  abort: "rollouts:manage",
-  pause: "rollouts:pause",
-  kill: "rollouts:kill",
-};
+import { type RolloutView, rolloutViewSelect } from "./rollout-view";
 
 export type RolloutForActor = RolloutView & { commands: Record<UserCommand, Availability> };
 
@@ -29,11 +19,12 @@ export async function getRolloutForActor(
   actor: Actor,
   id: string,
 ): Promise<RolloutForActor> {
-  const [view, row, freeze] = await Promise.all([
-    getRollout(ctx, id),
-    ctx.db.rollout.findUniqueOrThrow({ where: { id }, select: snapshotSelect }),
+  // One read serves both the view and the state machine, so they never disagree (or race to NOT_FOUND).
+  const [row, freeze] = await Promise.all([
+    ctx.db.rollout.findUnique({ where: { id }, select: { ...rolloutViewSelect, ...snapshotSelect } }),
     loadFreezeState(ctx.db),
   ]);
+  if (!row) throw rolloutNotFound(id);
   const byState = commandAvailability(toSnapshot(row), { now: ctx.now().getTime(), freeze, actor });
   const commands = Object.fromEntries(
     USER_COMMANDS.map((type): [UserCommand, Availability] => [
@@ -43,5 +34,5 @@ export async function getRolloutForActor(
         : { allowed: false, reason: `Your role may not ${type} rollouts`, code: "FORBIDDEN" },
     ]),
   ) as Record<UserCommand, Availability>;
-  return { ...view, commands };
+  return { ...row, commands };
 }

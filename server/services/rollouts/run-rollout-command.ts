@@ -15,6 +15,7 @@ import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { loadFreezeState } from "../freezes/load-freeze-state";
+import { rolloutNotFound } from "./get-rollout";
 import { auditSummary, snapshotColumns, snapshotSelect, toSnapshot } from "./rollout-snapshot";
 
 export interface CommandOutcome {
@@ -65,7 +66,7 @@ export async function runRolloutCommand(
         }
       }
       const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
-      if (!row) throw new AppError("NOT_FOUND", `No rollout with id ${rolloutId}`, "id");
+      if (!row) throw rolloutNotFound(rolloutId);
       const before = toSnapshot(row);
       if (options.expectedVersion !== undefined) assertVersion(before, options.expectedVersion);
       const decision = decide(before, command, {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COMMAND_PERMISSIONS } from "../../auth/permissions";
 import type { RolloutCommand, UserCommand } from "../../domain/rollout";
 import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
@@ -6,7 +7,7 @@ import { listSeries } from "../../services/metrics/list-series";
 import { advanceSchemaPhase } from "../../services/rollouts/advance-schema-phase";
 import { getChartMarks } from "../../services/rollouts/get-chart-marks";
 import { getMechanismView } from "../../services/rollouts/get-mechanism-view";
-import { COMMAND_PERMISSIONS, getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
+import { getRolloutForActor } from "../../services/rollouts/get-rollout-for-actor";
 import { killRollouts } from "../../services/rollouts/kill-rollouts";
 import { listRolloutOverview } from "../../services/rollouts/list-rollout-overview";
 import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
