@@ -38,7 +38,12 @@ describe("schema-affecting rollouts and re-applying", () => {
       steps,
       schemaBakeSeconds: 600,
     });
+    const announced: { rolloutId: string; version: number }[] = [];
+    const unsubscribe = demo.services.events.subscribe("rollout.changed", (e) => announced.push(e));
     expect(await advanceSchemaPhase(demo.services, manager, id)).toMatchObject({ phase: "migrate" });
+    unsubscribe();
+    const { version } = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect(announced).toEqual([expect.objectContaining({ rolloutId: id, version })]);
     await expect(advanceSchemaPhase(demo.services, manager, id)).rejects.toMatchObject({
       code: "ILLEGAL_TRANSITION",
       field: "schemaChange.phase",

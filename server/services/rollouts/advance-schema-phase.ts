@@ -18,7 +18,7 @@ import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
  */
 export async function advanceSchemaPhase(ctx: ServiceContext, actor: CommandActor, rolloutId: string) {
   const now = ctx.now();
-  return ctx.db.$transaction(async (tx) => {
+  const { after, changed } = await ctx.db.$transaction(async (tx) => {
     const row = await tx.rollout.findUnique({
       where: { id: rolloutId },
       select: { ...snapshotSelect, schemaChange: true },
@@ -47,6 +47,15 @@ export async function advanceSchemaPhase(ctx: ServiceContext, actor: CommandActo
       after: asJson(after),
       at: now,
     });
-    return after;
+    const changed = {
+      rolloutId,
+      version: row.version + 1,
+      state: row.state,
+      exposurePercent: row.exposurePercent,
+    };
+    return { after, changed };
   });
+  // The version moved: open pages must hear of it, or their next command is refused as stale.
+  ctx.events.publish("rollout.changed", changed);
+  return after;
 }
