@@ -8,7 +8,7 @@ import { endUserSessions } from "./end-sessions";
  * Changes a user's role (audited) and ends their sessions, which carry the role: the new role applies
  * from their next sign-in, and the old one stops working at once (within the revocation cache's bound on
  * other instances). An admin cannot demote themselves, so a deployment never loses its last way in by
- * accident.
+ * accident, nor by two admins demoting each other at once.
  */
 export async function setUserRole(ctx: ServiceContext, actor: Actor, input: { userId: string; role: Role }) {
   if (input.userId === actor.id && input.role !== "admin") {
@@ -16,6 +16,14 @@ export async function setUserRole(ctx: ServiceContext, actor: Actor, input: { us
   }
   const now = ctx.now();
   const result = await ctx.db.$transaction(async (tx) => {
+    // Locks the admins' rows: two admins demoting each other at once are judged one after the other, and
+    // the second finds itself no longer an admin.
+    const admins = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM "User" WHERE role = 'admin' FOR UPDATE`;
+    if (!admins.some((a) => a.id === actor.id)) {
+      throw new AppError("FORBIDDEN", "You are no longer an admin; sign in again");
+    }
     const user = await tx.user.findUnique({
       where: { id: input.userId },
       select: { id: true, role: true, email: true },

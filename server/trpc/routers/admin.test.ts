@@ -35,6 +35,29 @@ describe("admin router", () => {
     expect(users[0]).not.toHaveProperty("passwordHash");
   });
 
+  it("leaves an admin when two admins demote each other at once", async () => {
+    const second = await demo.database.db.user.create({
+      data: { email: "second-admin@sluice.local", name: "second admin", role: "admin", passwordHash: "x" },
+      select: { id: true, name: true, role: true },
+    });
+    const first = demo.actor("admin");
+    const results = await Promise.allSettled([
+      createCaller({ actor: first, services: demo.services }).admin.setRole({
+        userId: second.id,
+        role: "viewer",
+      }),
+      createCaller({ actor: { ...second, role: "admin" }, services: demo.services }).admin.setRole({
+        userId: first.id,
+        role: "viewer",
+      }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "FORBIDDEN" } });
+    expect(await demo.database.db.user.count({ where: { role: "admin" } })).toBe(1);
+    // Put the demo's admin back for the tests after this one.
+    await demo.database.db.user.update({ where: { id: first.id }, data: { role: "admin" } });
+  });
+
   it("lets an admin define an SLO and names a bad field", async () => {
     await as("admin").admin.defineSlo({
       service: "search",
