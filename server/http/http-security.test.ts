@@ -3,9 +3,11 @@ import superjson from "superjson";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApiToken } from "../services/tokens/create-api-token";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { TRPC_MAX_BATCH } from "../trpc/batch-limit";
 import { CSRF_HEADER } from "./csrf";
 import { postSignIn, sessionCookie, startTestServer, type TestServer } from "./http-test-server";
 import { RateLimiter } from "./rate-limit";
+import { MAX_BODY_BYTES } from "./read-body";
 
 describe("HTTP security", () => {
   let demo: DemoFixture;
@@ -174,6 +176,22 @@ describe("HTTP security", () => {
       // Responses that are not pages run no inline script at all.
       const api = await fetch(`${server.url}/api/v1/openapi.json`);
       expect(api.headers.get("content-security-policy")).toContain("script-src 'self'; ");
+    });
+
+    it("refuses an oversized tRPC body with 413 and an oversized batch with 400", async () => {
+      const cookie = await sessionCookie(demo.actor("operator"));
+      const headers = { "Content-Type": "application/json", Cookie: cookie, [CSRF_HEADER]: "1" };
+      const huge = await fetch(`${server.url}/api/trpc/rollouts.pause`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(superjson.serialize({ id: "x", reason: "a".repeat(MAX_BODY_BYTES) })),
+      });
+      expect(huge.status).toBe(413);
+      const paths = Array.from({ length: TRPC_MAX_BATCH + 1 }, () => "session.me").join(",");
+      const batch = await fetch(`${server.url}/api/trpc/${paths}?batch=1`, { headers });
+      expect(batch.status).toBe(400);
+      const allowed = Array.from({ length: TRPC_MAX_BATCH }, () => "session.me").join(",");
+      expect((await fetch(`${server.url}/api/trpc/${allowed}?batch=1`, { headers })).status).toBe(200);
     });
 
     it("names the offending field of bad tRPC input and sends no stack", async () => {

@@ -11,9 +11,11 @@ import type { ServiceContext } from "../services/context";
 import type { ExposureStore } from "../services/exposure/exposure-store";
 import type { FlagStore } from "../services/flags/flag-store";
 import { appRouter } from "../trpc/app-router";
+import { TRPC_MAX_BATCH } from "../trpc/batch-limit";
 import { csrfRefusal } from "./csrf";
 import { createHealthHandler } from "./health";
 import { RateLimiter } from "./rate-limit";
+import { MAX_BODY_BYTES } from "./read-body";
 import { type SecurityConfig, securityConfigFromEnv } from "./security-config";
 import { createSecurityHeaders } from "./security-headers";
 
@@ -102,6 +104,9 @@ export function createRequestRouter(deps: {
         req,
         res,
         path: url.pathname.slice("/api/trpc/".length),
+        // The same body limit as the REST API; the dashboard's batch link sends at most TRPC_MAX_BATCH calls.
+        maxBodySize: MAX_BODY_BYTES,
+        maxBatchSize: TRPC_MAX_BATCH,
         createContext: async () => ({
           actor: await actorFromCookieHeader(req.headers.cookie, deps.secret, deps.sessions),
           services: deps.services,
