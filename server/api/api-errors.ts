@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Prisma } from "../db/client";
+import { databaseErrorAsAppError } from "../db/database-errors";
 import { AppError, type AppErrorCode } from "../domain/errors";
 import { describeZodError } from "../validation/zod-issue";
 
@@ -51,20 +51,6 @@ export function zodToApiError(error: z.ZodError, prefix: readonly PropertyKey[] 
   return new ApiError("BAD_INPUT", message, field);
 }
 
-const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"]);
-const UNAVAILABLE_ADAPTER_KINDS = new Set([
-  "DatabaseNotReachable",
-  "DatabaseDoesNotExist",
-  "ConnectionClosed",
-  "SocketTimeout",
-  "TooManyConnections",
-]);
-const UNAVAILABLE_SYSTEM_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND"]);
-/** PostgreSQL SQLSTATEs that mean "the server is not there right now": class 08, shutdowns, overload. */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
-/** Serialization failures and deadlocks: someone else's write won; retrying may succeed. */
-const CONFLICT_PRISMA_CODES = new Set(["P2002", "P2034"]);
-
 /** Stable reply for anything thrown while answering; `internal` says the cause must be logged. */
 export function toErrorBody(error: unknown): { status: number; body: ErrorBody; internal: boolean } {
   const reply = (code: ApiErrorCode, message: string, field?: string, internal = false) => ({
@@ -78,32 +64,7 @@ export function toErrorBody(error: unknown): { status: number; body: ErrorBody; 
     const mapped = zodToApiError(error);
     return reply(mapped.code, mapped.message, mapped.field);
   }
-  if (isDatabaseUnavailable(error)) {
-    return reply("UNAVAILABLE", "The database is unavailable; retry later", undefined, true);
-  }
-  if (error instanceof Prisma.PrismaClientKnownRequestError && CONFLICT_PRISMA_CODES.has(error.code)) {
-    return reply("CONFLICT", "A concurrent change won; reload and retry");
-  }
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
-    return reply(
-      "NOT_FOUND",
-      "The request refers to something that does not exist (e.g. an unknown rollout id)",
-    );
-  }
+  const database = databaseErrorAsAppError(error);
+  if (database) return reply(database.code, database.message, undefined, database.code === "UNAVAILABLE");
   return reply("INTERNAL", "Internal error", undefined, true);
-}
-
-function isDatabaseUnavailable(error: unknown): boolean {
-  if (error instanceof Prisma.PrismaClientInitializationError) return true;
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (UNAVAILABLE_PRISMA_CODES.has(error.code)) return true;
-    const adapterError = (error.meta as { driverAdapterError?: { cause?: { kind?: string; code?: string } } })
-      ?.driverAdapterError?.cause;
-    if (adapterError?.kind && UNAVAILABLE_ADAPTER_KINDS.has(adapterError.kind)) return true;
-    if (adapterError?.code && UNAVAILABLE_SQLSTATE.test(adapterError.code)) return true;
-    return false;
-  }
-  // Errors from pg itself (outside a Prisma call) carry a system code or a SQLSTATE.
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && (UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code));
 }

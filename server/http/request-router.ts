@@ -112,7 +112,7 @@ export function createRequestRouter(deps: {
           services: deps.services,
         }),
         onError: ({ error, path }) => {
-          if (error.code === "INTERNAL_SERVER_ERROR") {
+          if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
             deps.log(`trpc ${path ?? "?"} failed: ${error.cause?.stack ?? error.stack ?? error.message}`);
           }
         },

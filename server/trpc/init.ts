@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { type Actor, type Permission, requirePermission } from "../auth/permissions";
+import { databaseErrorAsAppError } from "../db/database-errors";
 import { AppError, type AppErrorCode } from "../domain/errors";
 import type { ServiceContext } from "../services/context";
 import { clientErrorMessage } from "./error-message";
@@ -38,13 +39,16 @@ const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
 };
 
-/** Services throw AppError; this is the one place it becomes a tRPC error with the matching status. */
+/**
+ * Services throw AppError; this is the one place it becomes a tRPC error with the matching status. A
+ * database error a caller can act on (unavailable, a concurrent write won) is mapped as REST maps it.
+ */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const thrown = result.error.cause;
+  const cause = thrown instanceof AppError ? thrown : databaseErrorAsAppError(thrown);
+  if (cause) throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause: thrown });
   return result;
 });
 
