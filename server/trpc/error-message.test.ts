@@ -92,4 +92,22 @@ describe("tRPC error messages as the client receives them", () => {
       field: undefined,
     });
   });
+  it("refuses an incident's bad service names as input, once prefixed, and never as an internal error", async () => {
+    const incident = { title: "checkout down", severity: "sev2" };
+    expect(await mutate("operator", "incidents.declare", { ...incident, services: [] })).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: "services: name at least one service or *",
+      field: "services",
+    });
+    expect(await mutate("operator", "incidents.declare", { ...incident, services: ["a\u0000b"] })).toEqual({
+      status: 400,
+      code: "BAD_REQUEST",
+      message: "services[0]: must be valid Unicode without NUL characters",
+      field: "services[0]",
+    });
+    expect(await mutate("admin", "tokens.revoke", { id: "" })).toMatchObject({
+      message: "id: must not be empty",
+    });
+  });
 });

@@ -29,7 +29,7 @@ export type CreateChannelInput = z.infer<typeof createChannelSchema>;
 
 /** Fields left out stay as they are; `secret: null` removes the signature. */
 export const updateChannelSchema = z.object({
-  id: z.string().min(1, "id is required").max(64),
+  id: text(64),
   name: text(100).optional(),
   url: webhookUrlSchema.optional(),
   events: events.optional(),
@@ -38,7 +38,7 @@ export const updateChannelSchema = z.object({
 });
 export type UpdateChannelInput = z.infer<typeof updateChannelSchema>;
 
-export const channelIdSchema = z.object({ id: z.string().min(1, "id is required").max(64) });
+export const channelIdSchema = z.object({ id: text(64) });
 
 function isWebhookUrl(value: string): boolean {
   try {

@@ -18,9 +18,7 @@ export const incidentsRouter = router({
       z.object({
         title: text(200),
         severity: z.enum(["sev1", "sev2", "sev3"]),
-        services: z
-          .array(z.string().trim().min(1).max(100))
-          .min(1, "services: name at least one service or *"),
+        services: z.array(text(200)).min(1, "name at least one service or *").max(200),
       }),
     )
     .mutation(({ ctx, input }) => declareIncident(ctx.services, ctx.actor, input)),

@@ -6,7 +6,7 @@ import { TOKEN_SCOPES } from "../../services/tokens/token-scopes";
 import { text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
-const tokenId = z.object({ id: z.string().min(1, "id is required").max(64) });
+const tokenId = z.object({ id: text(64) });
 
 /** Admin management of machine tokens for /api/v1. `create` is the only time a secret is shown. */
 export const tokensRouter = router({
