@@ -4,7 +4,7 @@ import NextAuth, { type AuthOptions } from "next-auth";
 import { cjsDefault } from "../cjs-default";
 import type { Db } from "../db/client";
 import { clientAddress, type RateLimiter } from "../http/rate-limit";
-import { readBody } from "../http/read-body";
+import { BodyTooLargeError, readBody } from "../http/read-body";
 import { SIGN_IN_LOCKED } from "./auth-options";
 import { parseCookies } from "./session";
 import { signInRequest } from "./sign-in-context";
@@ -21,6 +21,12 @@ export interface SignInGuard {
   publicUrl: string;
   now?: () => Date;
 }
+
+/** Null for a body past the limit (answered 413); any other failure is rethrown. */
+const tooLarge = (error: unknown): null => {
+  if (error instanceof BodyTooLargeError) return null;
+  throw error;
+};
 
 const isSignInAttempt = (req: IncomingMessage, url: URL) =>
   req.method === "POST" &&
@@ -39,7 +45,12 @@ export function createAuthHttpHandler(options: AuthOptions, guard?: SignInGuard)
       const rate = guard.limiter.take(address);
       if (!rate.allowed) return tooMany(res, guard, rate.retryAfterSeconds, "RateLimited");
     }
-    const raw = req.method === "POST" ? await readBody(req, SIGN_IN_BODY_LIMIT) : "";
+    const raw = req.method === "POST" ? await readBody(req, SIGN_IN_BODY_LIMIT).catch(tooLarge) : "";
+    if (raw === null) {
+      res.writeHead(413, { "Content-Type": "application/json", Connection: "close" });
+      res.end(JSON.stringify({ error: "RequestTooLarge" }));
+      return;
+    }
     const body = req.headers["content-type"]?.includes("application/json")
       ? parseJsonObject(raw)
       : Object.fromEntries(new URLSearchParams(raw));

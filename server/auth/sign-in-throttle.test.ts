@@ -27,6 +27,15 @@ describe("sign-in lockout", () => {
     expect(event).toMatchObject({ targetType: "user", actor: expect.stringMatching(/^operator:/) });
   });
 
+  it("refuses a sign-in body past 16 KiB with 413, not an internal error", async () => {
+    const response = await fetch(`${app.server.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: email("operator"), password: "x".repeat(20_000) }),
+    });
+    expect(response.status).toBe(413);
+  });
+
   it("locks an account after 5 failures, refusing even the right password with 429 and Retry-After", async () => {
     for (let i = 0; i < 5; i++) {
       expect(await postSignIn(app.server.url, email("viewer"), `wrong-${i}`)).toMatchObject({
