@@ -324,9 +324,15 @@ describe("decide: freezes", () => {
       reason: "hotfix for INC-7 itself",
       actor: "user:rita",
     });
-    expect(
-      refusal(() => decide(states.ramping(), { type: "advance", override }, frozen(operator))).code,
-    ).toBe("FORBIDDEN");
+    for (const role of ["operator", "admin"] as const) {
+      const someoneElse = { id: `user:${role}`, role };
+      expect(
+        refusal(() => decide(states.ramping(), { type: "advance", override }, frozen(someoneElse))),
+      ).toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringContaining("only a release manager may override the freeze"),
+      });
+    }
     const blank = refusal(() =>
       decide(states.ramping(), { type: "advance", override: { reason: "  " } }, frozen(releaseManager)),
     );

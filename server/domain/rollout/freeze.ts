@@ -30,7 +30,8 @@ export interface BlockingFreezes {
   exhaustedBudgets: ExhaustedBudget[];
 }
 
-const OVERRIDE_ROLES = new Set<Actor["role"]>(["release_manager", "admin"]);
+/** Only those who may run the commands a freeze stops (start, advance, approve, resume) can break glass. */
+const OVERRIDE_ROLES = new Set<Actor["role"]>(["release_manager"]);
 
 export function blockingFreezes(freeze: FreezeState | null, serviceId: string): BlockingFreezes {
   if (!freeze) return { incidents: [], exhaustedBudgets: [] };
@@ -71,7 +72,7 @@ export function checkFreeze(
   if (!OVERRIDE_ROLES.has(actor.role)) {
     throw new AppError(
       "FORBIDDEN",
-      `${command} refused: only a release manager or admin may override the freeze (${what})`,
+      `${command} refused: only a release manager may override the freeze (${what})`,
       "override",
     );
   }
