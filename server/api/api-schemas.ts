@@ -76,7 +76,9 @@ export const commandBody = z.strictObject({
     .int()
     .min(0)
     .optional()
-    .describe("The version you last saw; a newer one answers 409 instead of acting twice"),
+    .describe(
+      "The version you last saw; a newer one answers 409 instead of acting twice. Pause and kill ignore it: they act on the rollout as it is",
+    ),
   idempotencyKey: idempotencyKey.optional().describe("Same as the Idempotency-Key header"),
 });
 

@@ -1,4 +1,5 @@
 import { AppError } from "../errors";
+import type { RolloutCommandType } from "./rollout-commands";
 import type { RolloutSnapshot } from "./rollout-types";
 
 /**
@@ -9,6 +10,15 @@ export interface VersionedWrite {
   id: string;
   expectedVersion: number;
   next: RolloutSnapshot;
+}
+
+/**
+ * Pause and kill take exposure down whatever changed since the caller looked (an engine beat moved the
+ * step a moment before the click), so an expected version never refuses them; other commands act on
+ * what the caller saw.
+ */
+export function checksVersion(command: RolloutCommandType): boolean {
+  return command !== "pause" && command !== "kill";
 }
 
 /** Refuses a command issued against a version the caller no longer holds (e.g. a stale UI). */

@@ -61,19 +61,32 @@ describe("the kill switch against concurrent writers and failures", () => {
     return { ctx: { ...demo.services, db }, races: () => races };
   }
 
-  it("retries a kill that lost a race to another commit, but refuses a stale expected version", async () => {
+  it("retries a kill that lost a race to another commit, and takes no expected version as a reason to refuse", async () => {
     const id = demo.rollouts.search as string;
     const operator = demo.actor("operator");
 
+    // A command that acts on what its caller saw (abort) loses the same race with CONFLICT and changes nothing.
     const stale = racedContext(1);
     const { version } = await stateOf(id);
     await expect(
-      runRolloutCommand(stale.ctx, operator, id, { type: "kill", reason: "r" }, { expectedVersion: version }),
+      runRolloutCommand(
+        stale.ctx,
+        operator,
+        id,
+        { type: "abort", reason: "r" },
+        { expectedVersion: version },
+      ),
     ).rejects.toMatchObject({ code: "CONFLICT" });
     expect((await stateOf(id)).state).toBe("running");
 
     const raced = racedContext(2);
-    const outcome = await runRolloutCommand(raced.ctx, operator, id, { type: "kill", reason: "bad canary" });
+    const outcome = await runRolloutCommand(
+      raced.ctx,
+      operator,
+      id,
+      { type: "kill", reason: "bad canary" },
+      { expectedVersion: version },
+    );
     expect(raced.races()).toBe(2);
     expect(outcome.rollout.state).toBe("rolled_back");
     expect(await stateOf(id)).toEqual({ state: "rolled_back", version: outcome.rollout.version });

@@ -3,6 +3,7 @@ import { asJson } from "../../db/json";
 import { AppError } from "../../domain/errors";
 import {
   assertVersion,
+  checksVersion,
   conflictError,
   decide,
   type RolloutCommand,
@@ -27,7 +28,7 @@ export interface CommandOutcome {
 }
 
 export interface CommandOptions {
-  /** The version the caller last saw; a newer one means someone else acted first (CONFLICT). */
+  /** The version the caller last saw; a newer one means someone else acted first (CONFLICT). Not for pause and kill. */
   expectedVersion?: number;
   /** Repeats with the same key return the first outcome and change nothing. */
   idempotencyKey?: string;
@@ -47,6 +48,7 @@ export async function runRolloutCommand(
 ): Promise<CommandOutcome> {
   const now = ctx.now();
   const timer = startCommandTimer(command.type);
+  const expectedVersion = checksVersion(command.type) ? options.expectedVersion : undefined;
   const attempt = () =>
     ctx.db.$transaction(async (tx) => {
       if (options.idempotencyKey) {
@@ -68,7 +70,7 @@ export async function runRolloutCommand(
       const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
       if (!row) throw rolloutNotFound(rolloutId);
       const before = toSnapshot(row);
-      if (options.expectedVersion !== undefined) assertVersion(before, options.expectedVersion);
+      if (expectedVersion !== undefined) assertVersion(before, expectedVersion);
       const decision = decide(before, command, {
         now: now.getTime(),
         freeze: await loadFreezeState(tx),
@@ -111,7 +113,7 @@ export async function runRolloutCommand(
   // Without an expected version the caller wants the command applied to the rollout as it now is: a
   // commit that slipped between this read and this write (an engine beat) is retried on the fresh row,
   // so a kill never loses to a beat.
-  const committed = options.expectedVersion === undefined ? retryLostRaces(attempt) : attempt();
+  const committed = expectedVersion === undefined ? retryLostRaces(attempt) : attempt();
   const outcome = await committed.catch(timer.failed);
   if (outcome.changed) {
     ctx.events.publish("rollout.changed", {
