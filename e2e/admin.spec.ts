@@ -24,17 +24,30 @@ test("an admin creates a token shown once, sees it used, revokes it, and changes
   await page.screenshot({ path: "test-results/e2e/admin-tokens.png", fullPage: true });
 
   await row.getByRole("button", { name: "Revoke e2e pipeline token" }).click();
+  await row.getByRole("button", { name: "Revoke for good" }).click();
   await expect(row).toContainText("revoked");
   expect((await read()).status()).toBe(401);
 
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
-  await page.getByLabel("Role of auditor@sluice.local").selectOption("viewer");
+  // Choosing a role changes nothing until Save; an admin's own role is not offered.
+  await expect(page.getByLabel("Role of admin@sluice.local")).toBeDisabled();
+  const saveRole = async (role: string) => {
+    await page.getByLabel("Role of auditor@sluice.local").selectOption(role);
+    const saved = page.waitForResponse((response) => response.url().includes("admin.setRole"));
+    await page
+      .getByRole("row", { name: /auditor@sluice\.local/ })
+      .getByRole("button", { name: "Save" })
+      .click();
+    expect((await saved).ok()).toBe(true);
+  };
+  await saveRole("viewer");
   await page.goto("/audit");
   await expect(page.getByText("user.role-changed").first()).toBeVisible();
   await page.goto("/admin/users");
   await expect(page.getByLabel("Role of auditor@sluice.local")).toHaveValue("viewer");
   // Back as it was: the auditor journeys share this server.
-  await page.getByLabel("Role of auditor@sluice.local").selectOption("auditor");
+  await saveRole("auditor");
+  await page.reload();
   await expect(page.getByLabel("Role of auditor@sluice.local")).toHaveValue("auditor");
   await context.close();
 });

@@ -57,10 +57,9 @@ test("a release manager approves a step, is refused the next approval during an 
   await expect(manager.getByText(/Approve step: .*queue backlog/)).toBeVisible();
   await manager.screenshot({ path: "test-results/e2e/approvals-frozen.png", fullPage: true });
 
-  await operator
-    .getByRole("row", { name: /queue backlog/ })
-    .getByRole("button", { name: "Resolve" })
-    .click();
+  const incident = operator.getByRole("row", { name: /queue backlog/ });
+  await incident.getByRole("button", { name: "Resolve", exact: true }).click();
+  await incident.getByRole("button", { name: "Resolve and lift its freeze" }).click();
   await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
   await manager.getByRole("button", { name: "Approve step", exact: true }).click();
   await expect(manager.getByTestId("rollout-exposure")).toHaveText("100%");

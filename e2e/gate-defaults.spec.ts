@@ -30,6 +30,7 @@ test("an admin edits the global gate defaults; a bad value is refused naming its
 
   // Back to the built-in defaults, so journeys that create rollouts get the usual gates.
   await page.getByRole("button", { name: "Reset to built-in defaults" }).click();
+  await page.getByRole("button", { name: "Discard the stored defaults" }).click();
   await expect(page.getByTestId("gate-source")).toHaveText("Nothing stored: the built-in defaults apply");
   await expect(page.getByLabel("Gate 1 minimum sample")).toHaveValue("50");
   await context.close();

@@ -71,8 +71,11 @@ test("an admin adds a webhook channel; a declared incident reaches it and shows 
           () => false,
         )
     ) {
-      const resolve = incident.getByRole("button", { name: "Resolve" });
-      if (await resolve.count()) await resolve.click();
+      const resolve = incident.getByRole("button", { name: "Resolve", exact: true });
+      if (await resolve.count()) {
+        await resolve.click();
+        await incident.getByRole("button", { name: "Resolve and lift its freeze" }).click();
+      }
       await expect(resolve).toHaveCount(0);
     }
     await admin.page.goto("/notifications");

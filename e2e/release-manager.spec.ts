@@ -24,10 +24,9 @@ test("a release manager is refused a start during an incident, and starts once i
   await expect(manager.getByRole("button", { name: "Pause", exact: true })).toBeEnabled(); // pause is never frozen
   await manager.screenshot({ path: "test-results/e2e/release-manager-frozen.png", fullPage: true });
 
-  await operator
-    .getByRole("row", { name: /checkout latency incident/ })
-    .getByRole("button", { name: "Resolve" })
-    .click();
+  const latencyIncident = operator.getByRole("row", { name: /checkout latency incident/ });
+  await latencyIncident.getByRole("button", { name: "Resolve", exact: true }).click();
+  await latencyIncident.getByRole("button", { name: "Resolve and lift its freeze" }).click();
   await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
   await manager.getByRole("button", { name: "Start", exact: true }).click();
   await expect(manager.getByTestId("rollout-state")).toHaveText("running · holding");
@@ -63,10 +62,9 @@ test("a release manager breaks glass during an incident with a written reason, a
     "rollout.freeze-overridden by release_manager:release manager — hotfix for the failover itself",
   );
 
-  await operator
-    .getByRole("row", { name: /database failover/ })
-    .getByRole("button", { name: "Resolve" })
-    .click();
+  const failover = operator.getByRole("row", { name: /database failover/ });
+  await failover.getByRole("button", { name: "Resolve", exact: true }).click();
+  await failover.getByRole("button", { name: "Resolve and lift its freeze" }).click();
   await expect(manager.getByTestId("freeze-banner")).toHaveCount(0);
   await operatorContext.close();
   await managerContext.close();

@@ -6,7 +6,8 @@ import { ReasonForm } from "./reason-form";
 
 /**
  * The service-wide or global kill switch: asks why, and for everything also a typed confirmation. One
- * idempotency key per opened form, so a double submit or a retry rolls back only once.
+ * idempotency key per kill until it succeeds, so a double submit, or a retry in a reopened form after a
+ * failure (which may have rolled some back), repeats nothing that was done.
  */
 export function KillSwitch(props: { service?: string }) {
   const trpc = useTRPC();
@@ -14,7 +15,10 @@ export function KillSwitch(props: { service?: string }) {
   const [open, setOpen] = useState(false);
   const [confirm, setConfirm] = useState("");
   const [key, setKey] = useState("");
-  const onSuccess = () => queryClient.invalidateQueries();
+  const onSuccess = () => {
+    setKey("");
+    return queryClient.invalidateQueries();
+  };
   const killService = useMutation(trpc.rollouts.killService.mutationOptions({ onSuccess }));
   const killAll = useMutation(trpc.rollouts.killAll.mutationOptions({ onSuccess }));
   const result = killService.data ?? killAll.data;
@@ -51,7 +55,7 @@ export function KillSwitch(props: { service?: string }) {
           type="button"
           className="danger"
           onClick={() => {
-            setKey(crypto.randomUUID());
+            setKey((kept) => kept || crypto.randomUUID());
             setConfirm("");
             setOpen(true);
           }}

@@ -10,6 +10,7 @@ import type {
   ServerToClientEvents,
 } from "../../server/realtime/socket-server";
 import type { DomainEvents } from "../../server/services/events/event-bus";
+import { signInPath } from "../_components/require-session";
 
 export type SluiceSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = "connecting" | "live" | "reconnecting";
@@ -48,20 +49,41 @@ export function closeSocket(): void {
   shared = null;
 }
 
+/** The wait before asking again after the server refused or ended the connection, doubled up to the cap. */
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+
 /** One websocket per tab, shared by every component; the session cookie authenticates it. */
 function getSocket(): SluiceSocket {
   if (shared) return shared;
   const socket: SluiceSocket = io({ transports: ["websocket"], withCredentials: true });
+  // socket.io retries lost networks by itself, but not a connection the server refused at the handshake
+  // ("unavailable" while its database is away) or ended itself (at shutdown): those are retried here.
+  let retryMs = RETRY_FIRST_MS;
+  const retryLater = () => {
+    setTimeout(() => {
+      if (shared === socket) socket.connect(); // not once closeSocket has dropped it
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
   socket.on("connect", () => {
+    retryMs = RETRY_FIRST_MS;
     setConnection("live");
     for (const entry of rooms.values()) join(socket, entry);
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     setConnection("reconnecting");
     // An unanswered replay request died with the connection; the next connect asks again.
     for (const entry of rooms.values()) entry.resuming = false;
+    if (reason === "io server disconnect") retryLater();
   });
-  socket.on("connect_error", () => setConnection("reconnecting"));
+  socket.on("connect_error", (error) => {
+    setConnection("reconnecting");
+    if (socket.active) return; // a network error: socket.io is already retrying
+    // The session is over (expired, or ended by a sign-out or role change): sign in again, as pages do.
+    if (error.message === "unauthorized") window.location.replace(signInPath());
+    else retryLater();
+  });
   socket.on("room.event", (event) => {
     const entry = rooms.get(event.room);
     if (entry?.sequence.receive(event)) resume(socket, entry);

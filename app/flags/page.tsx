@@ -15,13 +15,15 @@ function Flags() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flags.list.queryKey() });
   const kill = useMutation(trpc.flags.kill.mutationOptions({ onSuccess: refresh }));
   const unkill = useMutation(trpc.flags.unkill.mutationOptions({ onSuccess: refresh }));
-  const [killing, setKilling] = useState<string | null>(null);
+  // The flag whose kill or revival is being asked about; either goes into the audit with a reason.
+  const [asking, setAsking] = useState<{ key: string; kill: boolean } | null>(null);
   const canKill = me.data?.permissions.includes("flags:kill") ?? false;
   const failed = kill.error ?? unkill.error;
 
   return (
     <section>
       <h1>Feature flags</h1>
+      <ErrorAlert error={flags.error} />
       <table className="rollouts" data-testid="flags">
         <thead>
           <tr>
@@ -61,11 +63,19 @@ function Flags() {
               <td>
                 {canKill && !f.archivedAt ? (
                   f.killed ? (
-                    <button type="button" className="secondary" onClick={() => unkill.mutate({ key: f.key })}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => setAsking({ key: f.key, kill: false })}
+                    >
                       Revive
                     </button>
                   ) : (
-                    <button type="button" className="danger" onClick={() => setKilling(f.key)}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setAsking({ key: f.key, kill: true })}
+                    >
                       Kill flag
                     </button>
                   )
@@ -76,19 +86,25 @@ function Flags() {
         </tbody>
       </table>
       {flags.data?.length === 0 ? <p className="muted">No feature flag yet.</p> : null}
-      {killing ? (
+      {asking ? (
         <ReasonForm
           prompt={
-            <>
-              Why kill <code>{killing}</code>? Everyone will get its off variant at once.
-            </>
+            asking.kill ? (
+              <>
+                Why kill <code>{asking.key}</code>? Everyone will get its off variant at once.
+              </>
+            ) : (
+              <>
+                Why revive <code>{asking.key}</code>? Its rules and rollout decide again at once.
+              </>
+            )
           }
-          submitLabel="Confirm kill"
+          submitLabel={asking.kill ? "Confirm kill" : "Confirm revive"}
           onSubmit={(reason) => {
-            kill.mutate({ key: killing, reason });
-            setKilling(null);
+            (asking.kill ? kill : unkill).mutate({ key: asking.key, reason });
+            setAsking(null);
           }}
-          onCancel={() => setKilling(null)}
+          onCancel={() => setAsking(null)}
         />
       ) : null}
       <ErrorAlert error={failed} />
@@ -97,6 +113,7 @@ function Flags() {
         <p className="muted">
           Temporary flags fully rolled out and stable: remove them from the code, then archive.
         </p>
+        <ErrorAlert error={debt.error} />
         {debt.data?.length ? (
           <ul data-testid="flag-debt">
             {debt.data.map((d) => (
@@ -105,9 +122,8 @@ function Flags() {
               </li>
             ))}
           </ul>
-        ) : (
-          <p>No flag debt.</p>
-        )}
+        ) : null}
+        {debt.data?.length === 0 ? <p>No flag debt.</p> : null}
       </section>
     </section>
   );

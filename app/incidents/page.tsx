@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
+import { ConfirmButton } from "../_components/confirm-button";
 import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
@@ -59,6 +60,7 @@ function Incidents() {
       ) : (
         <p className="muted">Operators and release managers declare and resolve incidents.</p>
       )}
+      <ErrorAlert error={resolve.error} />
       <table className="rollouts">
         <thead>
           <tr>
@@ -84,13 +86,12 @@ function Incidents() {
               </td>
               <td>
                 {canManage && !i.resolvedAt ? (
-                  <button
-                    type="button"
-                    onClick={() => resolve.mutate({ id: i.id })}
+                  <ConfirmButton
+                    label="Resolve"
+                    confirmLabel="Resolve and lift its freeze"
                     disabled={resolve.isPending}
-                  >
-                    Resolve
-                  </button>
+                    onConfirm={() => resolve.mutate({ id: i.id })}
+                  />
                 ) : null}
               </td>
             </tr>

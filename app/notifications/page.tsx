@@ -1,6 +1,6 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { ConfirmButton } from "../_components/confirm-button";
 import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
 import { useTRPC } from "../_lib/trpc";
@@ -18,7 +18,6 @@ function Notifications() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.notifications.channels.queryKey() });
   const update = useMutation(trpc.notifications.updateChannel.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.notifications.deleteChannel.mutationOptions({ onSuccess: refresh }));
-  const [deleting, setDeleting] = useState<string | null>(null);
   const failed = update.error ?? remove.error;
 
   return (
@@ -56,20 +55,11 @@ function Notifications() {
                 <button type="button" onClick={() => update.mutate({ id: c.id, enabled: !c.enabled })}>
                   {c.enabled ? "Disable" : "Enable"}
                 </button>{" "}
-                {deleting === c.id ? (
-                  <>
-                    <button type="button" className="danger" onClick={() => remove.mutate({ id: c.id })}>
-                      Delete with its log
-                    </button>{" "}
-                    <button type="button" className="secondary" onClick={() => setDeleting(null)}>
-                      Cancel
-                    </button>
-                  </>
-                ) : (
-                  <button type="button" className="secondary" onClick={() => setDeleting(c.id)}>
-                    Delete
-                  </button>
-                )}
+                <ConfirmButton
+                  label="Delete"
+                  confirmLabel="Delete with its log"
+                  onConfirm={() => remove.mutate({ id: c.id })}
+                />
               </td>
             </tr>
           ))}

@@ -134,7 +134,7 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
           ? await machineSession(token)
           : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret, options.sessions);
     } catch (error) {
-      onError(error as Error); // the database is away; the client retries
+      onError(error as Error); // the database is away; the page retries with back-off (app/_lib/socket.ts)
       return next(new Error("unavailable"));
     }
     if (!session || session.expiresAt <= now() || !can(session.actor.role, CONNECT_PERMISSION)) {

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { ConfirmButton } from "../../_components/confirm-button";
 import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
@@ -14,10 +15,17 @@ function GateDefaults() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.admin.gateDefaults.queryKey() });
   const save = useMutation(trpc.admin.setGateDefaults.mutationOptions({ onSuccess: refresh }));
   const clear = useMutation(trpc.admin.clearGateDefaults.mutationOptions({ onSuccess: refresh }));
-  const failed = save.error ?? clear.error;
+  // A failed refetch keeps the defaults on screen, with its error beside them.
+  const failed = save.error ?? clear.error ?? listed.error;
   const [service, setService] = useState("");
   const canManage = me.data?.permissions.includes("gates:manage") ?? false;
-  if (!listed.data) return <p className="muted">Loading gate defaults…</p>;
+  if (!listed.data) {
+    return listed.error ? (
+      <ErrorAlert error={listed.error} />
+    ) : (
+      <p className="muted">Loading gate defaults…</p>
+    );
+  }
 
   const scope = service.trim() === "" ? {} : { service: service.trim() };
   const override = listed.data.overrides.find((o) => o.service === scope.service);
@@ -32,12 +40,7 @@ function GateDefaults() {
       </p>
       <label>
         Service override (blank: the global defaults){" "}
-        <input
-          list="gate-override-services"
-          value={service}
-          onChange={(e) => setService(e.target.value)}
-          aria-label="Service"
-        />
+        <input list="gate-override-services" value={service} onChange={(e) => setService(e.target.value)} />
       </label>
       <datalist id="gate-override-services">
         {listed.data.overrides.map((o) => (
@@ -59,14 +62,15 @@ function GateDefaults() {
         onSave={(gates) => save.mutate({ ...scope, gates })}
       />
       {canManage && stored ? (
-        <button
-          type="button"
-          className="danger"
-          onClick={() => clear.mutate(scope)}
+        <ConfirmButton
+          key={scope.service ?? "*"}
+          label={scope.service ? "Remove override" : "Reset to built-in defaults"}
+          confirmLabel={
+            scope.service ? `Discard the override of ${scope.service}` : "Discard the stored defaults"
+          }
           disabled={clear.isPending}
-        >
-          {scope.service ? "Remove override" : "Reset to built-in defaults"}
-        </button>
+          onConfirm={() => clear.mutate(scope)}
+        />
       ) : null}
       <ErrorAlert error={failed} />
       {save.isSuccess && !save.error ? (

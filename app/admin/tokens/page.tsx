@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { TOKEN_SCOPES, type TokenScope } from "../../../server/services/tokens/token-scopes";
+import { ConfirmButton } from "../../_components/confirm-button";
 import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
@@ -27,7 +28,8 @@ function Tokens() {
     create.mutate({
       name: String(form.get("name")),
       scopes,
-      ...(expires ? { expiresAt: new Date(`${expires}T23:59:59Z`) } : {}),
+      // The end of the chosen day in the admin's own time zone, as the list shows it (no "Z": local time).
+      ...(expires ? { expiresAt: new Date(`${expires}T23:59:59`) } : {}),
     });
   }
 
@@ -55,7 +57,7 @@ function Tokens() {
           ))}
         </fieldset>
         <label>
-          Expires (optional)
+          Expires (optional, at the end of that day)
           <input name="expiresAt" type="date" />
         </label>
         <button type="submit" disabled={create.isPending}>
@@ -68,6 +70,7 @@ function Tokens() {
           Copy it now, it is shown only once: <code>{create.data.secret}</code>
         </p>
       ) : null}
+      <ErrorAlert error={revoke.error} />
       <table className="rollouts">
         <thead>
           <tr>
@@ -93,14 +96,12 @@ function Tokens() {
               <td data-label="State">{t.revokedAt ? `revoked ${when(t.revokedAt)}` : "active"}</td>
               <td>
                 {t.revokedAt ? null : (
-                  <button
-                    type="button"
-                    className="danger"
+                  <ConfirmButton
+                    label={`Revoke ${t.name}`}
+                    confirmLabel="Revoke for good"
                     disabled={revoke.isPending}
-                    onClick={() => revoke.mutate({ id: t.id })}
-                  >
-                    Revoke {t.name}
-                  </button>
+                    onConfirm={() => revoke.mutate({ id: t.id })}
+                  />
                 )}
               </td>
             </tr>

@@ -27,6 +27,8 @@ export function CommandBar(props: {
   const queryClient = useQueryClient();
   const [asking, setAsking] = useState<Command | null>(null);
   const [breakingGlass, setBreakingGlass] = useState<Command | null>(null);
+  // Only the last command's outcome is news; an older failure would read as this one's.
+  const [last, setLast] = useState<Command | null>(null);
   const onSuccess = (updated: { id: string }) =>
     queryClient.setQueryData(trpc.rollouts.byId.queryKey({ id: updated.id }), updated as never);
   const mutations = {
@@ -38,13 +40,14 @@ export function CommandBar(props: {
     abort: useMutation(trpc.rollouts.abort.mutationOptions({ onSuccess })),
     kill: useMutation(trpc.rollouts.kill.mutationOptions({ onSuccess })),
   };
-  const failed = COMMANDS.map((c) => mutations[c].error).find(Boolean);
+  const failed = last ? mutations[last].error : null;
   const run = (command: Command, extra: { reason?: string; breakGlassReason?: string } = {}) => {
     mutations[command].mutate({
       id: props.rollout.id,
       expectedVersion: props.rollout.version,
       ...extra,
     } as never);
+    setLast(command);
     setAsking(null);
     setBreakingGlass(null);
   };

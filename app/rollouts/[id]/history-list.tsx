@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import { ErrorAlert } from "../../_components/error-alert";
 import { useTRPC } from "../../_lib/trpc";
 
 /** The rollout's audit history, newest first. */
@@ -9,6 +10,7 @@ export function HistoryList({ rolloutId }: { rolloutId: string }) {
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">History</h2>
+      <ErrorAlert error={history.error} />
       <ol className="history" data-testid="history">
         {history.data?.map((event) => (
           <li key={event.id}>

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { use } from "react";
+import { ErrorAlert } from "../../_components/error-alert";
 import { appliedByLabel, formatDuration, formatState, stepLabel } from "../../_components/format";
 import { KillSwitch } from "../../_components/kill-switch";
 import { RequireSession } from "../../_components/require-session";
@@ -29,12 +30,15 @@ function RolloutDetail({ id }: { id: string }) {
   };
   const connection = useRoom({ rolloutId: id }, { "rollout.changed": onChanged, resync: onChanged });
 
-  if (rollout.error) return <p role="alert">{rollout.error.message}</p>;
-  if (!rollout.data) return <p className="muted">Loading…</p>;
+  if (!rollout.data) {
+    return rollout.error ? <ErrorAlert error={rollout.error} /> : <p className="muted">Loading…</p>;
+  }
   const r = rollout.data;
   const permissions = me.data?.permissions ?? [];
   return (
     <section>
+      {/* A failed refetch keeps the last known rollout, kill switch included, on screen below it. */}
+      <ErrorAlert error={rollout.error} />
       <div className="title-row">
         <h1>
           {r.service.name} <span className="muted">{r.release.version}</span>

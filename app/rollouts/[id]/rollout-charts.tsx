@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { appendVerdicts } from "../../../server/domain/charts/chart-marks";
 import type { SeriesPoint } from "../../../server/domain/metrics/cohort-sample";
+import { ErrorAlert } from "../../_components/error-alert";
 import { useRoom } from "../../_lib/socket";
 import { useTRPC } from "../../_lib/trpc";
 import {
@@ -123,11 +124,17 @@ export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
         shaded. Vertical lines mark step changes; ✓ pass, ✗ fail and ? inconclusive mark where a gate's
         verdict changed.
       </p>
-      <div className="charts">
-        {CHARTS.map((chart) => (
-          <MetricChart key={chart.metric} chart={chart} points={points} marks={shownMarks} />
-        ))}
-      </div>
+      <ErrorAlert error={series.error ?? marks.error} />
+      {/* Empty charts say "no data yet", which is true only once the series has loaded. */}
+      {series.data ? (
+        <div className="charts">
+          {CHARTS.map((chart) => (
+            <MetricChart key={chart.metric} chart={chart} points={points} marks={shownMarks} />
+          ))}
+        </div>
+      ) : series.isPending ? (
+        <p className="muted">Loading…</p>
+      ) : null}
     </section>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { ErrorAlert } from "../../_components/error-alert";
 import { useRoom } from "../../_lib/socket";
 import { useTRPC } from "../../_lib/trpc";
 import { VERDICT_ICONS } from "./verdict-icons";
@@ -15,9 +16,10 @@ export function VerdictFeed({ rolloutId }: { rolloutId: string }) {
   return (
     <section className="card" aria-labelledby="verdicts-title">
       <h2 id="verdicts-title">Gate verdicts</h2>
-      {verdicts.data?.length ? null : (
+      <ErrorAlert error={verdicts.error} />
+      {verdicts.data?.length === 0 ? (
         <p className="muted">No judgement yet: the gates wait for the first interval.</p>
-      )}
+      ) : null}
       <ol className="verdicts" data-testid="verdicts">
         {verdicts.data?.map((v) => (
           <li key={`${v.stepIndex}-${v.intervalEnd}`}>
