@@ -49,3 +49,17 @@ function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code));
 }
+
+/**
+ * For idempotent writes ("create unless it exists"): when a concurrent twin created the row between our
+ * check and our insert, the unique key refuses ours; running once more finds the twin's row and answers
+ * as a repeat, instead of telling a retrying client that its own retry conflicted.
+ */
+export async function againIfTwinWon<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return write();
+    throw error;
+  }
+}

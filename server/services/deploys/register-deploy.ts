@@ -1,3 +1,4 @@
+import { againIfTwinWon } from "../../db/database-errors";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -11,29 +12,34 @@ export interface DeployInput {
 
 /**
  * Records that an artifact reached an environment. A deploy exposes nothing: the release has no
- * rollout yet. Registering the same deploy again returns the first record and changes nothing.
+ * rollout yet. Registering the same deploy again (even at the same moment) returns the first record and
+ * changes nothing.
  */
 export async function registerDeploy(ctx: ServiceContext, actor: CommandActor, input: DeployInput) {
   const now = ctx.now();
-  return ctx.db.$transaction(async (tx) => {
-    const service = await tx.service.upsert({
-      where: { name: input.service },
-      create: { name: input.service },
-      update: {},
-      select: { id: true },
-    });
-    const key = { serviceId: service.id, environment: input.environment, version: input.version };
-    const existing = await tx.release.findUnique({ where: { serviceId_environment_version: key } });
-    if (existing) return { release: existing, created: false };
-    const release = await tx.release.create({ data: { ...key, artifact: input.artifact, deployedAt: now } });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "release.deployed",
-      targetType: "release",
-      targetId: release.id,
-      after: { ...input, exposurePercent: 0 },
-      at: now,
-    });
-    return { release, created: true };
-  });
+  return againIfTwinWon(() =>
+    ctx.db.$transaction(async (tx) => {
+      const service = await tx.service.upsert({
+        where: { name: input.service },
+        create: { name: input.service },
+        update: {},
+        select: { id: true },
+      });
+      const key = { serviceId: service.id, environment: input.environment, version: input.version };
+      const existing = await tx.release.findUnique({ where: { serviceId_environment_version: key } });
+      if (existing) return { release: existing, created: false };
+      const release = await tx.release.create({
+        data: { ...key, artifact: input.artifact, deployedAt: now },
+      });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "release.deployed",
+        targetType: "release",
+        targetId: release.id,
+        after: { ...input, exposurePercent: 0 },
+        at: now,
+      });
+      return { release, created: true };
+    }),
+  );
 }

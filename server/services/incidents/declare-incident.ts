@@ -1,3 +1,4 @@
+import { againIfTwinWon } from "../../db/database-errors";
 import { AppError } from "../../domain/errors";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
@@ -14,34 +15,37 @@ export interface IncidentInput {
 
 /**
  * Declares an incident, which freezes progressive delivery for its services at once (start, advance,
- * approve and resume are refused; pause and kill are not). Idempotent per external id.
+ * approve and resume are refused; pause and kill are not). Idempotent per external id, even for
+ * two declarations at the same moment.
  */
 export async function declareIncident(ctx: ServiceContext, actor: CommandActor, input: IncidentInput) {
   if (input.services.length === 0)
     throw new AppError("BAD_INPUT", "services: name at least one service or *", "services");
   const now = ctx.now();
-  const incident = await ctx.db.$transaction(async (tx) => {
-    const existing = input.externalId
-      ? await tx.incident.findUnique({ where: { externalId: input.externalId } })
-      : null;
-    if (existing && existing.resolvedAt === null) return existing;
-    const saved = existing
-      ? await tx.incident.update({
-          where: { id: existing.id },
-          data: { ...input, resolvedAt: null, resolvedBy: null, declaredAt: now, declaredBy: actor.name },
-        })
-      : await tx.incident.create({ data: { ...input, declaredBy: actor.name, declaredAt: now } });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "incident.declared",
-      targetType: "incident",
-      targetId: saved.id,
-      reason: saved.title,
-      after: { severity: saved.severity, services: saved.services, externalId: saved.externalId },
-      at: now,
-    });
-    return saved;
-  });
+  const incident = await againIfTwinWon(() =>
+    ctx.db.$transaction(async (tx) => {
+      const existing = input.externalId
+        ? await tx.incident.findUnique({ where: { externalId: input.externalId } })
+        : null;
+      if (existing && existing.resolvedAt === null) return existing;
+      const saved = existing
+        ? await tx.incident.update({
+            where: { id: existing.id },
+            data: { ...input, resolvedAt: null, resolvedBy: null, declaredAt: now, declaredBy: actor.name },
+          })
+        : await tx.incident.create({ data: { ...input, declaredBy: actor.name, declaredAt: now } });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "incident.declared",
+        targetType: "incident",
+        targetId: saved.id,
+        reason: saved.title,
+        after: { severity: saved.severity, services: saved.services, externalId: saved.externalId },
+        at: now,
+      });
+      return saved;
+    }),
+  );
   ctx.events.publish("freeze.changed", { incidentId: incident.id });
   return incident;
 }
