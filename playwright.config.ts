@@ -53,9 +53,10 @@ export default defineConfig({
       SLUICE_DEMO_PASSWORD: E2E_PASSWORD,
       // Journeys find demo rollouts by service; a next release would make a second one.
       SLUICE_DEMO_NEXT_RELEASES: "false",
-      // Every journey signs in from 127.0.0.1; the per-address sign-in limit has its own tests.
+      // Every journey signs in (and presents bad tokens) from 127.0.0.1; per-address limits have their own tests.
       SLUICE_RATE_SIGN_IN_BURST: "1000",
       SLUICE_RATE_SIGN_IN_PER_MINUTE: "1000",
+      SLUICE_RATE_UNKNOWN_TOKEN_BURST: "1000",
     },
   },
 });

@@ -1,7 +1,12 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
-import { clientAddress, type RateLimiter } from "../http/rate-limit";
+import {
+  clientAddress,
+  type RateDecision,
+  type RateLimiter,
+  type UnknownTokenGuard,
+} from "../http/rate-limit";
 import { MAX_BODY_BYTES } from "../http/read-body";
 import type { ServiceContext } from "../services/context";
 import { getServiceExposure } from "../services/exposure/get-service-exposure";
@@ -30,6 +35,8 @@ export interface ApiHandlerOptions {
     api: RateLimiter;
     /** POST /metrics, per token, on top of `api`. */
     metrics: RateLimiter;
+    /** Unknown tokens per client address: past it, that address's tokens are refused before lookup. */
+    unknownTokens: UnknownTokenGuard;
     trustedProxyHops?: number;
   };
 }
@@ -50,7 +57,8 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
 
   /**
    * Before the token is looked up, so a flood costs no database work. Keyed by a hash of the presented
-   * credential: a valid token has its own bucket; guessed tokens share none with real ones.
+   * credential: a valid token has its own bucket; guessed tokens share none with real ones, and an
+   * address that keeps presenting unknown tokens is refused whatever token it makes up next.
    */
   function limited(req: IncomingMessage, path: string): ApiReply | null {
     const limits = options.rateLimits;
@@ -59,14 +67,16 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     const key = authorization
       ? `token:${createHash("sha256").update(authorization).digest("base64url")}`
       : `address:${clientAddress(req, limits.trustedProxyHops)}`;
-    const decisions = [limits.api.take(key)];
+    const strikes: RateDecision = authorization ? limits.unknownTokens.check(req) : { allowed: true };
+    const decisions = [strikes, limits.api.take(key)];
     if (req.method === "POST" && path === "/metrics") decisions.push(limits.metrics.take(key));
     const refused = decisions.find((d) => !d.allowed);
     if (!refused || refused.allowed) return null;
     const seconds = String(refused.retryAfterSeconds);
+    const who = refused === strikes ? "unknown tokens from this address" : "requests for this token";
     return {
       status: 429,
-      body: { code: "RATE_LIMITED", message: `Too many requests for this token; retry after ${seconds} s` },
+      body: { code: "RATE_LIMITED", message: `Too many ${who}; retry after ${seconds} s` },
       // The body may still be arriving; closing is cheaper than reading it.
       headers: { "Retry-After": seconds, Connection: "close" },
     };
@@ -85,6 +95,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
       req.headers.authorization ?? (bodyCredential && `Bearer ${bodyCredential}`),
     );
     if (!token) {
+      if (req.headers.authorization || bodyCredential) options.rateLimits?.unknownTokens.strike(req);
       throw new ApiError("UNAUTHORIZED", "Send a valid API token: Authorization: Bearer slc_…", undefined, {
         "WWW-Authenticate": 'Bearer realm="sluice"',
       });

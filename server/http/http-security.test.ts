@@ -101,6 +101,23 @@ describe("HTTP security", () => {
       expect((await list(second)).status).toBe(200);
     });
 
+    it("refuses an address that keeps presenting made-up tokens before looking any of them up", async () => {
+      const guarded = await startTestServer(demo.services, { unknownTokens: { burst: 3, perMinute: 1 } });
+      try {
+        const list = (token: string) =>
+          fetch(`${guarded.url}/api/v1/rollouts`, { headers: { Authorization: `Bearer ${token}` } });
+        const statuses = [];
+        for (let i = 0; i < 5; i++) statuses.push((await list(`slc_made-up-${i}`)).status);
+        expect(statuses).toEqual([401, 401, 401, 429, 429]);
+        expect(await (await list("slc_made-up-again")).json()).toMatchObject({
+          code: "RATE_LIMITED",
+          message: expect.stringContaining("unknown tokens from this address"),
+        });
+      } finally {
+        await guarded.close();
+      }
+    });
+
     it("limits metric ingest separately, per token", async () => {
       const { secret } = await createApiToken(demo.services, demo.actor("admin"), {
         name: "pusher",

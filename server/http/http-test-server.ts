@@ -31,6 +31,7 @@ export const testSecurity = (url: string, overrides: Partial<SecurityConfig["rat
       api: { burst: 1000, perMinute: 1000 },
       metrics: { burst: 1000, perMinute: 1000 },
       ofrep: DEFAULT_OFREP_RATE_LIMIT,
+      unknownTokens: { burst: 1000, perMinute: 1000 },
       ...overrides,
     },
   }) satisfies SecurityConfig;

@@ -25,14 +25,21 @@ export class RateLimiter {
   }
 
   take(key: string): RateDecision {
-    const now = this.now();
-    const bucket = this.refill(this.buckets.get(key), now);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      this.remember(key, bucket);
-      return { allowed: true };
-    }
+    const bucket = this.refill(this.buckets.get(key), this.now());
+    const decision = this.decide(bucket);
+    if (decision.allowed) bucket.tokens -= 1;
     this.remember(key, bucket);
+    return decision;
+  }
+
+  /** What `take` would answer, taking nothing. */
+  peek(key: string): RateDecision {
+    const bucket = this.buckets.get(key);
+    return bucket ? this.decide(this.refill(bucket, this.now())) : { allowed: true };
+  }
+
+  private decide(bucket: Bucket): RateDecision {
+    if (bucket.tokens >= 1) return { allowed: true };
     return {
       allowed: false,
       retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)),
@@ -70,4 +77,31 @@ export function clientAddress(req: IncomingMessage, trustedProxyHops = 0): strin
     .map((h) => h.trim())
     .filter(Boolean);
   return hops[hops.length - trustedProxyHops] ?? hops[0] ?? peer;
+}
+
+/**
+ * Requests whose token turned out unknown, counted per client address. Rate limits are keyed by the
+ * presented token, so without this every made-up token would get a full bucket and a database lookup;
+ * past this budget an address's tokens are refused (429) before any lookup.
+ */
+export class UnknownTokenGuard {
+  private readonly strikes: RateLimiter;
+
+  constructor(
+    limit: BucketLimit,
+    private readonly trustedProxyHops = 0,
+    now?: () => number,
+  ) {
+    this.strikes = new RateLimiter(limit, now);
+  }
+
+  /** Refused when the address has spent its budget of unknown tokens. */
+  check(req: IncomingMessage): RateDecision {
+    return this.strikes.peek(clientAddress(req, this.trustedProxyHops));
+  }
+
+  /** The token this request presented was unknown. */
+  strike(req: IncomingMessage): void {
+    this.strikes.take(clientAddress(req, this.trustedProxyHops));
+  }
 }

@@ -14,7 +14,7 @@ import { appRouter } from "../trpc/app-router";
 import { TRPC_MAX_BATCH } from "../trpc/batch-limit";
 import { csrfRefusal } from "./csrf";
 import { createHealthHandler } from "./health";
-import { RateLimiter } from "./rate-limit";
+import { RateLimiter, UnknownTokenGuard } from "./rate-limit";
 import { MAX_BODY_BYTES } from "./read-body";
 import { type SecurityConfig, securityConfigFromEnv } from "./security-config";
 import { createSecurityHeaders } from "./security-headers";
@@ -55,12 +55,15 @@ export function createRequestRouter(deps: {
     publicUrl: security.publicUrl,
     now: deps.services.now,
   });
+  // One count of unknown tokens per address for the API and OFREP: guessing at either spends it.
+  const unknownTokens = new UnknownTokenGuard(security.rateLimits.unknownTokens, security.trustedProxyHops);
   const api = createApiHandler(deps.services, {
     log: deps.log,
     exposure: deps.exposureStore,
     rateLimits: {
       api: new RateLimiter(security.rateLimits.api),
       metrics: new RateLimiter(security.rateLimits.metrics),
+      unknownTokens,
       trustedProxyHops: security.trustedProxyHops,
     },
   });
@@ -78,6 +81,7 @@ export function createRequestRouter(deps: {
         store: deps.flagStore,
         services: deps.services,
         rateLimit: security.rateLimits.ofrep,
+        unknownTokens,
         log: deps.log,
       })
     : null;

@@ -20,6 +20,8 @@ export interface SecurityConfig {
     metrics: BucketLimit;
     /** OFREP evaluations per token: a whole fleet's SDKs often share one token, so far higher. */
     ofrep: BucketLimit;
+    /** Requests with an unknown (made-up, revoked, expired) token per client address, API and OFREP. */
+    unknownTokens: BucketLimit;
   };
   /** Refuse tRPC mutations that carry neither a same-origin Origin nor the x-sluice-csrf header. */
   csrfStrict: boolean;
@@ -29,6 +31,9 @@ export interface SecurityConfig {
 
 /** Per token and instance: a runaway client is stopped long before it starves the others. */
 export const DEFAULT_OFREP_RATE_LIMIT: BucketLimit = { burst: 2_000, perMinute: 600_000 };
+
+/** Per client address and instance: a pipeline with a stale token retries well within it. */
+export const DEFAULT_UNKNOWN_TOKEN_LIMIT: BucketLimit = { burst: 30, perMinute: 60 };
 
 const count = (fallback: number, max = 1_000_000) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
@@ -52,6 +57,8 @@ const securityEnvSchema = z.object({
   SLUICE_RATE_METRICS_PER_MINUTE: count(120),
   SLUICE_RATE_OFREP_BURST: count(DEFAULT_OFREP_RATE_LIMIT.burst),
   SLUICE_RATE_OFREP_PER_MINUTE: count(DEFAULT_OFREP_RATE_LIMIT.perMinute, 100_000_000),
+  SLUICE_RATE_UNKNOWN_TOKEN_BURST: count(DEFAULT_UNKNOWN_TOKEN_LIMIT.burst),
+  SLUICE_RATE_UNKNOWN_TOKEN_PER_MINUTE: count(DEFAULT_UNKNOWN_TOKEN_LIMIT.perMinute),
 });
 
 export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): SecurityConfig {
@@ -70,6 +77,10 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sec
       api: { burst: e.SLUICE_RATE_API_BURST, perMinute: e.SLUICE_RATE_API_PER_MINUTE },
       metrics: { burst: e.SLUICE_RATE_METRICS_BURST, perMinute: e.SLUICE_RATE_METRICS_PER_MINUTE },
       ofrep: { burst: e.SLUICE_RATE_OFREP_BURST, perMinute: e.SLUICE_RATE_OFREP_PER_MINUTE },
+      unknownTokens: {
+        burst: e.SLUICE_RATE_UNKNOWN_TOKEN_BURST,
+        perMinute: e.SLUICE_RATE_UNKNOWN_TOKEN_PER_MINUTE,
+      },
     },
     dev: e.NODE_ENV !== "production",
   };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UnknownTokenGuard } from "../http/rate-limit";
 import { createFlag } from "../services/flags/create-flag";
 import { updateFlag } from "../services/flags/update-flag";
 import { createApiToken } from "../services/tokens/create-api-token";
@@ -185,6 +186,25 @@ describe("OFREP over HTTP", () => {
       expect(statuses[3]?.headers.get("retry-after")).toBe("1");
     } finally {
       await limited.close();
+    }
+  });
+  it("refuses an address that keeps presenting made-up tokens, whatever token it makes up next", async () => {
+    const guard = new UnknownTokenGuard({ burst: 2, perMinute: 1 });
+    const guarded = await startOfrepServer(demo.services, { unknownTokens: guard });
+    try {
+      const call = (token: string) =>
+        fetch(`${guarded.url}/ofrep/v1/evaluate/flags/search.banner`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${token}` },
+          body: "{}",
+        });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await call(`slc_made-up-${i}`)).status);
+      expect(statuses).toEqual([401, 401, 429, 429]);
+      // The address is refused before any lookup, its real token too, until the budget refills.
+      expect((await call(secret)).status).toBe(429);
+    } finally {
+      await guarded.close();
     }
   });
 });

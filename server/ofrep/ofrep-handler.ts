@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EvaluationContext } from "../domain/flags";
-import { RateLimiter } from "../http/rate-limit";
+import { RateLimiter, type UnknownTokenGuard } from "../http/rate-limit";
 import { BodyTooLargeError, collectBody } from "../http/read-body";
 import { type BucketLimit, DEFAULT_OFREP_RATE_LIMIT } from "../http/security-config";
 import type { ServiceContext } from "../services/context";
@@ -32,6 +32,8 @@ export interface OfrepHandlerOptions {
   tokens?: TokenCache;
   /** Token bucket per presented credential; null: unlimited. Default DEFAULT_OFREP_RATE_LIMIT. */
   rateLimit?: BucketLimit | null;
+  /** Unknown tokens per client address (shared with the API); none: not counted. */
+  unknownTokens?: UnknownTokenGuard;
   /** Origins whose pages may call OFREP from a browser (CORS). Default none: same origin only. */
   allowedOrigins?: readonly string[];
   maxBodyBytes?: number;
@@ -136,8 +138,10 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     key: string,
     token: AuthenticatedToken | null,
   ): void {
-    if (!token) send(res, UNKNOWN_TOKEN, cors);
-    else if (!token.scopes.includes(REQUIRED_SCOPE)) send(res, MISSING_SCOPE, cors);
+    if (!token) {
+      options.unknownTokens?.strike(req);
+      send(res, UNKNOWN_TOKEN, cors);
+    } else if (!token.scopes.includes(REQUIRED_SCOPE)) send(res, MISSING_SCOPE, cors);
     else
       collectBody(req, maxBodyBytes, (error, text) => {
         if (error instanceof BodyTooLargeError) {
@@ -178,10 +182,12 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     const authorization = presentedCredential(req);
     if (!authorization) return send(res, NO_CREDENTIAL, cors);
     const credential = credentialKey(authorization);
-    const decision = limiter?.take(credential);
+    const strikes = options.unknownTokens?.check(req);
+    const decision = strikes?.allowed === false ? strikes : limiter?.take(credential);
     if (decision && !decision.allowed) {
       const seconds = String(decision.retryAfterSeconds);
-      const tooMany = { errorDetails: `Too many evaluations for this token; retry after ${seconds} s` };
+      const who = decision === strikes ? "unknown tokens from this address" : "evaluations for this token";
+      const tooMany = { errorDetails: `Too many ${who}; retry after ${seconds} s` };
       // The body may still be arriving; closing is cheaper than reading it.
       return send(res, json(429, tooMany, { "Retry-After": seconds, Connection: "close" }), cors);
     }
