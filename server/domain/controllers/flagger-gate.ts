@@ -1,4 +1,4 @@
-import { blockingFreezes, describeFreezes, type FreezeState } from "../rollout/freeze";
+import { blockingFreezes, describeFreezes, type FreezeState, freezesAnything } from "../rollout/freeze";
 import type { RolloutSnapshot } from "../rollout/rollout-types";
 
 /** Flagger's hooks that wait for an answer (docs.flagger.app, "Webhooks"). */
@@ -53,7 +53,7 @@ export function answerFlaggerHook(input: FlaggerGateInput): FlaggerAnswer {
     return no(`Sluice ${rollout.state === "aborted" ? "aborted" : "rolled back"} this rollout`);
   }
   const blocking = blockingFreezes(freeze, rollout.serviceId);
-  if (blocking.incidents.length > 0 || blocking.exhaustedBudgets.length > 0) {
+  if (freezesAnything(blocking)) {
     return no(`${rollout.serviceId} is frozen by ${describeFreezes(blocking)}`);
   }
   if (rollout.state === "draft") return no("the Sluice rollout has not started");

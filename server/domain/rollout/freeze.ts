@@ -41,6 +41,9 @@ export function blockingFreezes(freeze: FreezeState | null, serviceId: string): 
   };
 }
 
+export const freezesAnything = (b: BlockingFreezes): boolean =>
+  b.incidents.length > 0 || b.exhaustedBudgets.length > 0;
+
 export function describeFreezes(b: BlockingFreezes): string {
   return [
     ...b.incidents.map((i) => `incident ${i.id} (${i.severity})`),
@@ -60,7 +63,7 @@ export function checkFreeze(
   override: FreezeOverride | undefined,
 ): BlockingFreezes | null {
   const blocking = blockingFreezes(freeze, serviceId);
-  if (blocking.incidents.length === 0 && blocking.exhaustedBudgets.length === 0) return null;
+  if (!freezesAnything(blocking)) return null;
   const what = describeFreezes(blocking);
   if (!override) {
     throw new AppError(

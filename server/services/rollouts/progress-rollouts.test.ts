@@ -3,8 +3,13 @@ import { NO_REGRESSION, simulateInterval } from "../../metrics/simulated-traffic
 import { DEMO_PROFILE, startSimulator } from "../../metrics/simulator";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { seededRandom } from "../../testing/seeded-random";
+import { systemActor } from "../actors";
 import { judgeStep } from "../analysis/judge-step";
+import { registerDeploy } from "../deploys/register-deploy";
+import { declareIncident } from "../incidents/declare-incident";
+import { resolveIncident } from "../incidents/resolve-incident";
 import { ingestSamples } from "../metrics/ingest-samples";
+import { createRollout } from "./create-rollout";
 import { type JudgementMemo, progressRollouts, type StepJudge } from "./progress-rollouts";
 import { runRolloutCommand } from "./run-rollout-command";
 
@@ -107,5 +112,50 @@ describe("an engine beat with its memo of judgements", () => {
     expect(await beat()).not.toContain(rollout.id);
     // The step passed or its hold was extended: either way the remembered verdict became a command.
     expect(await version()).toBeGreaterThan(rollout.version);
+  });
+  it("leaves a frozen service's ramp alone without a transaction, and ramps it once the freeze lifts", async () => {
+    const operator = demo.actor("release_manager");
+    const deploy = { service: "ledger", environment: "production", version: "2.0.0", artifact: "ledger:2" };
+    await registerDeploy(demo.services, operator, deploy);
+    const steps = [10, 50].map((exposurePercent) => ({
+      exposurePercent,
+      holdSeconds: 60,
+      requiresApproval: false,
+    }));
+    const { id } = await createRollout(demo.services, operator, { ...deploy, mechanism: "canary", steps });
+    await runRolloutCommand(demo.services, operator, id, { type: "start" });
+    demo.advanceClock(60_000);
+    await runRolloutCommand(demo.services, systemActor("evaluator"), id, {
+      type: "gates-passed",
+      stepIndex: 0,
+    });
+    const incident = await declareIncident(demo.services, operator, {
+      title: "ledger errors",
+      severity: "sev2",
+      services: ["ledger"],
+    });
+
+    let transactions = 0;
+    const counting = {
+      ...demo.services,
+      db: new Proxy(demo.database.db, {
+        get(target, prop, receiver) {
+          if (prop === "$transaction") transactions++;
+          return Reflect.get(target, prop, receiver);
+        },
+      }),
+    };
+    await progressRollouts(counting, countingJudge, { only: [id] });
+    expect(transactions).toBe(0);
+    const stateOf = () =>
+      demo.database.db.rollout.findUniqueOrThrow({
+        where: { id },
+        select: { phase: true, currentStep: true },
+      });
+    expect(await stateOf()).toEqual({ phase: "ramping", currentStep: 0 });
+
+    await resolveIncident(demo.services, operator, { id: incident.id });
+    await progressRollouts(counting, countingJudge, { only: [id] });
+    expect(await stateOf()).toEqual({ phase: "holding", currentStep: 1 });
   });
 });

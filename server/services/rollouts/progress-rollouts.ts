@@ -1,9 +1,16 @@
 import { Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
-import { isHoldOver, type RolloutCommand, type RolloutSnapshot } from "../../domain/rollout";
+import {
+  blockingFreezes,
+  freezesAnything,
+  isHoldOver,
+  type RolloutCommand,
+  type RolloutSnapshot,
+} from "../../domain/rollout";
 import { eachLimited } from "../../each-limited";
 import { type CommandActor, systemActor } from "../actors";
 import type { ServiceContext } from "../context";
+import { loadFreezeState } from "../freezes/load-freeze-state";
 import { snapshotSelect, toSnapshot } from "./rollout-snapshot";
 import { runRolloutCommand } from "./run-rollout-command";
 
@@ -117,9 +124,15 @@ export async function progressRollouts(
   }
   // A judgement mostly waits on PostgreSQL (its samples, then its evaluation stored): a few at once keep
   // the process busy meanwhile. Each rollout's own judgement and command stay in order.
+  // A frozen service's ramps wait without a transaction each per beat (during a "*" incident, one per
+  // ramping rollout every second); the command's own check in its transaction stays the one that counts.
+  const freeze = loaded.some((r) => r.phase === "ramping") ? await loadFreezeState(ctx.db) : null;
+  const frozen = (rollout: RolloutSnapshot) => freezesAnything(blockingFreezes(freeze, rollout.serviceId));
   await eachLimited(loaded.map(toSnapshot), JUDGEMENTS_AT_ONCE, (rollout) =>
     attempt(async () => {
-      if (rollout.phase === "ramping") return act(rollout, { type: "advance" }, scheduler);
+      if (rollout.phase === "ramping") {
+        return frozen(rollout) ? undefined : act(rollout, { type: "advance" }, scheduler);
+      }
       const judgement = await judge(ctx, rollout);
       memo?.set(rollout.id, { rollout, sampleCount: sampleCounts.get(rollout.id) ?? 0, judgement });
       return act(rollout, commandFor(rollout, judgement.verdict, now), evaluator);
