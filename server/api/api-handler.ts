@@ -7,7 +7,6 @@ import {
   type RateLimiter,
   type UnknownTokenGuard,
 } from "../http/rate-limit";
-import { MAX_BODY_BYTES } from "../http/read-body";
 import type { ServiceContext } from "../services/context";
 import { getServiceExposure } from "../services/exposure/get-service-exposure";
 import { authenticateToken } from "../services/tokens/authenticate-token";
@@ -26,7 +25,6 @@ import { readJsonBody } from "./read-json-body";
 export interface ApiHandlerOptions {
   /** Where unexpected errors are logged (their details never reach the client). */
   log?: (line: string) => void;
-  maxBodyBytes?: number;
   /** Exposure documents kept in memory (createExposureStore). Default: read from the database each time. */
   exposure?: ExposureSource;
   /** Token buckets (in memory, per instance); none: unlimited. */
@@ -50,7 +48,6 @@ export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) 
  */
 export function createApiHandler(services: ServiceContext, options: ApiHandlerOptions = {}): ApiHandler {
   const log = options.log ?? ((line: string) => console.error(line));
-  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const table = API_ROUTES.map((route) => ({ route, ...compilePath(route.path) }));
   const openapi = openApiDocument(API_ROUTES);
   const exposure = options.exposure ?? { get: (service: string) => getServiceExposure(services, service) };
@@ -88,7 +85,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     const { route, values } = matchRoute(table, method, path);
     const bodyFirst = !req.headers.authorization && route.credentialInBody && route.body;
     // Unparseable JSON carries no credential: the caller is told 401, not how its body was wrong.
-    const raw = bodyFirst ? await readJsonBody(req, maxBodyBytes).catch(unlessBadInput) : undefined;
+    const raw = bodyFirst ? await readJsonBody(req).catch(unlessBadInput) : undefined;
     const bodyCredential = bodyFirst ? route.credentialInBody?.(raw) : undefined;
     const token = await authenticateToken(
       services,
@@ -105,9 +102,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     const params = parse(route.params, values);
     const headers = parse(route.headers, req.headers);
-    const body = route.body
-      ? parse(route.body, bodyFirst ? raw : await readJsonBody(req, maxBodyBytes))
-      : undefined;
+    const body = route.body ? parse(route.body, bodyFirst ? raw : await readJsonBody(req)) : undefined;
     return route.handle({
       services,
       exposure,

@@ -10,8 +10,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  * Why a cookie-authenticated request may be a cross-site forgery, or null when it is not. Safe methods
  * pass. A browser marks every POST with Origin and Sec-Fetch-Site: when either says another site, the
  * request is refused whatever else it carries. A request with neither signal does not come from a
- * (modern) browser, so it is no forgery; `strict` refuses it anyway unless it sends the custom header
- * (turn it on once every client sends the header).
+ * (modern) browser, so it is no forgery; `strict` (the default, SLUICE_CSRF_STRICT) refuses it anyway
+ * unless it sends the custom header.
  */
 export function csrfRefusal(
   req: IncomingMessage,

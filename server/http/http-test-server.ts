@@ -25,6 +25,7 @@ export const testSecurity = (url: string, overrides: Partial<SecurityConfig["rat
     publicUrl: url,
     trustedProxyHops: 0,
     csrfStrict: false,
+    ofrepAllowedOrigins: [],
     dev: false,
     rateLimits: {
       signIn: { burst: 1000, perMinute: 1000 },

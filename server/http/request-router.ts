@@ -82,6 +82,7 @@ export function createRequestRouter(deps: {
         services: deps.services,
         rateLimit: security.rateLimits.ofrep,
         unknownTokens,
+        allowedOrigins: security.ofrepAllowedOrigins,
         log: deps.log,
       })
     : null;

@@ -27,4 +27,19 @@ describe("security settings from the environment", () => {
       /^SLUICE_RATE_API_BURST: /,
     );
   });
+
+  it("reads the origins allowed to call OFREP from a browser, refusing anything but an origin", () => {
+    expect(securityConfigFromEnv({ NODE_ENV: "production" }).ofrepAllowedOrigins).toEqual([]);
+    const config = securityConfigFromEnv({
+      NODE_ENV: "production",
+      SLUICE_OFREP_ALLOWED_ORIGINS: "https://shop.example, http://localhost:5173",
+    });
+    expect(config.ofrepAllowedOrigins).toEqual(["https://shop.example", "http://localhost:5173"]);
+    expect(() =>
+      securityConfigFromEnv({
+        NODE_ENV: "production",
+        SLUICE_OFREP_ALLOWED_ORIGINS: "https://shop.example/app",
+      }),
+    ).toThrow(/^SLUICE_OFREP_ALLOWED_ORIGINS\.0: must be an origin/);
+  });
 });

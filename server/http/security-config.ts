@@ -25,6 +25,8 @@ export interface SecurityConfig {
   };
   /** Refuse tRPC mutations that carry neither a same-origin Origin nor the x-sluice-csrf header. */
   csrfStrict: boolean;
+  /** Origins whose pages may evaluate flags over OFREP from a browser (CORS); none: same origin only. */
+  ofrepAllowedOrigins: string[];
   /** Content-Security-Policy for development (Next's dev overlay needs eval). */
   dev: boolean;
 }
@@ -38,6 +40,10 @@ export const DEFAULT_UNKNOWN_TOKEN_LIMIT: BucketLimit = { burst: 30, perMinute: 
 const count = (fallback: number, max = 1_000_000) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
 
+function isOrigin(value: string): boolean {
+  return new URL(value).origin === value;
+}
+
 /**
  * Security settings read once from the environment, with safe defaults. The rate limits are per
  * instance (in memory): with N instances a client gets up to N times the limit. Sign-in lockout, which
@@ -48,6 +54,18 @@ const securityEnvSchema = z.object({
   PORT: z.coerce.number().int().optional(),
   NODE_ENV: z.string().optional(),
   SLUICE_CSRF_STRICT: z.enum(["true", "false"]).default("true"),
+  SLUICE_OFREP_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((list) =>
+      list
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.url({ protocol: /^https?$/ }).refine(isOrigin, "must be an origin: scheme://host[:port]")),
+    ),
   SLUICE_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   SLUICE_RATE_SIGN_IN_BURST: count(10),
   SLUICE_RATE_SIGN_IN_PER_MINUTE: count(10),
@@ -72,6 +90,7 @@ export function securityConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sec
     publicUrl: e.NEXTAUTH_URL ?? `http://localhost:${e.PORT ?? 3000}`,
     trustedProxyHops: e.SLUICE_TRUSTED_PROXY_HOPS,
     csrfStrict: e.SLUICE_CSRF_STRICT === "true",
+    ofrepAllowedOrigins: e.SLUICE_OFREP_ALLOWED_ORIGINS,
     rateLimits: {
       signIn: { burst: e.SLUICE_RATE_SIGN_IN_BURST, perMinute: e.SLUICE_RATE_SIGN_IN_PER_MINUTE },
       api: { burst: e.SLUICE_RATE_API_BURST, perMinute: e.SLUICE_RATE_API_PER_MINUTE },

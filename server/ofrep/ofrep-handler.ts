@@ -22,7 +22,8 @@ const SINGLE_PREFIX = `${BULK_PATH}/`;
 const REQUIRED_SCOPE = "flags:evaluate";
 
 /** An evaluation request is a context: a few hundred bytes. */
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+/** An evaluation context is small; anything bigger is refused before it is read. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 export interface OfrepHandlerOptions {
   /** Flags in memory: no database read per evaluation. */
@@ -36,7 +37,6 @@ export interface OfrepHandlerOptions {
   unknownTokens?: UnknownTokenGuard;
   /** Origins whose pages may call OFREP from a browser (CORS). Default none: same origin only. */
   allowedOrigins?: readonly string[];
-  maxBodyBytes?: number;
   /** Unexpected failures; their details never reach the client. */
   log?: (line: string) => void;
 }
@@ -84,7 +84,6 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
   const limitConfig = options.rateLimit === undefined ? DEFAULT_OFREP_RATE_LIMIT : options.rateLimit;
   const limiter = limitConfig ? new RateLimiter(limitConfig) : null;
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = options.log ?? ((line: string) => console.error(line));
 
   /** The flag key of a single evaluation, "" for the bulk route, null for no route. */
@@ -143,7 +142,7 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
       send(res, UNKNOWN_TOKEN, cors);
     } else if (!token.scopes.includes(REQUIRED_SCOPE)) send(res, MISSING_SCOPE, cors);
     else
-      collectBody(req, maxBodyBytes, (error, text) => {
+      collectBody(req, MAX_BODY_BYTES, (error, text) => {
         if (error instanceof BodyTooLargeError) {
           return send(
             res,
