@@ -92,14 +92,29 @@ function getSocket(): SluiceSocket {
   return socket;
 }
 
-/** First join: learn the room's last number; after a reconnect: ask for everything after ours. */
+/** A refused subscribe or replay (the journal unreadable for a moment) is asked again after this. */
+const REJOIN_MS = 2_000;
+
+function rejoinLater(socket: SluiceSocket, entry: RoomEntry): void {
+  setTimeout(() => {
+    if (rooms.get(roomName(entry.room)) === entry && socket.connected) join(socket, entry);
+  }, REJOIN_MS);
+}
+
+/**
+ * First join: learn the room's last number, then have the components refetch, since what they loaded
+ * before the subscription may miss an event sent in between. After a reconnect: ask for everything
+ * after ours.
+ */
 function join(socket: SluiceSocket, entry: RoomEntry): void {
   if (entry.sequence.lastSeen !== null) {
     resume(socket, entry);
     return;
   }
   socket.emit("subscribe", entry.room, (result) => {
-    if (result.ok) entry.sequence.startAfter(result.head);
+    if (!result.ok) return rejoinLater(socket, entry);
+    entry.sequence.startAfter(result.head);
+    for (const listener of entry.listeners) listener.resync();
   });
 }
 
@@ -109,7 +124,7 @@ function resume(socket: SluiceSocket, entry: RoomEntry): void {
   entry.resuming = true;
   socket.emit("resume", entry.room, after, (result) => {
     entry.resuming = false;
-    if (!result.ok) return;
+    if (!result.ok) return rejoinLater(socket, entry);
     if ("reset" in result) {
       // Too far behind for a replay: the components refetch, and events continue after the head.
       for (const listener of entry.listeners) listener.resync();
