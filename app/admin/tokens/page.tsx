@@ -19,7 +19,8 @@ function Tokens() {
   const revoke = useMutation(trpc.tokens.revoke.mutationOptions({ onSuccess: refresh }));
   const [scopes, setScopes] = useState<TokenScope[]>(["read"]);
 
-  if (tokens.error) return <p role="alert">Only an admin manages API tokens ({tokens.error.message}).</p>;
+  // The server says why (a role without the right, the database away); a failed refresh keeps the list.
+  if (tokens.error && !tokens.data) return <ErrorAlert error={tokens.error} />;
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -36,6 +37,7 @@ function Tokens() {
   return (
     <section>
       <h1>API tokens</h1>
+      <ErrorAlert error={tokens.error} />
       <form className="card reason-form" onSubmit={submit} aria-label="Create an API token">
         <label>
           Name

@@ -57,10 +57,12 @@ function Users({ me }: { me: string }) {
       onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.admin.users.queryKey() }),
     }),
   );
-  if (users.error) return <p role="alert">Only an admin manages users ({users.error.message}).</p>;
+  // The server says why (a role without the right, the database away); a failed refresh keeps the list.
+  if (users.error && !users.data) return <ErrorAlert error={users.error} />;
   return (
     <section>
       <h1>Users and roles</h1>
+      <ErrorAlert error={users.error} />
       <ErrorAlert error={setRole.error} />
       <table className="rollouts">
         <thead>
