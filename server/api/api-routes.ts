@@ -287,7 +287,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/audit/export",
     operationId: "exportAuditEvents",
     summary: "The audit history, oldest first (up to 100,000 events), with the chain's verification",
-    scopes: ["read"],
+    scopes: ["audit:export"],
     responses: { 200: "The export document: chain and range verification, then the events" },
     async handle({ services }) {
       return { status: 200, body: await exportAuditDocument(services, {}) };

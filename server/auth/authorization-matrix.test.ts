@@ -100,7 +100,7 @@ const REST_POLICY: Record<string, readonly TokenScope[]> = {
   "GET /exposure/{service}": ["read", "flags:evaluate"],
   "GET /audit": ["read"],
   "GET /audit/verify": ["read"],
-  "GET /audit/export": ["read"],
+  "GET /audit/export": ["audit:export"],
   "POST /flagger/confirm-rollout": ["controllers:write"],
   "POST /flagger/confirm-traffic-increase": ["controllers:write"],
   "POST /flagger/confirm-promotion": ["controllers:write"],

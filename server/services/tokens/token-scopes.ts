@@ -7,6 +7,8 @@ export const TOKEN_SCOPES = [
   "flags:evaluate",
   /** Kubernetes controllers' webhooks (Flagger): narrow, since the token may sit in a Canary's spec. */
   "controllers:write",
+  /** The bulk audit export, as the auditor and admin roles have it: "read" alone does not include it. */
+  "audit:export",
 ] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
