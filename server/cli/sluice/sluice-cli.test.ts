@@ -140,7 +140,7 @@ describe("the sluice CLI against a real server", { timeout: 180_000 }, () => {
     const missing = await sluice(["approve", "no-such-rollout"]);
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain("code: NOT_FOUND (HTTP 404)");
-    const badVersion = await sluice(["pause", id, "--expected-version", "999", "--json"]);
+    const badVersion = await sluice(["start", id, "--expected-version", "999", "--json"]);
     expect(badVersion.code).toBe(5);
     expect(JSON.parse(badVersion.stderr)).toMatchObject({ error: { code: "CONFLICT" } });
   });

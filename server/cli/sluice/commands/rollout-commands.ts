@@ -12,7 +12,8 @@ export const COMMAND_OPTIONS = {
   "expected-version": {
     type: "string",
     value: "<n>",
-    description: "Act only if the rollout is still at this version (else refused with CONFLICT)",
+    description:
+      "Act only if the rollout is still at this version, else CONFLICT (pause and kill act anyway)",
   },
   "idempotency-key": {
     type: "string",
