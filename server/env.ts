@@ -21,7 +21,9 @@ const envSchema = z
     SLUICE_DATA_DIR: z.string().min(1).default("./data"),
     SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
     SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
-    SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(400),
+    // Enough that the demo's 1% canary steps (20 requests a second) can pass in one 5-minute hold; at 400
+    // they mostly ran out of evidence and paused for a human.
+    SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(2000),
     SLUICE_METRICS_SOURCE: z.enum(["simulator", "push", "prometheus"]).default("simulator"),
     SLUICE_PROMETHEUS_URL: z.url({ message: "SLUICE_PROMETHEUS_URL must be an http(s):// URL" }).optional(),
     SLUICE_PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
