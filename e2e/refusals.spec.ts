@@ -2,6 +2,7 @@ import { expect, test } from "@playwright/test";
 import { io } from "socket.io-client";
 import { signIn } from "./fixtures";
 
+type Rollout = { id: string; state: string; version: number; service: { name: string } };
 type TrpcError = { error: { json: { message: string; data: { code: string; httpStatus: number } } } };
 
 test("a socket connection without a session is refused", async ({ baseURL }) => {
@@ -26,11 +27,11 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   const viewer = await browser.newContext();
   await signIn(viewer, "viewer");
   const rollouts = (await (await viewer.request.get("/api/trpc/rollouts.list")).json()) as {
-    result: {
-      data: { json: { active: { id: string; state: string; version: number; service: { name: string } }[] } };
-    };
+    result: { data: { json: Record<"active" | "ended", Rollout[]> } };
   };
-  const target = rollouts.result.data.json.active.find((r) => r.service.name === "checkout-api");
+  // Active or ended (an earlier journey rolls it back): a viewer may change neither.
+  const { active, ended } = rollouts.result.data.json;
+  const target = [...active, ...ended].find((r) => r.service.name === "checkout-api");
   if (!target) throw new Error("demo rollout checkout-api missing");
 
   // The header our own pages send; without it a cookie-authenticated mutation is refused (CSRF).
