@@ -33,6 +33,10 @@ export interface PlanStep {
 export type RolloutState = "draft" | "running" | "paused" | "completed" | "rolled_back" | "aborted";
 export const TERMINAL_STATES: readonly RolloutState[] = ["completed", "rolled_back", "aborted"];
 
+/** A stored state (a plain string) that no command leaves: completed, rolled back or aborted. */
+export const isTerminalState = (state: string): boolean =>
+  (TERMINAL_STATES as readonly string[]).includes(state);
+
 /**
  * While running:
  * - holding: the current step's exposure is live and baking; it passes once its hold is over and

@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors";
-import { deriveExposure, TERMINAL_STATES } from "../../domain/rollout";
+import { deriveExposure, isTerminalState } from "../../domain/rollout";
 import { BAD_CANARY } from "../../metrics/simulated-traffic";
 import { systemActor } from "../actors";
 import type { ServiceContext } from "../context";
@@ -13,8 +13,6 @@ export const DEMO_ACTOR = systemActor("demo");
 
 /** How long a demo service shows its ended rollout before the demo deploys its next version. */
 export const DEMO_REST_SECONDS = 120;
-
-const isTerminal = (state: string) => (TERMINAL_STATES as readonly string[]).includes(state);
 
 /** 2.14.0 → 2.14.1; a version without a numeric end gets ".1". */
 function nextPatchVersion(version: string): string {
@@ -55,7 +53,7 @@ export async function releaseNextDemoVersions(ctx: ServiceContext): Promise<stri
       if (await startDemoRollout(ctx, latest.id)) started.push(latest.id);
       continue;
     }
-    if (!isTerminal(latest.state) || !(await hasRested(ctx, latest.id))) continue;
+    if (!isTerminalState(latest.state) || !(await hasRested(ctx, latest.id))) continue;
 
     const version = nextPatchVersion(latest.release.version);
     const { release } = latest;

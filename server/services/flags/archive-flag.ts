@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors";
-import { TERMINAL_STATES } from "../../domain/rollout";
+import { isTerminalState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -23,7 +23,7 @@ export async function archiveFlag(
     if (!row) throw new AppError("NOT_FOUND", `No flag with key ${key}`, "key");
     if (row.archivedAt) return null;
     const rollout = row.rollout;
-    if (rollout && !(TERMINAL_STATES as readonly string[]).includes(rollout.state)) {
+    if (rollout && !isTerminalState(rollout.state)) {
       throw new AppError(
         "ILLEGAL_TRANSITION",
         `flag ${key} gates rollout ${rollout.id}, which is ${rollout.state}; finish or abort it first`,

@@ -1,7 +1,7 @@
 import type { Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
 import type { FlagConfig } from "../../domain/flags";
-import { TERMINAL_STATES } from "../../domain/rollout";
+import { isTerminalState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { DomainEvents } from "../events/event-bus";
@@ -85,7 +85,7 @@ export async function linkRolloutFlag(
   }
   if (existing.archivedAt) throw new AppError("BAD_INPUT", `flagKey: flag ${key} is archived`, "flagKey");
   const current = existing.rollout;
-  if (current && !(TERMINAL_STATES as readonly string[]).includes(current.state)) {
+  if (current && !isTerminalState(current.state)) {
     throw new AppError("CONFLICT", `flagKey: flag ${key} already gates rollout ${current.id}`, "flagKey");
   }
   // The rest of the flag was checked when it was written; only a rollout needs a variant to expose.
