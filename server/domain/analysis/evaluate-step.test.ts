@@ -243,6 +243,16 @@ describe("evaluateStep", () => {
     expect(result.reason).toMatch(/sample-ratio mismatch/);
   });
 
+  it("leaves the first interval, which straddles the change of weight, out of the sample-ratio check", () => {
+    // The step raised the canary from 5% to 20%: an interval still carrying the old split.
+    const oldSplit = (t: number) => [sample(t, "baseline", 9500, 48), sample(t, "canary", 500, 3)];
+    const fromStepStart = [...oldSplit(30), ...steady(3).filter((s) => s.intervalEnd > 30)];
+    expect(evaluateStep(input(fromStepStart, 30)).decision).toBe("continue");
+    expect(evaluateStep(input(fromStepStart, 90)).decision).toBe("continue");
+    const later = [...steady(2), ...oldSplit(90)];
+    expect(evaluateStep(input(later, 90)).decision).toBe("pause");
+  });
+
   it("is inconclusive, not a pass, on low canary traffic", () => {
     const samples: AnalysisSample[] = [];
     for (let i = 1; i <= 20; i++)

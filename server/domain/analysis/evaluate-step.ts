@@ -2,7 +2,7 @@ import { AppError } from "../errors";
 import type { AnalysisSample, IntervalPair } from "./analysis-sample";
 import { pairByInterval } from "./analysis-sample";
 import { type AnalysisTuning, DEFAULT_TUNING } from "./analysis-tuning";
-import type { CompareWindow } from "./compare-window";
+import { type CompareWindow, type CompletePair, completePairs } from "./compare-window";
 import { percent } from "./describe-numbers";
 import type { GateConfig } from "./gate-config";
 import type { GateVerdict, JudgedGate } from "./gate-verdict";
@@ -84,7 +84,7 @@ export function evaluateStep(input: StepInput): StepEvaluation {
     }));
   }
 
-  const split = splitCheck(pairs, input.expectedCanaryShare);
+  const split = splitCheck(completePairs(window), input.expectedCanaryShare);
   const base = { gates, canaryMissingFraction: missing };
   if (split.mismatch) {
     return {
@@ -168,11 +168,14 @@ function judgeGate(gate: GateConfig, window: CompareWindow): JudgedGate {
   }
 }
 
-function splitCheck(pairs: readonly IntervalPair[], expectedShare: number) {
+/**
+ * The split over the judged intervals: the warm-up one straddles the change of weight (a router picks up
+ * the new exposure after the step began), so its traffic is partly the previous step's.
+ */
+function splitCheck(pairs: readonly CompletePair[], expectedShare: number) {
   let canary = 0;
   let total = 0;
   for (const p of pairs) {
-    if (!p.canary || !p.baseline) continue;
     canary += p.canary.requests;
     total += p.canary.requests + p.baseline.requests;
   }
