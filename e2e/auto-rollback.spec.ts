@@ -7,23 +7,24 @@ test("on-call watches a regression rolled back by the gates with no human action
   const operatorContext = await browser.newContext();
   await signIn(operatorContext, "operator");
   const page = await operatorContext.newPage();
-  await openRollout(page, "checkout-api");
+  // A canary of its own: the demo's stay running for the journeys that draw them.
+  await createApiRollout(browser, "e2e-regression", oneStepCanary(10), { start: true });
+  await openRollout(page, "e2e-regression");
   await expect(page.getByTestId("connection")).toHaveText("live");
   await expect(page.getByTestId("rollout-state")).toContainText("running");
 
   await page.getByRole("button", { name: "Simulate a canary regression" }).click();
   // Nobody touches anything from here: the evaluator must notice and roll back on its own.
   await expect(page.getByTestId("rollout-state")).toHaveText("rolled back", { timeout: 45_000 });
-  await expect(page.getByTestId("rollout-exposure")).toHaveText("1%");
+  await expect(page.getByTestId("rollout-exposure")).toHaveText("0%");
   const rollback = page.getByTestId("history").getByText(/rollout\.rolled-back by system:evaluator/);
   await expect(rollback).toBeVisible();
   await expect(page.getByTestId("history")).toContainText(
-    /failed at steps\[1\] \(5%\): critical gate failed: .*canary/,
+    /failed at steps\[0\] \(10%\): critical gate failed: .*canary/,
   );
   await page.screenshot({ path: "test-results/e2e/auto-rollback.png", fullPage: true });
 
   // Another rollout looks wrong to the on-call engineer: one kill, with the reason, back to last-known-good.
-  // (A rollout of its own, so the demo's stay as the other journeys expect them.)
   await createApiRollout(browser, "e2e-oncall", oneStepCanary(10), { start: true });
   await openRollout(page, "e2e-oncall");
   await expect(page.getByTestId("rollout-state")).toContainText("running");

@@ -29,7 +29,7 @@ test("tRPC refuses the anonymous, the viewer's pause, and bad ids, changing noth
   const rollouts = (await (await viewer.request.get("/api/trpc/rollouts.list")).json()) as {
     result: { data: { json: Record<"active" | "ended", Rollout[]> } };
   };
-  // Active or ended (an earlier journey rolls it back): a viewer may change neither.
+  // Active or ended (the gates may have rolled the demo canary back): a viewer may change neither.
   const { active, ended } = rollouts.result.data.json;
   const target = [...active, ...ended].find((r) => r.service.name === "checkout-api");
   if (!target) throw new Error("demo rollout checkout-api missing");
