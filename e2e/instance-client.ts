@@ -54,20 +54,24 @@ export function restClient(baseUrl: string, token: string) {
 export type Rest = ReturnType<typeof restClient>;
 
 /**
- * A canary plan with holds of seconds, passed by the simulator's one-second intervals: latency gates
- * only, since a few seconds of a small canary hold too few errors and conversions to judge those. Their
- * margin is "twice as slow": these journeys are about crashes and takeovers, and with the default
- * margins a healthy canary is rolled back now and then by design (α per gate): one run of five steps
- * was (35 of 1,588 canary requests above the p95 bound where 18 were expected).
+ * Gates for journeys that need a healthy rollout to keep running (crashes, takeovers, a page's layout):
+ * latency only, since a few seconds of a small canary hold too few errors and conversions to judge
+ * those, with a "twice as slow" margin. With the default margins a healthy canary is rolled back now and
+ * then by design (α per gate), and runs were: 35 of 1,588 canary requests above the p95 bound where 18
+ * were expected; a 2% ring's median +14% on 174 requests.
  */
+export const calmGates = () =>
+  defaultGates()
+    .filter((gate) => gate.metric.startsWith("latency"))
+    .map((gate) => ({ ...gate, minRelativeChange: 1 }));
+
+/** A canary plan with holds of seconds, passed by the simulator's one-second intervals. */
 export const shortPlan = (percents: number[], holdSeconds: number) =>
   percents.map((exposurePercent) => ({
     exposurePercent,
     holdSeconds,
     requiresApproval: false,
-    gates: defaultGates()
-      .filter((gate) => gate.metric.startsWith("latency"))
-      .map((gate) => ({ ...gate, minRelativeChange: 1 })),
+    gates: calmGates(),
   }));
 
 /** Registers a deploy of `service` and creates a draft canary rollout of it; returns its id. */

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { createApiRollout, openRollout, signIn } from "./fixtures";
+import { calmGates } from "./instance-client";
 
 /** The demo's four rollouts, one per mechanism, with what their page must show. */
 const DEMO = [
@@ -132,9 +133,11 @@ for (const demo of DEMO) {
 }
 
 /** A ring step as the demo's payments rollout has them. */
+/** A ring step that stays running for the page's checks (calmGates says why). */
 const ring = (name: string, exposurePercent: number, segments: string[]) => ({
   exposurePercent,
   holdSeconds: 600,
+  gates: calmGates(),
   requiresApproval: exposurePercent === 100,
   ring: { name, members: segments.map((id) => ({ kind: "segment", id })) },
 });
@@ -145,7 +148,7 @@ test("the rollout page works on a phone, by keyboard, and in dark mode", async (
   page,
 }, testInfo) => {
   test.setTimeout(180_000);
-  // A running ring rollout of its own, for the reason oneStepCanary (fixtures) gives.
+  // A running ring rollout of its own, for the reasons oneStepCanary (fixtures) and calmGates give.
   await createApiRollout(
     browser,
     "e2e-phone",
