@@ -8,7 +8,9 @@ test("on-call watches a regression rolled back by the gates with no human action
   await signIn(operatorContext, "operator");
   const page = await operatorContext.newPage();
   // A canary of its own: the demo's stay running for the journeys that draw them.
-  await createApiRollout(browser, "e2e-regression", oneStepCanary(10), { start: true });
+  await createApiRollout(browser, "e2e-regression", oneStepCanary(10, { productGates: true }), {
+    start: true,
+  });
   await openRollout(page, "e2e-regression");
   await expect(page.getByTestId("connection")).toHaveText("live");
   await expect(page.getByTestId("rollout-state")).toContainText("running");

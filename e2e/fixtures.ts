@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { E2E_PASSWORD } from "../playwright.config";
+import { calmGates } from "./instance-client";
 
 export type DemoRole = "viewer" | "operator" | "release-manager" | "auditor" | "admin";
 
@@ -38,11 +39,19 @@ export async function signedInPage(
 /**
  * A one-step canary plan for a journey's own rollout. Journeys that command a running rollout start their
  * own just before: a demo rollout may have been rolled back by then, as the live statistics do to a few in a
- * thousand identical canaries per step (0002).
+ * thousand identical canaries per step (0002). For the same reason it is judged by calmGates, unless the
+ * journey is about the product's gates.
  */
-export const oneStepCanary = (exposurePercent: number) => ({
+export const oneStepCanary = (exposurePercent: number, { productGates = false } = {}) => ({
   mechanism: "canary",
-  steps: [{ exposurePercent, holdSeconds: 600, requiresApproval: false }],
+  steps: [
+    {
+      exposurePercent,
+      holdSeconds: 600,
+      requiresApproval: false,
+      ...(productGates ? {} : { gates: calmGates() }),
+    },
+  ],
 });
 
 /**
