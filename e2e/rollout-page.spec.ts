@@ -132,8 +132,7 @@ for (const demo of DEMO) {
   });
 }
 
-/** A ring step as the demo's payments rollout has them. */
-/** A ring step that stays running for the page's checks (calmGates says why). */
+/** A ring step as the demo's payments rollout has them, judged by calmGates so it stays running. */
 const ring = (name: string, exposurePercent: number, segments: string[]) => ({
   exposurePercent,
   holdSeconds: 600,
