@@ -42,8 +42,8 @@ export interface ApiHandlerOptions {
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url?: URL) => Promise<void>;
 
 /**
- * Answers /api/v1: match a route, authenticate the bearer token, check its scope, parse params, headers
- * and body with the route's schemas, call the route's one service, and write JSON. Never rejects: every
+ * Answers /api/v1: match a route, authenticate the bearer token, check its scope, parse params, headers,
+ * query and body with the route's schemas, call the route's one service, and write JSON. Never rejects: every
  * failure becomes a JSON error with a stable code.
  */
 export function createApiHandler(services: ServiceContext, options: ApiHandlerOptions = {}): ApiHandler {
@@ -79,7 +79,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     };
   }
 
-  async function answer(req: IncomingMessage, path: string): Promise<ApiReply> {
+  async function answer(req: IncomingMessage, path: string, search: URLSearchParams): Promise<ApiReply> {
     const method = req.method ?? "GET";
     if (path === "/openapi.json" && method === "GET") return { status: 200, body: openapi };
     const { route, values } = matchRoute(table, method, path);
@@ -102,6 +102,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     const params = parse(route.params, values);
     const headers = parse(route.headers, req.headers);
+    const query = parse(route.query, queryValues(search));
     const body = route.body ? parse(route.body, bodyFirst ? raw : await readJsonBody(req)) : undefined;
     return route.handle({
       services,
@@ -110,6 +111,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
       params,
       headers,
       body,
+      query,
     });
   }
 
@@ -117,7 +119,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     const path = url.pathname.slice(API_PREFIX.length) || "/";
     let reply: ApiReply;
     try {
-      reply = limited(req, path) ?? (await answer(req, path));
+      reply = limited(req, path) ?? (await answer(req, path, url.searchParams));
     } catch (error) {
       const { status, body, internal } = toErrorBody(error);
       if (internal)
@@ -162,6 +164,16 @@ function parse(schema: z.ZodType | undefined, value: unknown): unknown {
   const result = schema.safeParse(value);
   if (!result.success) throw zodToApiError(result.error);
   return result.data;
+}
+
+/** The query string as an object of strings; a name given twice is refused, not silently merged. */
+function queryValues(search: URLSearchParams): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, value] of search) {
+    if (name in values) throw new ApiError("BAD_INPUT", `${name}: give it once`, name);
+    values[name] = value;
+  }
+  return values;
 }
 
 function decode(segment: string | undefined, name: string): string {

@@ -15,7 +15,7 @@ export interface ApiReply {
 /** Where GET /exposure reads documents: a store kept in memory, or the database directly. */
 export type ExposureSource = Pick<ExposureStore, "get">;
 
-export interface RouteCall<P, H, B> {
+export interface RouteCall<P, H, B, Q> {
   services: ServiceContext;
   exposure: ExposureSource;
   /** The token, acting as a system identity: audited by name, and never allowed to break glass. */
@@ -23,6 +23,7 @@ export interface RouteCall<P, H, B> {
   params: P;
   headers: H;
   body: B;
+  query: Q;
 }
 
 type AnySchema = z.ZodType;
@@ -31,7 +32,12 @@ type AnySchema = z.ZodType;
  * One REST route: everything the handler checks (scope, params, headers, body) and everything the
  * OpenAPI document says about it come from these same fields.
  */
-export interface RouteSpec<P extends AnySchema, H extends AnySchema, B extends AnySchema> {
+export interface RouteSpec<
+  P extends AnySchema,
+  H extends AnySchema,
+  B extends AnySchema,
+  Q extends AnySchema = z.ZodObject,
+> {
   method: "GET" | "POST";
   /** Relative to /api/v1, with `{name}` placeholders, e.g. "/rollouts/{id}". */
   path: string;
@@ -44,6 +50,11 @@ export interface RouteSpec<P extends AnySchema, H extends AnySchema, B extends A
   headers?: H;
   body?: B;
   /**
+   * The query string, each name given at most once. A strict object, so a misspelt filter is refused
+   * rather than ignored (which would answer for everything).
+   */
+  query?: Q;
+  /**
    * For callers that cannot send headers (Flagger's webhooks): the token taken from the JSON body when
    * no Authorization header came. The body is then read before authentication (size-limited as always).
    */
@@ -52,17 +63,18 @@ export interface RouteSpec<P extends AnySchema, H extends AnySchema, B extends A
   responses: Record<number, string>;
   /** Errors particular to this route; auth, input and availability errors are added for every route. */
   errors?: readonly ApiErrorCode[];
-  handle(call: RouteCall<z.output<P>, z.output<H>, z.output<B>>): Promise<ApiReply>;
+  handle(call: RouteCall<z.output<P>, z.output<H>, z.output<B>, z.output<Q>>): Promise<ApiReply>;
 }
 
-export type ApiRoute = RouteSpec<AnySchema, AnySchema, AnySchema>;
+export type ApiRoute = RouteSpec<AnySchema, AnySchema, AnySchema, AnySchema>;
 
 /** Keeps each route's types precise while the table holds them side by side. */
 export function defineRoute<
   P extends AnySchema = z.ZodObject,
   H extends AnySchema = z.ZodObject,
   B extends AnySchema = z.ZodObject,
->(spec: RouteSpec<P, H, B>): ApiRoute {
+  Q extends AnySchema = z.ZodObject,
+>(spec: RouteSpec<P, H, B, Q>): ApiRoute {
   return spec as unknown as ApiRoute;
 }
 

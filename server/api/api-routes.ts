@@ -13,11 +13,13 @@ import { advanceSchemaPhase } from "../services/rollouts/advance-schema-phase";
 import { createRollout } from "../services/rollouts/create-rollout";
 import { getRollout } from "../services/rollouts/get-rollout";
 import { killRollouts } from "../services/rollouts/kill-rollouts";
-import { listRollouts } from "../services/rollouts/list-rollouts";
+import { pageRollouts } from "../services/rollouts/list-rollouts";
 import { runRolloutCommand } from "../services/rollouts/run-rollout-command";
 import { ApiError } from "./api-errors";
 import { type ApiRoute, defineRoute } from "./api-route";
 import {
+  auditExportQuery,
+  auditListQuery,
   commandBody,
   createRolloutBody,
   deployBody,
@@ -28,6 +30,7 @@ import {
   metricsBody,
   reasonedCommandBody,
   rolloutIdParams,
+  rolloutListQuery,
   serviceParams,
 } from "./api-schemas";
 import { freezesJson, incidentJson, outcomeJson, releaseJson, rolloutJson } from "./api-views";
@@ -139,12 +142,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: "GET",
     path: "/rollouts",
     operationId: "listRollouts",
-    summary: "Every rollout, newest first",
+    summary: "Rollouts, newest first, a page at a time; filtered by service, environment and state",
     scopes: ["read"],
-    responses: { 200: "The rollouts" },
-    async handle({ services }) {
-      const rollouts = await listRollouts(services);
-      return { status: 200, body: { rollouts: rollouts.map(rolloutJson) } };
+    query: rolloutListQuery,
+    responses: { 200: "The rollouts, and the cursor of the next older page (null on the last)" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, query }) {
+      const { state, ...filter } = query;
+      const page = await pageRollouts(services, { ...filter, states: state });
+      return { status: 200, body: { rollouts: page.rollouts.map(rolloutJson), nextCursor: page.nextCursor } };
     },
   }),
   defineRoute({
@@ -255,17 +261,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
       return { status: 200, body, headers: cache };
     },
   }),
-  // The handler passes no query string to routes yet, so these answer for the whole history; tRPC
-  // (`audit.list`, `audit.export`) takes the filters.
   defineRoute({
     method: "GET",
     path: "/audit",
     operationId: "listAuditEvents",
-    summary: "The newest 200 audit events, newest first, each with its prevHash and hash",
+    summary: "Audit events, newest first, a page at a time, each with its prevHash and hash",
     scopes: ["read"],
-    responses: { 200: "The events, and the cursor of the next older page" },
-    async handle({ services }) {
-      return { status: 200, body: await pageAuditEvents(services, { limit: 200 }) };
+    query: auditListQuery,
+    responses: { 200: "The events, and the cursor of the next older page (null on the last)" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, query }) {
+      return { status: 200, body: await pageAuditEvents(services, query) };
     },
   }),
   defineRoute({
@@ -288,9 +294,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     operationId: "exportAuditEvents",
     summary: "The audit history, oldest first (up to 100,000 events), with the chain's verification",
     scopes: ["audit:export"],
+    query: auditExportQuery,
     responses: { 200: "The export document: chain and range verification, then the events" },
-    async handle({ services }) {
-      return { status: 200, body: await exportAuditDocument(services, {}) };
+    errors: ["NOT_FOUND"],
+    async handle({ services, query }) {
+      return { status: 200, body: await exportAuditDocument(services, query) };
     },
   }),
   ...FLAGGER_ROUTES,

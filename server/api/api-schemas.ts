@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MECHANISMS, type Mechanism } from "../domain/rollout";
+import { MECHANISMS, type Mechanism, ROLLOUT_STATES, type RolloutState } from "../domain/rollout";
+import { auditCursorSchema, auditFilterSchema } from "../services/audit/audit-filter";
 import { gateConfigSchema } from "../validation/gate-schema";
 import { reason, text } from "../validation/text";
 
@@ -153,4 +154,46 @@ export const metricsBody = z.strictObject({ samples: z.array(sampleSchema).max(1
 
 export const exposureHeaders = z.object({
   "if-none-match": z.string().max(1000).optional().describe("The ETag you hold; unchanged answers 304"),
+});
+
+/** A page size from the query string. */
+const pageLimit = (max: number, fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .default(fallback)
+    .describe(`At most ${max}; ${fallback} if not given`);
+const NEXT_CURSOR = "The `nextCursor` of the previous page";
+
+const isState = (state: string): state is RolloutState =>
+  (ROLLOUT_STATES as readonly string[]).includes(state);
+const states = z
+  .string()
+  .transform((value, ctx) => {
+    const list = value.split(",").map((s) => s.trim());
+    const unknown = list.find((s) => !isState(s));
+    if (unknown === undefined) return list as RolloutState[];
+    ctx.issues.push({
+      code: "custom",
+      input: value,
+      message: `${unknown} is not one of ${ROLLOUT_STATES.join(", ")}`,
+    });
+    return z.NEVER;
+  })
+  .describe("One state, or several comma-separated, e.g. `running,paused`");
+
+export const rolloutListQuery = z.strictObject({
+  service: name.optional().describe("Only this service's rollouts"),
+  environment: name.optional().describe("Only rollouts of releases to this environment"),
+  state: states.optional(),
+  limit: pageLimit(500, 100),
+  cursor: z.string().max(200).optional().describe(NEXT_CURSOR),
+});
+
+export const auditExportQuery = auditFilterSchema.strict();
+export const auditListQuery = auditExportQuery.extend({
+  limit: pageLimit(200, 200),
+  cursor: auditCursorSchema.optional().describe(NEXT_CURSOR),
 });

@@ -30,6 +30,7 @@ export function rolloutJson(r: RolloutView) {
     stepStartedAt: r.stepStartedAt,
     holdUntil: r.holdUntil,
     version: r.version,
+    createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
 }

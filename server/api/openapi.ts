@@ -12,8 +12,8 @@ function jsonSchema(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
-/** Each property of an object schema as an OpenAPI parameter `in` the path or the headers. */
-function parameters(schema: z.ZodType | undefined, location: "path" | "header") {
+/** Each property of an object schema as an OpenAPI parameter `in` the path, the headers or the query. */
+function parameters(schema: z.ZodType | undefined, location: "path" | "header" | "query") {
   if (!schema) return [];
   const object = jsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(object.properties ?? {}).map(([name, property]) => {
@@ -34,7 +34,7 @@ const headerName = (lower: string) =>
 /** The errors a route can answer: its own, plus those every route shares. */
 function errorCodes(route: ApiRoute): ApiErrorCode[] {
   const codes: ApiErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN", ...(route.errors ?? [])];
-  if (route.body || route.params || route.headers) codes.push("BAD_INPUT");
+  if (route.body || route.params || route.headers || route.query) codes.push("BAD_INPUT");
   if (route.body) codes.push("PAYLOAD_TOO_LARGE");
   codes.push("INTERNAL", "UNAVAILABLE");
   return codes;
@@ -62,7 +62,11 @@ function operation(route: ApiRoute) {
     "x-scopes": route.scopes,
     // Any one of the scopes admits the token (OpenAPI lists alternatives as separate requirements).
     security: route.scopes.map((scope) => ({ bearerToken: [scope] })),
-    parameters: [...parameters(route.params, "path"), ...parameters(route.headers, "header")],
+    parameters: [
+      ...parameters(route.params, "path"),
+      ...parameters(route.headers, "header"),
+      ...parameters(route.query, "query"),
+    ],
     ...(route.body
       ? {
           requestBody: {

@@ -105,6 +105,29 @@ describe("the sluice CLI against a real server", { timeout: 180_000 }, () => {
     );
   });
 
+  it("shows the newest rollouts up to --limit, reading the API's pages, and says when older ones exist", async () => {
+    const newest = await db().rollout.findMany({
+      select: { id: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    expect(newest.length).toBeGreaterThan(3);
+    const json = await sluice(["rollouts", "--json", "--limit", "3"]);
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as { rollouts: { id: string }[]; more: boolean };
+    expect(parsed).toEqual({
+      rollouts: newest.slice(0, 3).map((r) => expect.objectContaining(r)),
+      more: true,
+    });
+    const all = JSON.parse((await sluice(["rollouts", "--json", "--limit", "1000"])).stdout) as typeof parsed;
+    expect({ ids: all.rollouts.map((r) => r.id), more: all.more }).toEqual({
+      ids: newest.map((r) => r.id),
+      more: false,
+    });
+    const table = await sluice(["rollouts", "--limit", "2"]);
+    expect(table.stdout.trimEnd().split("\n")).toHaveLength(4);
+    expect(table.stdout).toContain("Older rollouts not shown: raise --limit to see them.");
+  });
+
   it("starts and pauses a rollout: the database and the audit log show it, done by the token", async () => {
     const id = await newRollout(api, writer, "cli-orders");
     const started = await sluice(["start", id]);
@@ -173,6 +196,7 @@ describe("the sluice CLI against a real server", { timeout: 180_000 }, () => {
       [["pause", id, "--expected-version", "soon"], "--expected-version: expected a whole number"],
       [["wait", id, "--timeout", "forever"], "--timeout: expected a duration"],
       [["rollouts", "--state", "exploded"], "--state: expected one of"],
+      [["rollouts", "--limit", "0"], "--limit: expected at least 1"],
       [["launch"], "unknown command launch"],
       [["incident", "declare", "--service", "x"], "--severity: required"],
       [["status", "--url", "not a url"], "--url: not a URL"],

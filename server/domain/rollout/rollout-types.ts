@@ -30,7 +30,8 @@ export interface PlanStep {
   ring?: RingSpec;
 }
 
-export type RolloutState = "draft" | "running" | "paused" | "completed" | "rolled_back" | "aborted";
+export const ROLLOUT_STATES = ["draft", "running", "paused", "completed", "rolled_back", "aborted"] as const;
+export type RolloutState = (typeof ROLLOUT_STATES)[number];
 export const TERMINAL_STATES: readonly RolloutState[] = ["completed", "rolled_back", "aborted"];
 
 /** A stored state (a plain string) that no command leaves: completed, rolled back or aborted. */

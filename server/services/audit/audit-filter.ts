@@ -11,6 +11,9 @@ const optionalText = (max: number) =>
     .optional()
     .transform((v) => v || undefined);
 
+/** A page's `nextCursor`: the id of the last event it held. */
+export const auditCursorSchema = z.string().regex(/^\d{1,19}$/, "must be an event id");
+
 /** What an auditor narrows the history to. Every field is optional; together they must all match. */
 export const auditFilterSchema = z
   .object({

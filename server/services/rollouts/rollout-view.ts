@@ -13,6 +13,7 @@ export const rolloutViewSelect = {
   stepStartedAt: true,
   holdUntil: true,
   version: true,
+  createdAt: true,
   updatedAt: true,
   service: { select: { name: true } },
   release: { select: { version: true, environment: true } },

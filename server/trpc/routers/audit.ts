@@ -1,18 +1,19 @@
 import { z } from "zod";
-import { auditFilterSchema } from "../../services/audit/audit-filter";
+import { auditCursorSchema, auditFilterSchema } from "../../services/audit/audit-filter";
 import { exportAuditEvents } from "../../services/audit/export-audit-events";
 import { pageAuditEvents } from "../../services/audit/list-audit-events";
 import { verifyAuditChain } from "../../services/audit/verify-audit-chain";
 import { procedureWith, router } from "../init";
-
-const cursor = z.string().regex(/^\d{1,19}$/, "must be an event id");
 
 /** The audit history: every role reads it and can check its chain; auditors and admins export it. */
 export const auditRouter = router({
   list: procedureWith("audit:read")
     .input(
       auditFilterSchema.and(
-        z.object({ cursor: cursor.nullish(), limit: z.number().int().min(1).max(200).default(50) }),
+        z.object({
+          cursor: auditCursorSchema.nullish(),
+          limit: z.number().int().min(1).max(200).default(50),
+        }),
       ),
     )
     .query(({ ctx, input }) =>

@@ -1,7 +1,8 @@
-import type { FreezesJson, RolloutJson } from "../api-types";
+import type { FreezesJson } from "../api-types";
 import type { Command } from "../command";
 import { EXIT } from "../exit-codes";
 import { rolloutTable } from "../rollout-format";
+import { fetchRollouts } from "../rollout-pages";
 
 export const statusCommand: Command = {
   name: "status",
@@ -9,11 +10,10 @@ export const statusCommand: Command = {
   args: [],
   async run({ out, api }) {
     const client = api();
-    const [{ rollouts }, freezes] = await Promise.all([
-      client.get<{ rollouts: RolloutJson[] }>("/rollouts"),
+    const [{ rollouts: inProgress }, freezes] = await Promise.all([
+      fetchRollouts(client, { states: ["running", "paused"] }),
       client.get<FreezesJson>("/freezes"),
     ]);
-    const inProgress = rollouts.filter((r) => r.state === "running" || r.state === "paused");
     out.result({ rollouts: inProgress, ...freezes }, () =>
       [
         `Rollouts in progress: ${inProgress.length}`,

@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { startTestApi, type TestApi } from "./api-test-client";
+import { newRollout } from "./api-test-rollouts";
+
+type RolloutPage = { rollouts: { id: string; service: string; state: string }[]; nextCursor: string | null };
+type AuditPage = { events: { id: string; action: string }[]; nextCursor: string | null };
+
+describe("/api/v1 lists a page at a time", () => {
+  let demo: DemoFixture;
+  let api: TestApi;
+  let writer: string;
+  let reader: string;
+  const db = () => demo.database.db;
+  const get = (path: string, token = reader) => api.request("GET", `/api/v1${path}`, { token });
+
+  /** Follows nextCursor from the first page (or the page after `from`) to the last. */
+  async function everyPage<P extends { nextCursor: string | null }>(
+    path: string,
+    from: string | null = null,
+  ): Promise<P[]> {
+    const pages: P[] = [];
+    let cursor = from;
+    do {
+      const separator = path.includes("?") ? "&" : "?";
+      const response = await get(cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path);
+      expect(response.status, response.text).toBe(200);
+      pages.push(response.json as P);
+      cursor = (response.json as P).nextCursor;
+    } while (cursor);
+    return pages;
+  }
+
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    api = await startTestApi(demo.services);
+    writer = await api.token(["rollouts:write", "read"]);
+    reader = await api.token(["read"]);
+    for (const service of ["alpha", "alpha", "alpha", "beta", "beta"]) await newRollout(api, writer, service);
+    // Three rollouts created in the same millisecond (a minute ago, so rollouts created later are newer):
+    // a page boundary among them must still neither skip nor repeat one.
+    const tied = await db().rollout.findMany({ where: { service: { name: "alpha" } }, select: { id: true } });
+    await db().rollout.updateMany({
+      where: { id: { in: tied.map((r) => r.id) } },
+      data: { createdAt: new Date(Date.now() - 60_000) },
+    });
+  });
+  afterAll(async () => {
+    await api.close();
+    await demo.database.drop();
+  });
+
+  it("pages every rollout newest first, without a repeat or a gap, ties included", async () => {
+    const stored = await db().rollout.findMany({
+      select: { id: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    const pages = await everyPage<RolloutPage>("/rollouts?limit=2");
+    expect(pages.map((p) => p.rollouts.length)).toEqual(
+      Array.from({ length: Math.ceil(stored.length / 2) }, (_, i) => Math.min(2, stored.length - 2 * i)),
+    );
+    expect(pages.flatMap((p) => p.rollouts.map((r) => r.id))).toEqual(stored.map((r) => r.id));
+
+    const [first] = await everyPage<RolloutPage>("/rollouts");
+    expect(first?.rollouts).toHaveLength(stored.length);
+    expect(first?.nextCursor).toBeNull();
+  });
+
+  it("does not repeat or shift a page when a rollout is created while a client pages", async () => {
+    const firstPage = (await get("/rollouts?limit=3")).json as RolloutPage;
+    const created = await newRollout(api, writer, "gamma");
+    const rest = await everyPage<RolloutPage>("/rollouts?limit=3", firstPage.nextCursor);
+    const seen = [...firstPage.rollouts, ...rest.flatMap((p) => p.rollouts)].map((r) => r.id);
+    expect(seen).not.toContain(created);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.length).toBe((await db().rollout.count()) - 1);
+  });
+
+  it("filters by service, environment and states", async () => {
+    const alpha = (await get("/rollouts?service=alpha")).json as RolloutPage;
+    expect(alpha.rollouts.map((r) => r.service)).toEqual(["alpha", "alpha", "alpha"]);
+
+    const started = alpha.rollouts[0]?.id ?? "";
+    expect(
+      (await api.request("POST", `/api/v1/rollouts/${started}/start`, { token: writer, body: {} })).status,
+    ).toBe(200);
+    const running = await db().rollout.findMany({
+      where: { state: { in: ["running", "paused"] } },
+      select: { id: true },
+    });
+    const inProgress = (await get("/rollouts?state=running,paused")).json as RolloutPage;
+    expect(inProgress.rollouts.map((r) => r.id).sort()).toEqual(running.map((r) => r.id).sort());
+    expect(inProgress.rollouts.map((r) => r.id)).toContain(started);
+
+    const drafts = (await get("/rollouts?service=alpha&state=draft")).json as RolloutPage;
+    expect(drafts.rollouts.map((r) => r.id).sort()).toEqual(
+      alpha.rollouts
+        .map((r) => r.id)
+        .filter((id) => id !== started)
+        .sort(),
+    );
+    const staging = (await get("/rollouts?environment=staging")).json as RolloutPage;
+    expect(staging.rollouts).toEqual([]);
+    const production = (await get("/rollouts?environment=production&limit=500")).json as RolloutPage;
+    expect(production.rollouts.length).toBe(
+      await db().rollout.count({ where: { release: { environment: "production" } } }),
+    );
+  });
+
+  it("refuses a bad query naming the parameter", async () => {
+    const cases: [string, number, string, RegExp][] = [
+      ["/rollouts?limit=0", 400, "limit", /limit:/],
+      ["/rollouts?limit=501", 400, "limit", /limit:/],
+      ["/rollouts?limit=ten", 400, "limit", /limit:/],
+      ["/rollouts?state=running,exploded", 400, "state", /exploded is not one of draft, running/],
+      ["/rollouts?servce=alpha", 400, "servce", /unknown field/],
+      ["/rollouts?limit=1&limit=2", 400, "limit", /give it once/],
+      ["/rollouts?cursor=not-a-cursor", 400, "cursor", /nextCursor of the previous page/],
+      ["/rollouts?service=nowhere", 404, "service", /No service named nowhere/],
+      ["/audit?cursor=abc", 400, "cursor", /must be an event id/],
+      ["/audit?from=2026-11-29&to=2026-11-28", 400, "to", /must not be before from/],
+      ["/audit?service=nowhere", 404, "service", /No service named nowhere/],
+      ["/audit/export?actr=alice", 400, "actr", /unknown field/],
+    ];
+    for (const [path, status, field, message] of cases) {
+      const response = await get(
+        path,
+        path.startsWith("/audit/export") ? await api.token(["audit:export"]) : reader,
+      );
+      expect(response.status, path).toBe(status);
+      expect(response.json, path).toMatchObject({ field, message: expect.stringMatching(message) });
+    }
+  });
+
+  it("pages the audit history by cursor, filtered, and exports a filtered range", async () => {
+    const stored = await db().auditEvent.findMany({ select: { id: true }, orderBy: { id: "desc" } });
+    expect(stored.length).toBeGreaterThan(5);
+    const pages = await everyPage<AuditPage>("/audit?limit=5");
+    expect(pages.flatMap((p) => p.events.map((e) => e.id))).toEqual(stored.map((e) => e.id.toString()));
+
+    const created = (await get("/audit?action=rollout.created&limit=200")).json as AuditPage;
+    expect(created.events.length).toBe(await db().auditEvent.count({ where: { action: "rollout.created" } }));
+    expect(created.events.every((e) => e.action === "rollout.created")).toBe(true);
+
+    const exporter = await api.token(["audit:export"]);
+    const exported = await get("/audit/export?action=rollout.&actor=token", exporter);
+    expect(exported.status, exported.text).toBe(200);
+    const document = exported.json as { filter: object; events: { action: string; actor: string }[] };
+    expect(document.filter).toEqual({ action: "rollout.", actor: "token" });
+    const expected = await db().auditEvent.count({
+      where: { action: { startsWith: "rollout." }, actor: { contains: "token", mode: "insensitive" } },
+    });
+    expect(document.events.length).toBe(expected);
+    expect(expected).toBeGreaterThan(0);
+  });
+
+  it("documents each query parameter in the OpenAPI document", async () => {
+    const doc = (await api.request("GET", "/api/v1/openapi.json")).json as {
+      paths: Record<string, Record<string, { parameters: { name: string; in: string }[] }>>;
+    };
+    const queryOf = (path: string) =>
+      doc.paths[`/api/v1${path}`]?.get?.parameters.filter((p) => p.in === "query").map((p) => p.name);
+    expect(queryOf("/rollouts")).toEqual(["service", "environment", "state", "limit", "cursor"]);
+    expect(queryOf("/audit")).toEqual(
+      expect.arrayContaining(["service", "action", "from", "to", "limit", "cursor"]),
+    );
+    expect(queryOf("/audit/export")).not.toContain("cursor");
+  });
+});
