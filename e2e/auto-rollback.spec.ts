@@ -40,5 +40,16 @@ test("on-call watches a regression rolled back by the gates with no human action
     /rollout\.rolled-back by operator:operator — .*customer reports of double charges/,
   );
   await page.screenshot({ path: "test-results/e2e/on-call-kill.png", fullPage: true });
+
+  // The overview's "ended lately" table says who ended each one and why, without opening either.
+  await page.goto("/rollouts");
+  const ended = page.getByRole("table", { name: "Rollouts that ended lately" });
+  await expect(ended.getByTestId("rollout-row-e2e-regression").getByTestId("ended-by")).toContainText(
+    /system:evaluator.*critical gate failed/,
+  );
+  await expect(ended.getByTestId("rollout-row-e2e-oncall").getByTestId("ended-by")).toContainText(
+    /operator:operator.*customer reports of double charges/,
+  );
+  await page.screenshot({ path: "test-results/e2e/ended-lately.png", fullPage: true });
   await operatorContext.close();
 });

@@ -131,12 +131,20 @@ function RolloutTables() {
         <>
           <h2>Ended lately</h2>
           <table className="rollouts" aria-label="Rollouts that ended lately">
-            <Head extra={["Ended"]} />
+            <Head extra={["Ended", "Ended by"]} />
             <tbody>
               {ended.map((r) => (
                 <tr key={r.id} data-testid={`rollout-row-${r.service.name}`}>
                   <CommonCells r={r} />
                   <td data-label="Ended">{formatDuration(now - r.updatedAt.getTime())} ago</td>
+                  <td data-label="Ended by" data-testid="ended-by">
+                    {r.endedBy ?? "—"}
+                    {r.endReason ? (
+                      <div className="muted end-reason" title={r.endReason}>
+                        {r.endReason}
+                      </div>
+                    ) : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

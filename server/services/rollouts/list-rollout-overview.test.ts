@@ -34,14 +34,17 @@ describe("the rollout overview and the plain rollout list", () => {
     expect(Object.values(await frozenBy())).toEqual(["", "", "", ""]);
   });
 
-  it("shows every active rollout but only the rollouts that ended last; the plain list keeps them all", async () => {
+  it("shows every active rollout, and the rollouts that ended last with who ended them and why", async () => {
     const operator = demo.actor("operator");
     await runRolloutCommand(demo.services, operator, demo.rollouts["checkout-api"] as string, {
       type: "kill",
+      reason: "p99 doubled on the dashboard",
     });
     const first = await listRolloutOverview(demo.services);
     expect(first.active.map((r) => r.service.name).sort()).toEqual(["payments", "profile", "search"]);
-    expect(first.ended.map((r) => [r.service.name, r.state])).toEqual([["checkout-api", "rolled_back"]]);
+    expect(first.ended.map((r) => [r.service.name, r.state, r.endedBy, r.endReason])).toEqual([
+      ["checkout-api", "rolled_back", `operator:${operator.name}`, "p99 doubled on the dashboard"],
+    ]);
 
     const aborted: string[] = [];
     for (let i = 0; i < ENDED_ROLLOUTS_SHOWN; i++) {
@@ -55,6 +58,9 @@ describe("the rollout overview and the plain rollout list", () => {
     expect(later.active).toHaveLength(3);
     // The newest endings first; the oldest (checkout-api's rollback) has dropped off the overview.
     expect(later.ended.map((r) => r.id)).toEqual(aborted);
+    expect(later.ended.every((r) => r.endedBy === `operator:${operator.name}` && r.endReason === null)).toBe(
+      true,
+    );
     expect(await demo.database.db.rollout.count()).toBe(4 + ENDED_ROLLOUTS_SHOWN);
   });
 });

@@ -8,12 +8,22 @@ export type RolloutOverviewItem = RolloutView & {
   frozenBy: string;
 };
 
+export type EndedRolloutItem = RolloutView & {
+  /** Who ended it, as the audit history names them ("system:evaluator", "operator:alice"). */
+  endedBy: string | null;
+  /** Why, as audited: the failed gate and its numbers, the kill's reason; null when none was given. */
+  endReason: string | null;
+};
+
 export interface RolloutOverview {
   /** Every draft, running and paused rollout, newest first, with what freezes it now. */
   active: RolloutOverviewItem[];
   /** The rollouts that ended last, newest ending first: the overview stays small however long the history. */
-  ended: RolloutView[];
+  ended: EndedRolloutItem[];
 }
+
+/** The audit actions that take a rollout to a terminal state (decide.ts emits exactly one per rollout). */
+const ENDING_ACTIONS = ["rollout.completed", "rollout.rolled-back", "rollout.aborted"];
 
 export const ENDED_ROLLOUTS_SHOWN = 20;
 
@@ -34,11 +44,24 @@ export async function listRolloutOverview(ctx: ServiceContext): Promise<RolloutO
     }),
     loadFreezeState(ctx.db),
   ]);
+  const endings = await ctx.db.auditEvent.findMany({
+    where: {
+      targetType: "rollout",
+      targetId: { in: ended.map((r) => r.id) },
+      action: { in: ENDING_ACTIONS },
+    },
+    select: { targetId: true, actor: true, reason: true },
+  });
+  const endingOf = new Map(endings.map((e) => [e.targetId, e]));
   return {
     active: active.map((rollout) => ({
       ...rollout,
       frozenBy: describeFreezes(blockingFreezes(freeze, rollout.service.name)),
     })),
-    ended,
+    ended: ended.map((rollout) => ({
+      ...rollout,
+      endedBy: endingOf.get(rollout.id)?.actor ?? null,
+      endReason: endingOf.get(rollout.id)?.reason ?? null,
+    })),
   };
 }
