@@ -13,7 +13,9 @@ import { migrate } from "./db/migrate";
 import { writeDemoCredentials } from "./demo-credentials";
 import { DEFAULT_RETRY_POLICY } from "./domain/notifications";
 import type { Env } from "./env";
+import { UnknownTokenGuard } from "./http/rate-limit";
 import { createRequestRouter } from "./http/request-router";
+import { securityConfigFromEnv } from "./http/security-config";
 import { createMetricSource, type MetricSourceConfig } from "./metrics/metric-source";
 import { loadPrometheusQueries } from "./metrics/prometheus-queries";
 import { attachPostgresAdapter } from "./realtime/postgres-adapter";
@@ -94,6 +96,8 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
     const sessions = createSessionRevocations({ db, events: services.events });
     stops.unshift(async () => sessions.close());
     let leadership: Leadership | null = null;
+    const security = securityConfigFromEnv();
+    const unknownTokens = new UnknownTokenGuard(security.rateLimits.unknownTokens, security.trustedProxyHops);
     const handle = createRequestRouter({
       services,
       authOptions: createAuthOptions(services, secret, {
@@ -111,6 +115,8 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       exposureStore,
       databaseUrl,
       isLeader: () => leadership?.isLeader() ?? false,
+      security,
+      unknownTokens,
     });
     const server = createServer((req, res) => {
       handle(req, res).catch((error) => {
@@ -124,6 +130,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       sessions,
       events: services.events,
       db: services.db,
+      unknownTokens,
       onError: (error) => log(`realtime: ${describeError(error)}`),
     });
     // Dashboards on any instance get every event: socket.io's PostgreSQL adapter, no bespoke fan-out.

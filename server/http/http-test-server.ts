@@ -7,6 +7,7 @@ import { createSessionRevocations } from "../auth/session-revocation";
 import { attachRealtime } from "../realtime/socket-server";
 import type { ServiceContext } from "../services/context";
 import { freePort } from "../testing/free-port";
+import { UnknownTokenGuard } from "./rate-limit";
 import { createRequestRouter } from "./request-router";
 import { DEFAULT_OFREP_RATE_LIMIT, type SecurityConfig } from "./security-config";
 
@@ -48,6 +49,7 @@ export async function startTestServer(
   const security = { ...testSecurity(url, limits), csrfStrict: options.csrfStrict ?? false };
   const logs: string[] = [];
   const sessions = createSessionRevocations({ db: services.db, events: services.events });
+  const unknownTokens = new UnknownTokenGuard(security.rateLimits.unknownTokens);
   const router = createRequestRouter({
     services,
     authOptions: createAuthOptions(services, TEST_SECRET, { sessions, publicUrl: url }),
@@ -61,6 +63,7 @@ export async function startTestServer(
     },
     log: (line) => logs.push(line),
     security,
+    unknownTokens,
   });
   const server = createServer((req, res) => void router(req, res));
   const realtime = attachRealtime(server, {
@@ -69,6 +72,7 @@ export async function startTestServer(
     events: services.events,
     db: services.db,
     publicUrl: url,
+    unknownTokens,
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {

@@ -36,6 +36,8 @@ export function createRequestRouter(deps: {
   log: (line: string) => void;
   /** Defaults to the environment (securityConfigFromEnv). */
   security?: SecurityConfig;
+  /** The count of unknown tokens per address, shared with the sockets; by default one of its own. */
+  unknownTokens?: UnknownTokenGuard;
   /** When set, /metrics asks for it as a bearer token. */
   metricsToken?: string;
   /** Enables /healthz and /readyz (readiness checks the database and its migrations). */
@@ -55,8 +57,9 @@ export function createRequestRouter(deps: {
     publicUrl: security.publicUrl,
     now: deps.services.now,
   });
-  // One count of unknown tokens per address for the API and OFREP: guessing at either spends it.
-  const unknownTokens = new UnknownTokenGuard(security.rateLimits.unknownTokens, security.trustedProxyHops);
+  // One count of unknown tokens per address for the API, OFREP and sockets: guessing at any spends it.
+  const unknownTokens =
+    deps.unknownTokens ?? new UnknownTokenGuard(security.rateLimits.unknownTokens, security.trustedProxyHops);
   const api = createApiHandler(deps.services, {
     log: deps.log,
     exposure: deps.exposureStore,

@@ -1,9 +1,26 @@
 import { io as connectClient, type Socket } from "socket.io-client";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../http/http-test-server";
 import { createApiToken } from "../services/tokens/create-api-token";
 import { revokeApiToken } from "../services/tokens/revoke-api-token";
 import type { TokenScope } from "../services/tokens/token-scopes";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { useDemoServer } from "../testing/demo-server";
+
+/** Connects with `auth.token`; resolves with the socket, or with the handshake's refusal. */
+function connectWith(url: string, secret: string, sockets: Socket[]): Promise<Socket | Error> {
+  const socket = connectClient(url, {
+    transports: ["websocket"],
+    auth: { token: secret },
+    reconnection: false,
+    forceNew: true,
+  });
+  sockets.push(socket);
+  return new Promise((resolve) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", resolve);
+  });
+}
 
 /** Machines (controllers, chat bots) watch the dashboard's rooms with an API token instead of a session. */
 describe("socket connections with an API token", () => {
@@ -18,20 +35,7 @@ describe("socket connections with an API token", () => {
       scopes,
     });
 
-  /** Connects with `auth.token`; resolves with the socket, or with the handshake's refusal. */
-  function connect(secret: string): Promise<Socket | Error> {
-    const socket = connectClient(app.server.url, {
-      transports: ["websocket"],
-      auth: { token: secret },
-      reconnection: false,
-      forceNew: true,
-    });
-    sockets.push(socket);
-    return new Promise((resolve) => {
-      socket.once("connect", () => resolve(socket));
-      socket.once("connect_error", resolve);
-    });
-  }
+  const connect = (secret: string) => connectWith(app.server.url, secret, sockets);
 
   it("lets a token of scope read join the rooms a viewer may see", async () => {
     const { secret } = await token(["read"]);
@@ -60,4 +64,36 @@ describe("socket connections with an API token", () => {
     // The sweep of open sockets (every few seconds) finds the token revoked.
     expect(await dropped).toBe("transport close");
   }, 30_000);
+});
+
+describe("guessing tokens over a socket", () => {
+  const sockets: Socket[] = [];
+  let demo: DemoFixture;
+  let server: TestServer;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    server = await startTestServer(demo.services, { unknownTokens: { burst: 2, perMinute: 1 } });
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await server.close();
+    await demo.database.drop();
+  });
+
+  it("spends the address's budget of unknown tokens that the API and OFREP share, then refuses before any lookup", async () => {
+    const { secret } = await createApiToken(demo.services, demo.actor("admin"), {
+      name: "watcher",
+      scopes: ["read"],
+    });
+    const connect = (token: string) => connectWith(server.url, token, sockets);
+    expect(await connect("slc_guess-1")).toMatchObject({ message: "unauthorized" });
+    expect(await connect("slc_guess-2")).toMatchObject({ message: "unauthorized" });
+    expect(await connect("slc_guess-3")).toMatchObject({ message: "too many unknown tokens" });
+    // The same count as the API's: the address is refused there too, whatever token it presents.
+    const api = await fetch(`${server.url}/api/v1/rollouts`, {
+      headers: { Authorization: `Bearer ${secret}` },
+    });
+    expect(api.status).toBe(429);
+    expect(await connect(secret)).toMatchObject({ message: "too many unknown tokens" });
+  });
 });

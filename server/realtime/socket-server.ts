@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from "node:http";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
 import { Server, type Socket } from "socket.io";
 import { z } from "zod";
 import type { Actor, Permission } from "../auth/permissions";
@@ -7,6 +7,7 @@ import { type Session, sessionFromCookieHeader } from "../auth/session";
 import { isSessionRevoked, type SessionRevocations } from "../auth/session-revocation";
 import type { Db } from "../db/client";
 import { isOwnOrigin } from "../http/csrf";
+import type { UnknownTokenGuard } from "../http/rate-limit";
 import { observeSocketClients } from "../observability/sluice-metrics";
 import type { DomainEvents, EventBus } from "../services/events/event-bus";
 import { authenticateToken } from "../services/tokens/authenticate-token";
@@ -93,6 +94,11 @@ export interface RealtimeOptions {
   onError?: (error: Error) => void;
   /** Public origin of the dashboard: a browser handshake from any other origin is refused. */
   publicUrl?: string;
+  /**
+   * Unknown tokens per client address, the same count the API and OFREP keep: a handshake guessing
+   * tokens spends it, and past it the address's tokens are refused before any lookup.
+   */
+  unknownTokens?: UnknownTokenGuard;
   now?: () => number;
 }
 
@@ -127,11 +133,14 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
       return next(new Error("forbidden origin"));
     }
     const token = socket.handshake.auth?.token;
+    if (typeof token === "string" && options.unknownTokens?.check(socket.request).allowed === false) {
+      return next(new Error("too many unknown tokens"));
+    }
     let session: Awaited<ReturnType<typeof machineSession>> | Session | null;
     try {
       session =
         typeof token === "string"
-          ? await machineSession(token)
+          ? await machineSession(token, socket.request)
           : await sessionFromCookieHeader(socket.handshake.headers.cookie, options.secret, options.sessions);
     } catch (error) {
       onError(error as Error); // the database is away; the page retries with back-off (app/_lib/socket.ts)
@@ -151,9 +160,10 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
    * `auth.token` and sees what a viewer sees. The sweep drops it once the token is revoked or expired;
    * it reconnects (and is checked again) at least every MACHINE_SESSION_MS.
    */
-  async function machineSession(token: string) {
+  async function machineSession(token: string, request: IncomingMessage) {
     const services = { db: options.db, events: options.events, now: () => new Date(now()) };
     const found = await authenticateToken(services, `Bearer ${token}`);
+    if (!found) options.unknownTokens?.strike(request);
     if (!found?.scopes.includes("read")) return null;
     return {
       actor: { id: `${MACHINE_PREFIX}${found.id}`, name: `token/${found.name}`, role: "viewer" as const },
