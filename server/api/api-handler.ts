@@ -102,7 +102,8 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
     }
     const params = parse(route.params, values);
     const headers = parse(route.headers, req.headers);
-    const query = parse(route.query, queryValues(search));
+    // Routes without a query schema ignore the query string, as they always have (cache busters, say).
+    const query = route.query ? parse(route.query, queryValues(search)) : {};
     const body = route.body ? parse(route.body, bodyFirst ? raw : await readJsonBody(req)) : undefined;
     return route.handle({
       services,

@@ -378,6 +378,13 @@ describe("/api/v1 routes", () => {
       where: { targetId: { in: ids }, action: "rollout.rolled-back" },
     });
     expect(reverts).toBe(2);
+    // A misspelt service is a 404 naming it, never "killed, nothing was running".
+    const auditBefore = await db().auditEvent.count();
+    expect(await kill({ service: "flet", reason: "typo", idempotencyKey: "k-typo" })).toMatchObject({
+      status: 404,
+      json: { code: "NOT_FOUND", field: "service", message: "No service named flet" },
+    });
+    expect(await db().auditEvent.count()).toBe(auditBefore);
     expect(await kill({ service: "fleet", reason: "no key" })).toMatchObject({
       status: 400,
       json: { field: "idempotencyKey" },

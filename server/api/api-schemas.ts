@@ -156,15 +156,22 @@ export const exposureHeaders = z.object({
   "if-none-match": z.string().max(1000).optional().describe("The ETag you hold; unchanged answers 304"),
 });
 
-/** A page size from the query string. */
+/** A page size from the query string: digits only (not "1e2", " 5" or an empty value read as 0). */
 const pageLimit = (max: number, fallback: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(max)
-    .default(fallback)
-    .describe(`At most ${max}; ${fallback} if not given`);
+  z
+    .string()
+    .regex(/^\d{1,6}$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max))
+    .optional()
+    .transform((limit) => limit ?? fallback)
+    .meta({
+      type: "integer",
+      minimum: 1,
+      maximum: max,
+      default: fallback,
+      description: `${fallback} if not given`,
+    });
 const NEXT_CURSOR = "The `nextCursor` of the previous page";
 
 const isState = (state: string): state is RolloutState =>
@@ -178,11 +185,11 @@ const states = z
     ctx.issues.push({
       code: "custom",
       input: value,
-      message: `${unknown} is not one of ${ROLLOUT_STATES.join(", ")}`,
+      message: `${JSON.stringify(unknown)} is not one of ${ROLLOUT_STATES.join(", ")}`,
     });
     return z.NEVER;
   })
-  .describe("One state, or several comma-separated, e.g. `running,paused`");
+  .describe(`One of ${ROLLOUT_STATES.join(", ")}; or several, comma-separated, e.g. \`running,paused\``);
 
 export const rolloutListQuery = z.strictObject({
   service: name.optional().describe("Only this service's rollouts"),

@@ -1,18 +1,21 @@
 import { z } from "zod";
 import type { Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
+import { text } from "../../validation/text";
+import { timeBound } from "../../validation/time-bound";
 import type { ServiceContext } from "../context";
 
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => v || undefined);
+/** Absent or non-empty: an empty filter (`?service=` from an unset variable) is refused, not read as "all". */
+const optionalText = (max: number) => text(max).optional();
+
+/** The largest id PostgreSQL's bigint holds. */
+const MAX_EVENT_ID = 9_223_372_036_854_775_807n;
 
 /** A page's `nextCursor`: the id of the last event it held. */
-export const auditCursorSchema = z.string().regex(/^\d{1,19}$/, "must be an event id");
+export const auditCursorSchema = z
+  .string()
+  .regex(/^\d{1,19}$/, { error: "must be an event id", abort: true })
+  .refine((id) => BigInt(id) <= MAX_EVENT_ID, "must be an event id");
 
 /** What an auditor narrows the history to. Every field is optional; together they must all match. */
 export const auditFilterSchema = z
@@ -25,8 +28,8 @@ export const auditFilterSchema = z
     targetId: optionalText(200),
     actor: optionalText(200).describe("Part of the actor, e.g. `auditor` or `operator:alice`"),
     action: optionalText(100).describe("An action or its prefix, e.g. `rollout.` or `rollout.paused`"),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: timeBound("from").optional(),
+    to: timeBound("to").optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ["to"], message: "must not be before from" });
 

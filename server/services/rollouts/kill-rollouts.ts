@@ -1,6 +1,7 @@
 import type { RolloutState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import type { ServiceContext } from "../context";
+import { requireServiceId } from "../require-service";
 import { type CommandOutcome, runRolloutCommand } from "./run-rollout-command";
 
 export type KillScope = { rolloutId: string } | { service: string } | { all: true };
@@ -18,6 +19,8 @@ export async function killRollouts(
   scope: KillScope,
   input: { reason: string; idempotencyKey?: string },
 ): Promise<CommandOutcome[]> {
+  // Before anything is killed: a misspelt service must not answer "killed, nothing was running".
+  if ("service" in scope) await requireServiceId(ctx.db, scope.service);
   const targets =
     "rolloutId" in scope
       ? [{ id: scope.rolloutId }]

@@ -51,6 +51,7 @@ export async function listRolloutOverview(ctx: ServiceContext): Promise<RolloutO
       action: { in: ENDING_ACTIONS },
     },
     select: { targetId: true, actor: true, reason: true },
+    orderBy: { id: "asc" }, // were there ever two, the Map keeps the newest
   });
   const endingOf = new Map(endings.map((e) => [e.targetId, e]));
   return {

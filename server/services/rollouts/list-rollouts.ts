@@ -1,6 +1,7 @@
 import type { Db, Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
 import type { RolloutState } from "../../domain/rollout";
+import { requireServiceId } from "../require-service";
 import { type RolloutView, rolloutViewSelect } from "./rollout-view";
 
 export interface RolloutListFilter {
@@ -41,16 +42,10 @@ export async function pageRollouts(
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: filter.limit + 1,
   });
-  if (rows.length === 0 && filter.service) await requireService(ctx, filter.service);
+  if (rows.length === 0 && filter.service) await requireServiceId(ctx.db, filter.service);
   const rollouts = rows.slice(0, filter.limit);
   const last = rollouts.at(-1);
   return { rollouts, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };
-}
-
-/** A misspelt service answers "no such service", not an empty list that reads as "nothing happened". */
-async function requireService(ctx: { db: Pick<Db, "service"> }, name: string): Promise<void> {
-  const found = await ctx.db.service.findUnique({ where: { name }, select: { id: true } });
-  if (!found) throw new AppError("NOT_FOUND", `No service named ${name}`, "service");
 }
 
 interface Position {
@@ -69,7 +64,8 @@ function encodeCursor({ createdAt, id }: Position): string {
 
 function decodeCursor(cursor: string): Position {
   const found = /^(\d{1,16}):([\w-]{1,64})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!found?.[1] || !found[2])
+  const createdAt = new Date(Number(found?.[1]));
+  if (!found?.[2] || Number.isNaN(createdAt.getTime()))
     throw new AppError("BAD_INPUT", "cursor: pass the nextCursor of the previous page as it came", "cursor");
-  return { createdAt: new Date(Number(found[1])), id: found[2] };
+  return { createdAt, id: found[2] };
 }
