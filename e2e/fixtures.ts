@@ -54,16 +54,10 @@ export const oneStepCanary = (exposurePercent: number, { productGates = false } 
   ],
 });
 
-/**
- * What a pipeline does: an admin-made token registers a deploy of `service` and a draft rollout of it,
- * started too when `start` is set.
- */
-export async function createApiRollout(
-  browser: Browser,
-  service: string,
-  plan: { mechanism: string; steps: unknown[] },
-  options: { start?: boolean } = {},
-): Promise<void> {
+type Post = (path: string, data: unknown) => Promise<{ id: string }>;
+
+/** Works through the machine API as a pipeline would, with a token of its own (rollouts:write). */
+async function asPipeline(browser: Browser, service: string, work: (post: Post) => Promise<void>) {
   const { context } = await signedInPage(browser, "admin");
   const created = await context.request.post("/api/trpc/tokens.create", {
     data: { json: { name: `e2e pipeline for ${service}`, scopes: ["rollouts:write"] } },
@@ -71,7 +65,7 @@ export async function createApiRollout(
   });
   const { secret } = ((await created.json()) as { result: { data: { json: { secret: string } } } }).result
     .data.json;
-  const post = async (path: string, data: unknown) => {
+  const post: Post = async (path, data) => {
     const response = await context.request.post(`/api/v1${path}`, {
       data,
       headers: { authorization: `Bearer ${secret}` },
@@ -79,9 +73,37 @@ export async function createApiRollout(
     if (!response.ok()) throw new Error(`POST ${path}: ${response.status()} ${await response.text()}`);
     return (await response.json()) as { id: string };
   };
-  const release = { service, environment: "production", version: "1.0.0" };
-  await post("/deploys", { ...release, artifact: `registry/${service}:1.0.0` });
-  const rollout = await post("/rollouts", { ...release, ...plan });
-  if (options.start) await post(`/rollouts/${rollout.id}/start`, {});
-  await context.close();
+  try {
+    await work(post);
+  } finally {
+    await context.close();
+  }
+}
+
+const release = (service: string) => ({ service, environment: "production", version: "1.0.0" });
+const deploy = (post: Post, service: string) =>
+  post("/deploys", { ...release(service), artifact: `registry/${service}:1.0.0` });
+
+/** Registers release 1.0.0 of `service` (which creates the service), with no rollout. */
+export function registerApiDeploy(browser: Browser, service: string): Promise<void> {
+  return asPipeline(browser, service, async (post) => {
+    await deploy(post, service);
+  });
+}
+
+/**
+ * What a pipeline does: an admin-made token registers a deploy of `service` and a draft rollout of it,
+ * started too when `start` is set.
+ */
+export function createApiRollout(
+  browser: Browser,
+  service: string,
+  plan: { mechanism: string; steps: unknown[] },
+  options: { start?: boolean } = {},
+): Promise<void> {
+  return asPipeline(browser, service, async (post) => {
+    await deploy(post, service);
+    const rollout = await post("/rollouts", { ...release(service), ...plan });
+    if (options.start) await post(`/rollouts/${rollout.id}/start`, {});
+  });
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { startWebhookReceiver } from "../server/testing/webhook-receiver";
-import { signedInPage } from "./fixtures";
+import { registerApiDeploy, signedInPage } from "./fixtures";
 
 // A service no rollout belongs to: the incident this journey declares freezes nothing another spec uses.
 const SERVICE = "notifications-e2e";
@@ -39,7 +39,11 @@ test("an admin adds a webhook channel; a declared incident reaches it and shows 
     await operator.page.goto("/incidents");
     const declare = operator.page.getByRole("form", { name: "Declare an incident" });
     await declare.getByLabel("What is happening").fill("notification journey check");
+    // Sluice does not know the service yet: a person's declaration must not freeze nothing in silence.
     await declare.getByLabel(/Services/).fill(SERVICE);
+    await declare.getByRole("button", { name: "Declare incident" }).click();
+    await expect(declare.getByRole("alert")).toContainText(`services[0]: no service named ${SERVICE}`);
+    await registerApiDeploy(browser, SERVICE);
     await declare.getByRole("button", { name: "Declare incident" }).click();
 
     const [delivered] = await receiver.waitFor(1);

@@ -21,7 +21,8 @@ export function describeZodError(
   whole: string,
   prefix: readonly PropertyKey[] = [],
 ): { field: string; message: string } {
-  const issue = error.issues[0];
+  const first = error.issues[0];
+  const issue = first && closestBranch(first);
   if (!issue) {
     const field = fieldPath(prefix) || whole;
     return { field, message: `${field}: invalid input` };
@@ -31,4 +32,21 @@ export function describeZodError(
   const field = fieldPath(path) || whole;
   const message = issue.code === "unrecognized_keys" ? "unknown field" : issue.message;
   return { field, message: `${field}: ${message}` };
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** A branch that is plainly not the one meant: the wrong type, or keys that belong to another branch. */
+const isOtherBranch = (branch: readonly Issue[]) =>
+  branch.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "unrecognized_keys"));
+
+/**
+ * A union's refusal says only "Invalid input". When one branch is plainly the one meant (say, a split
+ * whose weight is missing, not a variant with a stray key), its own first issue says what is wrong.
+ */
+function closestBranch(issue: Issue): Issue {
+  if (issue.code !== "invalid_union") return issue;
+  const meant = issue.errors.filter((branch) => !isOtherBranch(branch));
+  const inner = meant.length === 1 ? meant[0]?.[0] : undefined;
+  return inner ? closestBranch({ ...inner, path: [...issue.path, ...inner.path] }) : issue;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { OPERATORS } from "../../domain/flags";
-import { NOT_STORABLE, storable, storableJson } from "../../validation/text";
+import { NOT_STORABLE, storable, storableJson, text } from "../../validation/text";
 import { describeZodError } from "../../validation/zod-issue";
 
 /** Flag and segment keys: what SDKs send, so plain and URL-safe. */
@@ -15,16 +15,43 @@ export const flagKeySchema = z
 const str = (max: number) => z.string().max(max).refine(storable, NOT_STORABLE);
 
 const name = z.string().trim().min(1, "a name is required").max(100).refine(storable, NOT_STORABLE);
-const scalar = z.union([str(500), z.number(), z.boolean()]);
+const scalar = z.union([str(500), z.number(), z.boolean()], {
+  error: "must be a string, a number or a boolean",
+});
 
-export const variantSchema = z.object({
+/** An object variant's limits: SDKs receive it on every evaluation, so it stays small and shallow. */
+const MAX_OBJECT_DEPTH = 32;
+const MAX_OBJECT_CHARS = 10_000;
+
+/** Depth counted without recursion, so a value nested 20,000 deep is refused rather than overflowing. */
+function depthWithin(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [item, depth] = next;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth > limit) return false;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return true;
+}
+
+const boundedJsonObject = z
+  .record(z.string(), z.unknown())
+  .refine((value) => depthWithin(value, MAX_OBJECT_DEPTH), {
+    error: `must nest at most ${MAX_OBJECT_DEPTH} levels deep`,
+    abort: true,
+  })
+  .refine((value) => JSON.stringify(value).length <= MAX_OBJECT_CHARS, {
+    error: `must be at most ${MAX_OBJECT_CHARS} characters as JSON`,
+    abort: true,
+  })
+  .pipe(z.record(z.string(), z.json()).refine(storableJson, NOT_STORABLE));
+
+export const variantSchema = z.strictObject({
   name,
-  value: z.union([
-    z.boolean(),
-    str(10_000),
-    z.number(),
-    z.record(z.string(), z.json()).refine(storableJson, NOT_STORABLE),
-  ]),
+  value: z.union([z.boolean(), str(10_000), z.number(), boundedJsonObject], {
+    error: "must be a boolean, a string, a number or a JSON object",
+  }),
 });
 
 export const attributeConditionSchema = z.strictObject({
@@ -38,13 +65,15 @@ export const conditionSchema = z.union([
   z.strictObject({ segment: flagKeySchema, negate: z.boolean().optional() }),
 ]);
 
-export const ruleSchema = z.object({
+export const ruleSchema = z.strictObject({
   name,
   conditions: z.array(conditionSchema).max(20),
   serve: z.union([
     z.strictObject({ variant: name }),
     z.strictObject({
-      split: z.array(z.object({ variant: name, weight: z.number().int().min(0).max(1_000_000) })).max(50),
+      split: z
+        .array(z.strictObject({ variant: name, weight: z.number().int().min(0).max(1_000_000) }))
+        .max(50),
     }),
   ]),
 });
@@ -52,7 +81,7 @@ export const ruleSchema = z.object({
 const percentageSchema = z.number().min(0).max(100).nullable();
 
 /** The editable parts of a flag, each optional on update. */
-export const flagConfigSchema = z.object({
+export const flagConfigSchema = z.strictObject({
   description: str(1000).trim(),
   variants: z.array(variantSchema).min(1, "a flag needs at least one variant").max(50),
   defaultVariant: name,
@@ -73,18 +102,20 @@ export const createFlagSchema = flagConfigSchema
     enabled: true,
     temporary: true,
   })
-  .extend({ key: flagKeySchema, service: z.string().trim().min(1, "service is required").max(100) });
+  .extend({ key: flagKeySchema, service: text(200) });
 export type CreateFlagInput = z.input<typeof createFlagSchema>;
 
-export const updateFlagSchema = flagConfigSchema.partial();
+export const updateFlagSchema = flagConfigSchema
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, "change at least one field");
 export type FlagPatch = z.input<typeof updateFlagSchema>;
 
-export const saveSegmentSchema = z.object({
+export const saveSegmentSchema = z.strictObject({
   key: flagKeySchema,
   description: str(1000).trim().optional(),
   includedKeys: z.array(str(200).min(1, "must not be empty")).max(10_000).default([]),
   rules: z
-    .array(z.object({ conditions: z.array(attributeConditionSchema).min(1).max(20) }))
+    .array(z.strictObject({ conditions: z.array(attributeConditionSchema).min(1).max(20) }))
     .max(100)
     .default([]),
 });

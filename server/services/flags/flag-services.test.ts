@@ -96,7 +96,7 @@ describe("flag services", () => {
             },
           ],
         },
-        "rules[0].conditions[0]",
+        "rules[0].conditions[0].operator",
       ],
       [{ rules: [{ name: "r", conditions: [], serve: { variant: "v3" } }] }, "rules[0].serve.variant"],
       [

@@ -18,9 +18,15 @@ export interface IncidentInput {
  * approve and resume are refused; pause and kill are not). Idempotent per external id, even for
  * two declarations at the same moment.
  */
-export async function declareIncident(ctx: ServiceContext, actor: CommandActor, input: IncidentInput) {
+export async function declareIncident(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  input: IncidentInput,
+  options: { knownServicesOnly?: boolean } = {},
+) {
   if (input.services.length === 0)
     throw new AppError("BAD_INPUT", "services: name at least one service or *", "services");
+  if (options.knownServicesOnly) await requireKnownServices(ctx, input.services);
   const now = ctx.now();
   const incident = await againIfTwinWon(() =>
     ctx.db.$transaction(async (tx) => {
@@ -48,4 +54,26 @@ export async function declareIncident(ctx: ServiceContext, actor: CommandActor, 
   );
   ctx.events.publish("freeze.changed", { incidentId: incident.id });
   return incident;
+}
+
+/**
+ * For a person typing names: a misspelt service would declare an incident that freezes nothing. An
+ * incident tool (the API) may name services Sluice does not know; those freeze nothing, by definition.
+ */
+async function requireKnownServices(ctx: ServiceContext, names: readonly string[]): Promise<void> {
+  const named = names.filter((name) => name !== "*");
+  const known = new Set(
+    (await ctx.db.service.findMany({ where: { name: { in: named } }, select: { name: true } })).map(
+      (s) => s.name,
+    ),
+  );
+  const unknown = names.findIndex((name) => name !== "*" && !known.has(name));
+  if (unknown >= 0) {
+    const field = `services[${unknown}]`;
+    throw new AppError(
+      "BAD_INPUT",
+      `${field}: no service named ${names[unknown]}; name one Sluice knows, or *`,
+      field,
+    );
+  }
 }

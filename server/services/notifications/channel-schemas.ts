@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { CHANNEL_KINDS, NOTIFICATION_KINDS } from "../../domain/notifications";
-import { text } from "../../validation/text";
+import { NOT_STORABLE, storable, text } from "../../validation/text";
 
 /** A receiver's address: http(s) only, no user:password (it would show up wherever the URL does). */
 export const webhookUrlSchema = z
   .string()
   .trim()
   .max(2000)
+  .refine(storable, NOT_STORABLE)
   .refine(isWebhookUrl, "must be an http:// or https:// URL without user:password");
 
 const events = z
@@ -15,9 +16,15 @@ const events = z
   .max(NOTIFICATION_KINDS.length);
 
 /** The HMAC key of a generic webhook: long enough to resist guessing. */
-const secret = z.string().min(16, "must be at least 16 characters").max(200);
+const secret = z
+  .string()
+  // Refused, not trimmed: the receiver must verify with exactly the key that was typed.
+  .refine((key) => key.trim() === key, "must not start or end with whitespace")
+  .min(16, "must be at least 16 characters")
+  .max(200)
+  .refine(storable, NOT_STORABLE);
 
-export const createChannelSchema = z.object({
+export const createChannelSchema = z.strictObject({
   name: text(100),
   kind: z.enum(CHANNEL_KINDS),
   url: webhookUrlSchema,
@@ -28,7 +35,7 @@ export const createChannelSchema = z.object({
 export type CreateChannelInput = z.infer<typeof createChannelSchema>;
 
 /** Fields left out stay as they are; `secret: null` removes the signature. */
-export const updateChannelSchema = z.object({
+export const updateChannelSchema = z.strictObject({
   id: text(64),
   name: text(100).optional(),
   url: webhookUrlSchema.optional(),
@@ -38,7 +45,7 @@ export const updateChannelSchema = z.object({
 });
 export type UpdateChannelInput = z.infer<typeof updateChannelSchema>;
 
-export const channelIdSchema = z.object({ id: text(64) });
+export const channelIdSchema = z.strictObject({ id: text(64) });
 
 function isWebhookUrl(value: string): boolean {
   try {

@@ -19,20 +19,25 @@ const gateScope = z.strictObject({ service: text(200).optional() });
 export const adminRouter = router({
   users: procedureWith("users:manage").query(({ ctx }) => listUsers(ctx.services)),
   setRole: procedureWith("users:manage")
-    .input(z.object({ userId: text(64), role: z.enum(ROLES) }))
+    .input(z.strictObject({ userId: text(64), role: z.enum(ROLES) }))
     .mutation(({ ctx, input }) => setUserRole(ctx.services, ctx.actor, input)),
   slos: procedureWith("rollouts:read")
-    .input(z.object({ service: text(200).optional() }).optional())
+    .input(z.strictObject({ service: text(200).optional() }).optional())
     .query(({ ctx, input }) => listSlos(ctx.services, input)),
   defineSlo: procedureWith("slos:manage")
     .input(
-      z.object({
+      z.strictObject({
         service: text(200),
         name: text(63),
         kind: z.enum(SLO_KINDS as [string, ...string[]]),
         objective: z.number().gt(0).lt(1),
         windowDays: z.number().int().min(1).max(90).optional(),
-        latencyThresholdMs: z.number().positive().nullable().optional(),
+        latencyThresholdMs: z
+          .number()
+          .positive()
+          .max(600_000, "must be at most 600,000 ms")
+          .nullable()
+          .optional(),
       }),
     )
     .mutation(({ ctx, input }) => defineSlo(ctx.services, ctx.actor, input)),

@@ -9,19 +9,21 @@ import { procedureWith, router } from "../init";
 export const auditRouter = router({
   list: procedureWith("audit:read")
     .input(
-      auditFilterSchema.and(
-        z.object({
+      auditFilterSchema
+        .extend({
           cursor: auditCursorSchema.nullish(),
           limit: z.number().int().min(1).max(200).default(50),
-        }),
-      ),
+          // tRPC's infinite queries send which way they page; pages here only go to older events.
+          direction: z.enum(["forward", "backward"]).optional(),
+        })
+        .strict(),
     )
-    .query(({ ctx, input }) =>
-      pageAuditEvents(ctx.services, { ...input, cursor: input.cursor ?? undefined }),
+    .query(({ ctx, input: { direction: _direction, ...filter } }) =>
+      pageAuditEvents(ctx.services, { ...filter, cursor: filter.cursor ?? undefined }),
     ),
   verify: procedureWith("audit:read").query(({ ctx }) => verifyAuditChain(ctx.services)),
   export: procedureWith("audit:export")
-    .input(auditFilterSchema.and(z.object({ format: z.enum(["csv", "json"]) })))
+    .input(auditFilterSchema.extend({ format: z.enum(["csv", "json"]) }).strict())
     .query(({ ctx, input }) => {
       const { format, ...filter } = input;
       return exportAuditEvents(ctx.services, filter, format);

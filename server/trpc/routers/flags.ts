@@ -16,7 +16,7 @@ import { updateFlag } from "../../services/flags/update-flag";
 import { reason, text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
-const flagKey = z.object({ key: flagKeySchema });
+const flagKey = z.strictObject({ key: flagKeySchema });
 
 const expectedVersion = z.number().int().min(0).optional();
 const debtDays = z.number().int().min(0).max(3650).optional();
@@ -26,7 +26,7 @@ export const flagsRouter = router({
   list: procedureWith("flags:read")
     .input(
       z
-        .object({
+        .strictObject({
           service: text(200).optional(),
           includeArchived: z.boolean().optional(),
           olderThanDays: debtDays,
@@ -38,7 +38,7 @@ export const flagsRouter = router({
     .input(flagKey)
     .query(({ ctx, input }) => getFlag(ctx.services, input.key)),
   debt: procedureWith("flags:read")
-    .input(z.object({ olderThanDays: debtDays }).optional())
+    .input(z.strictObject({ olderThanDays: debtDays }).optional())
     .query(({ ctx, input }) => listFlagDebt(ctx.services, input)),
   create: procedureWith("flags:manage")
     .input(createFlagSchema)

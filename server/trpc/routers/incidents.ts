@@ -15,14 +15,16 @@ export const incidentsRouter = router({
   freezeHistory: procedureWith("rollouts:read").query(({ ctx }) => listFreezeHistory(ctx.services)),
   declare: procedureWith("incidents:manage")
     .input(
-      z.object({
+      z.strictObject({
         title: text(200),
         severity: z.enum(["sev1", "sev2", "sev3"]),
         services: z.array(text(200)).min(1, "name at least one service or *").max(200),
       }),
     )
-    .mutation(({ ctx, input }) => declareIncident(ctx.services, ctx.actor, input)),
+    .mutation(({ ctx, input }) =>
+      declareIncident(ctx.services, ctx.actor, input, { knownServicesOnly: true }),
+    ),
   resolve: procedureWith("incidents:manage")
-    .input(z.object({ id: text(64) }))
+    .input(z.strictObject({ id: text(64) }))
     .mutation(({ ctx, input }) => resolveIncident(ctx.services, ctx.actor, { id: input.id })),
 });

@@ -14,40 +14,42 @@ import { runRolloutCommand } from "../../services/rollouts/run-rollout-command";
 import { reason, text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
-const rolloutId = z.object({ id: text(64) });
-const commandInput = rolloutId.extend({
-  reason: reason.optional(),
-  expectedVersion: z.number().int().min(0).optional(),
-  /** Break glass during a freeze: a release manager's written reason. */
-  breakGlassReason: reason.optional(),
-});
+const rolloutId = z.strictObject({ id: text(64) });
+const versioned = rolloutId.extend({ expectedVersion: z.number().int().min(0).optional() });
+/** Start, advance, approve and resume: during a freeze, a release manager breaks glass with a written reason. */
+const gatedInput = versioned.extend({ breakGlassReason: reason.optional() });
+/** Pause, abort and kill are never frozen; their reason goes into the audit history. */
+const reasonedInput = versioned.extend({ reason: reason.optional() });
 
-function toCommand(type: UserCommand, input: z.infer<typeof commandInput>): RolloutCommand {
-  const override = input.breakGlassReason ? { reason: input.breakGlassReason } : undefined;
-  switch (type) {
-    case "start":
-    case "advance":
-    case "approve":
-    case "resume":
-      return { type, override };
-    case "pause":
-    case "abort":
-    case "kill":
-      return { type, reason: input.reason };
-  }
-}
+type GatedCommand = Extract<UserCommand, "start" | "advance" | "approve" | "resume">;
+type ReasonedCommand = Exclude<UserCommand, GatedCommand>;
+
+type CommandInput = z.infer<typeof versioned> & { reason?: string; breakGlassReason?: string };
 
 /** One mutation per command, each guarded by the permission the command needs. */
-function commandProcedure(type: UserCommand, input: z.ZodType<z.infer<typeof commandInput>> = commandInput) {
+function commandProcedure(
+  type: UserCommand,
+  input: z.ZodType<CommandInput>,
+  toCommand: (input: CommandInput) => RolloutCommand,
+) {
   return procedureWith(COMMAND_PERMISSIONS[type])
     .input(input)
     .mutation(async ({ ctx, input }) => {
-      await runRolloutCommand(ctx.services, ctx.actor, input.id, toCommand(type, input), {
+      await runRolloutCommand(ctx.services, ctx.actor, input.id, toCommand(input), {
         expectedVersion: input.expectedVersion,
       });
       return getRolloutForActor(ctx.services, ctx.actor, input.id);
     });
 }
+
+const gated = (type: GatedCommand) =>
+  commandProcedure(type, gatedInput, (input) => ({
+    type,
+    override: input.breakGlassReason ? { reason: input.breakGlassReason } : undefined,
+  }));
+
+const reasoned = (type: ReasonedCommand, input: z.ZodType<CommandInput> = reasonedInput) =>
+  commandProcedure(type, input, ({ reason }) => ({ type, reason }));
 
 export const rolloutsRouter = router({
   /** The overview page: every rollout with what freezes it now. */
@@ -74,20 +76,20 @@ export const rolloutsRouter = router({
     .query(({ ctx, input }) =>
       listAuditEvents(ctx.services, { targetType: "rollout", targetId: input.id, limit: 100 }),
     ),
-  start: commandProcedure("start"),
-  advance: commandProcedure("advance"),
-  approve: commandProcedure("approve"),
-  resume: commandProcedure("resume"),
-  pause: commandProcedure("pause"),
-  abort: commandProcedure("abort", commandInput.required({ reason: true })),
-  kill: commandProcedure("kill", commandInput.required({ reason: true })),
+  start: gated("start"),
+  advance: gated("advance"),
+  approve: gated("approve"),
+  resume: gated("resume"),
+  pause: reasoned("pause"),
+  abort: reasoned("abort", reasonedInput.required({ reason: true })),
+  kill: reasoned("kill", reasonedInput.required({ reason: true })),
   /** Expand → migrate → contract; the contract waits for 100% and the bake time. */
   advanceSchemaPhase: procedureWith("rollouts:manage")
     .input(rolloutId)
     .mutation(({ ctx, input }) => advanceSchemaPhase(ctx.services, ctx.actor, input.id)),
   /** The kill switch for every rollout of a service; the key makes a repeat (double click, retry) a no-op. */
   killService: procedureWith("rollouts:kill")
-    .input(z.object({ service: text(200), reason, idempotencyKey: text(200) }))
+    .input(z.strictObject({ service: text(200), reason, idempotencyKey: text(200) }))
     .mutation(async ({ ctx, input }) => {
       const outcomes = await killRollouts(ctx.services, ctx.actor, { service: input.service }, input);
       return { rolledBack: outcomes.filter((o) => o.changed).length };
@@ -95,7 +97,7 @@ export const rolloutsRouter = router({
   /** Everything back to last-known-good. The typed confirmation guards against a stray click. */
   killAll: procedureWith("rollouts:kill")
     .input(
-      z.object({
+      z.strictObject({
         reason,
         idempotencyKey: text(200),
         confirm: z.literal("KILL ALL", "type KILL ALL to confirm"),

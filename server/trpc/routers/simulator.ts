@@ -6,7 +6,7 @@ import { procedureWith, router } from "../init";
 export const simulatorRouter = router({
   setRegression: procedureWith("simulator:control")
     .input(
-      z.object({
+      z.strictObject({
         id: text(64),
         errorMultiplier: z.number().min(1).max(100),
         latencyShiftMs: z.number().min(0).max(10_000),
