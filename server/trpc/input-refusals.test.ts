@@ -18,6 +18,7 @@ describe("tRPC refuses bad input naming the field, storing nothing", () => {
     audit: await demo.database.db.auditEvent.count(),
     tokens: await demo.database.db.apiToken.count(),
     channels: await demo.database.db.notificationChannel.count(),
+    segments: await demo.database.db.segment.count(),
     incidents: await demo.database.db.incident.count(),
     flags: await demo.database.db.flag.findMany({ select: { key: true, version: true } }),
   });
@@ -135,6 +136,11 @@ describe("tRPC refuses bad input naming the field, storing nothing", () => {
       "a misspelt channel key (an unsigned channel)",
       () => channel({ secrett: "a-long-enough-secret" }),
       { field: "secrett", message: "secrett: unknown field" },
+    ],
+    [
+      "a segment's targeting key padded with spaces (it would match no one)",
+      () => as("release_manager").flags.saveSegment({ key: "staff", includedKeys: ["alice", " bob"] }),
+      { field: "includedKeys[1]", message: "includedKeys[1]: must not start or end with whitespace" },
     ],
     [
       "an incident for a service Sluice does not know",

@@ -15,6 +15,13 @@ export function storableJson(value: unknown): boolean {
 
 export const NOT_STORABLE = "must be valid Unicode without NUL characters";
 
+/**
+ * For exact strings (keys, secrets) that are refused rather than trimmed: trimming would silently store
+ * something other than what was meant, and " alice" never matches "alice".
+ */
+export const exact = (value: string) => value.trim() === value;
+export const NOT_EXACT = "must not start or end with whitespace";
+
 /** Non-empty, trimmed, storable text of at most `max` characters: every free-text input uses it. */
 export const text = (max: number) =>
   z.string().trim().min(1, "must not be empty").max(max).refine(storable, NOT_STORABLE);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { OPERATORS } from "../../domain/flags";
-import { NOT_STORABLE, storable, storableJson, text } from "../../validation/text";
+import { exact, NOT_EXACT, NOT_STORABLE, storable, storableJson, text } from "../../validation/text";
 import { describeZodError } from "../../validation/zod-issue";
 
 /** Flag and segment keys: what SDKs send, so plain and URL-safe. */
@@ -113,7 +113,10 @@ export type FlagPatch = z.input<typeof updateFlagSchema>;
 export const saveSegmentSchema = z.strictObject({
   key: flagKeySchema,
   description: str(1000).trim().optional(),
-  includedKeys: z.array(str(200).min(1, "must not be empty")).max(10_000).default([]),
+  includedKeys: z
+    .array(str(200).min(1, "must not be empty").refine(exact, NOT_EXACT))
+    .max(10_000)
+    .default([]),
   rules: z
     .array(z.strictObject({ conditions: z.array(attributeConditionSchema).min(1).max(20) }))
     .max(100)

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNEL_KINDS, NOTIFICATION_KINDS } from "../../domain/notifications";
-import { NOT_STORABLE, storable, text } from "../../validation/text";
+import { exact, NOT_EXACT, NOT_STORABLE, storable, text } from "../../validation/text";
 
 /** A receiver's address: http(s) only, no user:password (it would show up wherever the URL does). */
 export const webhookUrlSchema = z
@@ -19,7 +19,7 @@ const events = z
 const secret = z
   .string()
   // Refused, not trimmed: the receiver must verify with exactly the key that was typed.
-  .refine((key) => key.trim() === key, "must not start or end with whitespace")
+  .refine(exact, NOT_EXACT)
   .min(16, "must be at least 16 characters")
   .max(200)
   .refine(storable, NOT_STORABLE);
