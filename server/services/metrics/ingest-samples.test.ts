@@ -39,8 +39,28 @@ describe("ingestSamples", () => {
     expect(series[1]).toMatchObject({ errorRate: 0.1, p95: 190, requests: 10 });
   });
 
+  it("refuses a batch with a sample from the future (seconds read as milliseconds, say), storing none of it", async () => {
+    const before = await demo.database.db.metricSample.count();
+    const now = demo.services.now().getTime();
+    const batch = [
+      sample({ intervalEnd: now }),
+      sample({ cohort: "baseline", intervalEnd: now * 1000 }),
+      sample({ cohort: "baseline", intervalEnd: now + 6 * 60_000 }),
+    ];
+    await expect(ingestSamples(demo.services, batch)).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "samples[1].intervalEnd",
+      message: expect.stringMatching(
+        /^samples\[1\]\.intervalEnd: .* is more than 5 minutes ahead of this server's clock .*; samples\[2\]\.intervalEnd:/,
+      ),
+    });
+    expect(await demo.database.db.metricSample.count()).toBe(before);
+    // Within the allowance for clock drift, it is stored.
+    expect((await ingestSamples(demo.services, [sample({ intervalEnd: now + 4 * 60_000 })])).stored).toBe(1);
+  });
+
   it("stores every column of a batch with one row per key, a key repeated in the batch once", async () => {
-    const intervalEnd = Date.parse("2026-11-27T10:05:00.123Z");
+    const intervalEnd = Date.parse("2026-11-27T10:04:00.123Z");
     const batch = [
       sample({ intervalEnd, requests: 7, errors: 0, latency: { bounds: [12.5], counts: [3, 4] } }),
       sample({ intervalEnd, cohort: "baseline", conversions: { successes: 2, trials: 9 } }),
@@ -72,8 +92,8 @@ describe("ingestSamples", () => {
       },
     ]);
     expect(rows.map((r) => r.intervalEnd.toISOString())).toEqual([
-      "2026-11-27T10:05:00.123Z",
-      "2026-11-27T10:05:00.123Z",
+      "2026-11-27T10:04:00.123Z",
+      "2026-11-27T10:04:00.123Z",
     ]);
   });
 

@@ -226,6 +226,24 @@ describe("evaluating SLOs against the service's samples", () => {
     });
   });
 
+  it("counts a sample only once its interval has ended by the server's clock", async () => {
+    await defineSlo(demo.services, demo.actor("release_manager"), {
+      service: "profile",
+      name: "availability",
+      kind: "availability",
+      objective: 0.99,
+    });
+    // Two minutes ahead (clock drift the ingest allows): every request failed.
+    await insertTestSamples(demo.database.db, rolloutOf("profile"), [
+      { at: now() + 2 * MIN, requests: 10_000_000, errors: 10_000_000 },
+    ]);
+    const [early] = await evaluateSlos(demo.services, { service: "profile" });
+    expect(early?.alert.severity).toBeNull();
+    demo.advanceClock(3 * MIN);
+    const [due] = await evaluateSlos(demo.services, { service: "profile" });
+    expect(due?.alert.severity).toBe("page");
+  });
+
   it("refuses an unknown service", async () => {
     await expect(evaluateSlos(demo.services, { service: "nope" })).rejects.toMatchObject({
       code: "NOT_FOUND",

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 /**
  * Sums one service's requests and bad requests per alert window and over the SLO window, in one SQL
  * pass over its MetricSample rows (both cohorts of every rollout). A window holds the samples with
- * intervalEnd > now − window. Latency "bad" is the histogram tail: buckets whose lower bound is at or
+ * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come). Latency "bad" is the histogram tail: buckets whose lower bound is at or
  * above the threshold (bucket i covers (bounds[i-1], bounds[i]], the last one is the overflow).
  */
 export async function loadSloCounts(
@@ -36,6 +36,7 @@ export async function loadSloCounts(
       SELECT ms."intervalEnd" AS t, ms."requests" AS total, ${bad} AS bad
       FROM "MetricSample" ms JOIN "Rollout" r ON r."id" = ms."rolloutId"
       WHERE r."serviceId" = ${serviceId} AND ms."intervalEnd" > ${since(Math.max(...spans))}
+        AND ms."intervalEnd" <= ${since(0)}
     )
     SELECT ARRAY[${sums("total")}] AS totals, ARRAY[${sums("bad")}] AS bads FROM s`;
   const row = rows[0];
