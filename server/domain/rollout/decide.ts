@@ -285,11 +285,14 @@ function run(
           events: [...before, emit({ type: "rollout.resumed", phase: "draft", holdUntil: null })],
         };
       }
-      // A paused hold restarts in full: gates judge a whole hold of live traffic after a pause.
+      // A paused hold restarts in full, and the gates judge only the live traffic after the pause: what
+      // paused it (a broken split, say) is not held against the step once a human has dealt with it.
       const step = r.steps[r.currentStep];
-      const holdUntil = r.phase === "holding" && step ? ctx.now + step.holdSeconds * 1000 : r.holdUntil;
+      const restart = r.phase === "holding" && step;
+      const holdUntil = restart ? ctx.now + step.holdSeconds * 1000 : r.holdUntil;
+      const hold = restart ? { stepStartedAt: ctx.now, holdExtended: false } : {};
       return {
-        next: { ...r, state: "running", holdUntil },
+        next: { ...r, state: "running", holdUntil, ...hold },
         events: [...before, emit({ type: "rollout.resumed", phase: r.phase, holdUntil })],
       };
     }

@@ -158,4 +158,36 @@ describe("an engine beat with its memo of judgements", () => {
     await progressRollouts(counting, countingJudge, { only: [id] });
     expect(await stateOf()).toEqual({ phase: "holding", currentStep: 1 });
   });
+
+  it("judges a resumed hold on the traffic after the pause: a split a human fixed does not pause it again", async () => {
+    const operator = demo.actor("release_manager");
+    const deploy = { service: "orders", environment: "production", version: "3.0.0", artifact: "orders:3" };
+    await registerDeploy(demo.services, operator, deploy);
+    const steps = [{ exposurePercent: 10, holdSeconds: 600, requiresApproval: false }];
+    const { id } = await createRollout(demo.services, operator, { ...deploy, mechanism: "canary", steps });
+    await runRolloutCommand(demo.services, operator, id, { type: "start" });
+    const stateOf = () =>
+      demo.database.db.rollout.findUniqueOrThrow({ where: { id }, select: { state: true, phase: true } });
+    /** `n` ten-second intervals from now on, the clock moved to the end of the last. */
+    const nextIntervals = (n: number) => {
+      const from = demo.services.now().getTime();
+      demo.advanceClock(n * 10_000);
+      return Array.from({ length: n }, (_, k) => from + (k + 1) * 10_000);
+    };
+
+    // The router sends the canary 30% of requests where Sluice set 10%.
+    await ingestHealthy({ id, exposurePercent: 30 }, nextIntervals(6), 21);
+    await progressRollouts(demo.services, countingJudge, { only: [id] });
+    expect(await stateOf()).toEqual({ state: "paused", phase: "holding" });
+    const pause = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: id, action: "rollout.paused" },
+    });
+    expect(pause.reason).toMatch(/sample-ratio mismatch/);
+
+    // Someone fixes the routing and resumes: the hold restarts on traffic split as set.
+    await runRolloutCommand(demo.services, operator, id, { type: "resume" });
+    await ingestHealthy({ id, exposurePercent: 10 }, nextIntervals(6), 22);
+    await progressRollouts(demo.services, countingJudge, { only: [id] });
+    expect(await stateOf()).toEqual({ state: "running", phase: "holding" });
+  });
 });
