@@ -257,6 +257,39 @@ describe("/api/v1 routes", () => {
     expect((await command(draft, "pause", {}, {})).status).toBe(200);
   });
 
+  it("updates an active incident on a repeat that widens it: the added services freeze too", async () => {
+    const incidents = await api.token(["incidents:write"]);
+    const draft = await newRollout(api, writer, "payments");
+    const report = (body: object) =>
+      api.request("POST", "/api/v1/incidents", {
+        token: incidents,
+        body: { id: "INC-1", status: "active", ...body },
+      });
+    const first = await report({ title: "slow", severity: "sev2", services: ["search"] });
+    expect(first.status).toBe(200);
+    const worse = await report({ title: "worse", severity: "sev1", services: ["search", "payments"] });
+    expect(worse).toMatchObject({
+      status: 200,
+      json: {
+        id: (first.json as { id: string }).id,
+        title: "worse",
+        severity: "sev1",
+        services: ["search", "payments"],
+        active: true,
+      },
+    });
+    expect(await command(draft, "start")).toMatchObject({ status: 423, json: { code: "FROZEN" } });
+    // A repeat without a title keeps the incident's own.
+    const again = await report({ severity: "sev1", services: ["payments", "search"] });
+    expect(again).toMatchObject({ status: 200, json: { title: "worse", services: ["search", "payments"] } });
+    const actions = await db().auditEvent.findMany({
+      where: { targetId: (first.json as { id: string }).id },
+      select: { action: true },
+    });
+    expect(actions.map((a) => a.action)).toEqual(["incident.declared", "incident.updated"]);
+    await report({ status: "resolved" });
+  });
+
   it("lists the active freezes, and resolves an incident from its id alone", async () => {
     const incidents = await api.token(["incidents:write"]);
     const declared = await api.request("POST", "/api/v1/incidents", {

@@ -208,7 +208,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
         body.status === "active"
           ? await declareIncident(services, actor, {
               externalId: body.id,
-              title: body.title ?? `incident ${body.id}`,
+              title: body.title,
               severity: body.severity,
               services: body.services,
             })
