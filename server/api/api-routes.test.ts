@@ -249,11 +249,16 @@ describe("/api/v1 routes", () => {
       status: 200,
       json: { rollout: { state: "running" } },
     });
+    const before = await stored();
     const unknown = await api.request("POST", "/api/v1/incidents", {
       token: incidents,
       body: { id: "INC-404", severity: "sev3", services: ["*"], status: "resolved" },
     });
-    expect(unknown).toMatchObject({ status: 404, json: { code: "NOT_FOUND" } });
+    expect(unknown).toMatchObject({
+      status: 404,
+      json: { code: "NOT_FOUND", field: "id", message: "No incident INC-404" },
+    });
+    expect(await stored()).toEqual(before);
     expect((await command(draft, "pause", {}, {})).status).toBe(200);
   });
 

@@ -212,7 +212,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
               severity: body.severity,
               services: body.services,
             })
-          : await resolveIncident(services, actor, { externalId: body.id });
+          : await resolveIncident(services, actor, { externalId: body.id }, { field: "id" });
       return { status: 200, body: incidentJson(incident) };
     },
   }),

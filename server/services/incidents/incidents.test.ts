@@ -3,6 +3,7 @@ import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture"
 import { systemActor } from "../actors";
 import { loadFreezeState } from "../freezes/load-freeze-state";
 import { declareIncident } from "./declare-incident";
+import { resolveIncident } from "./resolve-incident";
 
 describe("declaring and resolving incidents", () => {
   let demo: DemoFixture;
@@ -76,5 +77,20 @@ describe("declaring and resolving incidents", () => {
     const worse = { ...incident, severity: "sev1" };
     await Promise.all(Array.from({ length: 4 }, () => declareIncident(demo.services, pager, worse)));
     expect((await audit("INC-3")).map((e) => e.action)).toEqual(["incident.declared", "incident.updated"]);
+  });
+
+  it("refuses to resolve an unknown incident naming the caller's field, changing nothing", async () => {
+    const before = { incidents: await db().incident.count(), audit: await db().auditEvent.count() };
+    const byId = resolveIncident(demo.services, pager, { id: "nope" });
+    await expect(byId).rejects.toMatchObject({ code: "NOT_FOUND", field: "id", message: "No incident nope" });
+    const byExternalId = resolveIncident(demo.services, pager, { externalId: "INC-404" });
+    await expect(byExternalId).rejects.toMatchObject({ code: "NOT_FOUND", field: "externalId" });
+    const named = resolveIncident(demo.services, pager, { externalId: "INC-404" }, { field: "id" });
+    await expect(named).rejects.toMatchObject({
+      code: "NOT_FOUND",
+      field: "id",
+      message: "No incident INC-404",
+    });
+    expect({ incidents: await db().incident.count(), audit: await db().auditEvent.count() }).toEqual(before);
   });
 });

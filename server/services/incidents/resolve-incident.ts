@@ -3,11 +3,15 @@ import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 
-/** Resolves an incident (by Sluice id or the incident tool's id), lifting its freeze. Idempotent. */
+/**
+ * Resolves an incident (by Sluice id or the incident tool's id), lifting its freeze. Idempotent.
+ * `field` is the caller's name for the id it passed, which NOT_FOUND names (REST calls the tool's id `id`).
+ */
 export async function resolveIncident(
   ctx: ServiceContext,
   actor: CommandActor,
   ref: { id?: string; externalId?: string },
+  { field = ref.id ? "id" : "externalId" }: { field?: string } = {},
 ) {
   const now = ctx.now();
   const incident = await ctx.db.$transaction(async (tx) => {
@@ -17,11 +21,7 @@ export async function resolveIncident(
         ? await tx.incident.findUnique({ where: { externalId: ref.externalId } })
         : null;
     if (!found)
-      throw new AppError(
-        "NOT_FOUND",
-        `No incident ${ref.id ?? ref.externalId ?? "(no id given)"}`,
-        ref.id ? "id" : "externalId",
-      );
+      throw new AppError("NOT_FOUND", `No incident ${ref.id ?? ref.externalId ?? "(no id given)"}`, field);
     if (found.resolvedAt) return found;
     const resolved = await tx.incident.update({
       where: { id: found.id },
