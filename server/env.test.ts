@@ -14,6 +14,15 @@ describe("readEnv", () => {
     );
   });
 
+  it("refuses a simulator interval that is not whole seconds (every sample it wrote would be refused)", () => {
+    expect(() => readEnv({ SLUICE_SIMULATOR_INTERVAL_SECONDS: "2.5" })).toThrow(
+      /SLUICE_SIMULATOR_INTERVAL_SECONDS: /,
+    );
+    expect(readEnv({ SLUICE_SIMULATOR_INTERVAL_SECONDS: "5" })).toMatchObject({
+      SLUICE_SIMULATOR_INTERVAL_SECONDS: 5,
+    });
+  });
+
   it("refuses a Prometheus query delay the analysis would read as an outage every interval", () => {
     expect(() =>
       readEnv({ SLUICE_PROMETHEUS_INTERVAL_SECONDS: "10", SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: "5" }),

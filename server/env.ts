@@ -20,7 +20,7 @@ const envSchema = z
     NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters").optional(),
     SLUICE_DATA_DIR: z.string().min(1).default("./data"),
     SLUICE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65_535).default(54_320),
-    SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().positive().default(10),
+    SLUICE_SIMULATOR_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
     // Enough that the demo's 1% canary steps (20 requests a second) can pass in one 5-minute hold; at 400
     // they mostly ran out of evidence and paused for a human.
     SLUICE_SIMULATOR_REQUESTS_PER_SECOND: z.coerce.number().positive().max(100_000).default(2000),

@@ -22,7 +22,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
   const stored = await loadSamples(ctx.db, rollout.id, startedAt);
-  const intervalSeconds = stored[0]?.intervalSeconds ?? 10;
+  const intervalSeconds = stored[0]?.intervalSeconds ?? (await intervalBeforeStep(ctx, rollout.id));
   // Analysis counts time in seconds since the step started.
   const samples: AnalysisSample[] = stored.map((sample) => ({
     ...sample,
@@ -42,7 +42,8 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
 
   const share = rollout.exposurePercent / 100;
   if (share <= 0 || share >= 1) {
-    const verdict = bakeWithoutBaseline(samples, elapsedSeconds, holdSeconds, intervalSeconds);
+    const exposed = samples.filter((s) => s.cohort === (share >= 1 ? "canary" : "baseline"));
+    const verdict = bakeWithoutBaseline(exposed, elapsedSeconds, holdSeconds, intervalSeconds);
     return { verdict, standsUntil };
   }
   const evaluationStarted = performance.now();
@@ -57,6 +58,19 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
   observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
   await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
   return { verdict: toVerdict(evaluation), standsUntil };
+}
+
+/**
+ * The interval length before the step has a sample of its own: the rollout's earlier samples', or
+ * Prometheus's default (30 s). Guessing shorter would call an interval that has not ended yet an outage.
+ */
+async function intervalBeforeStep(ctx: ServiceContext, rolloutId: string): Promise<number> {
+  const earlier = await ctx.db.metricSample.findFirst({
+    where: { rolloutId },
+    orderBy: { intervalEnd: "desc" },
+    select: { intervalSeconds: true },
+  });
+  return earlier?.intervalSeconds ?? 30;
 }
 
 function toVerdict(evaluation: StepEvaluation): StepVerdict {
@@ -80,6 +94,7 @@ function toVerdict(evaluation: StepEvaluation): StepVerdict {
  * otherwise; absolute health at full exposure is the SLO burn-rate alerts' job.
  */
 function bakeWithoutBaseline(
+  /** The exposed cohort's samples only. */
   samples: AnalysisSample[],
   elapsedSeconds: number,
   holdSeconds: number,
