@@ -55,6 +55,25 @@ describe("/api/v1 routes", () => {
     expect(again).toMatchObject({ status: 200, json: { ...body, created: false } });
     expect((again.json as { id: string }).id).toBe((first.json as { id: string }).id);
     expect(await db().auditEvent.count({ where: { action: "release.deployed" } })).toBe(1);
+    const before = await stored();
+    const rebuilt = await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: { ...body, artifact: "registry.local/ledger:9-rebuilt" },
+    });
+    expect(rebuilt).toMatchObject({
+      status: 409,
+      json: {
+        code: "CONFLICT",
+        field: "artifact",
+        message: "artifact: ledger 9.0.0 in production is already registered as registry.local/ledger:9",
+      },
+    });
+    expect(await stored()).toEqual(before);
+    expect(
+      await db().release.findUniqueOrThrow({ where: { id: (first.json as { id: string }).id } }),
+    ).toMatchObject({
+      artifact: "registry.local/ledger:9",
+    });
     const exposure = await api.request("GET", "/api/v1/exposure/ledger", { token: reader });
     expect(exposure).toMatchObject({ status: 200, json: { service: "ledger", rollouts: [] } });
   });

@@ -68,7 +68,14 @@ export async function findOrCreateCanaryRollout(
     environment: metadata.environment ?? canary.namespace,
     version: metadata.version ?? canary.checksum,
   };
-  await registerDeploy(ctx, actor, { ...release, artifact: `flagger:${ref}@${canary.checksum}` });
+  await registerDeploy(ctx, actor, { ...release, artifact: `flagger:${ref}@${canary.checksum}` }).catch(
+    (error: unknown) => {
+      // A new revision of a version pinned in metadata (say, a config change) is the same release; the
+      // artifact is Sluice's own label, and the revision is on the rollout.
+      if (!(error instanceof AppError && error.code === "CONFLICT" && error.field === "artifact"))
+        throw error;
+    },
+  );
   const { id } = await createRollout(ctx, actor, {
     ...release,
     mechanism: "canary",

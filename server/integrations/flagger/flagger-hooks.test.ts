@@ -104,6 +104,23 @@ describe("Flagger webhooks over HTTP", () => {
     expect((await rollout(next.answer.rolloutId as string)).state).toBe("running");
   });
 
+  it("keeps one release for new revisions of a version pinned in metadata, each its own rollout", async () => {
+    const pinned = { version: "2.4.0", weights: "10,100" };
+    const first = await hook("confirm-rollout", canary("pinned-api", "aa01", pinned));
+    // A config change: Flagger's checksum changes, the version the operator pinned does not.
+    const next = await hook("confirm-rollout", canary("pinned-api", "aa02", pinned));
+    expect(first).toMatchObject({ status: 200, answer: { yes: true } });
+    expect(next).toMatchObject({ status: 200, answer: { yes: true, state: "running" } });
+    expect(next.answer.rolloutId).not.toBe(first.answer.rolloutId);
+    const releases = await db().release.findMany({
+      where: { service: { name: "pinned-api" } },
+      select: { version: true, artifact: true, _count: { select: { rollouts: true } } },
+    });
+    expect(releases).toEqual([
+      { version: "2.4.0", artifact: "flagger:test/pinned-api@aa01", _count: { rollouts: 2 } },
+    ]);
+  });
+
   it("holds while an incident freezes the service, and lets go once it is resolved", async () => {
     const incident = await declareIncident(ctx, demo.actor("operator"), {
       title: "payments down",

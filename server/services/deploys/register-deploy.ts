@@ -1,4 +1,5 @@
 import { againIfTwinWon } from "../../db/database-errors";
+import { AppError } from "../../domain/errors";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -13,7 +14,7 @@ export interface DeployInput {
 /**
  * Records that an artifact reached an environment. A deploy exposes nothing: the release has no
  * rollout yet. Registering the same deploy again (even at the same moment) returns the first record and
- * changes nothing.
+ * changes nothing; the same version with another artifact is a CONFLICT naming `artifact`.
  */
 export async function registerDeploy(ctx: ServiceContext, actor: CommandActor, input: DeployInput) {
   const now = ctx.now();
@@ -27,6 +28,14 @@ export async function registerDeploy(ctx: ServiceContext, actor: CommandActor, i
       });
       const key = { serviceId: service.id, environment: input.environment, version: input.version };
       const existing = await tx.release.findUnique({ where: { serviceId_environment_version: key } });
+      if (existing && existing.artifact !== input.artifact) {
+        // Two builds claiming one version: answering with the first would hide which one is deployed.
+        throw new AppError(
+          "CONFLICT",
+          `artifact: ${input.service} ${input.version} in ${input.environment} is already registered as ${existing.artifact}`,
+          "artifact",
+        );
+      }
       if (existing) return { release: existing, created: false };
       const release = await tx.release.create({
         data: { ...key, artifact: input.artifact, deployedAt: now },
