@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../../api/api-test-client";
-import { evaluator, newRollout, passCurrentStep } from "../../api/api-test-rollouts";
+import { evaluator, newRollout, passCurrentStep, plan } from "../../api/api-test-rollouts";
 import type { GateVerdict } from "../../domain/analysis";
 import { systemActor } from "../../services/actors";
 import type { ServiceContext } from "../../services/context";
@@ -150,6 +150,42 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
       judgedStep: 0,
       verdict: "inconclusive",
       reason: "step 2 has not been judged yet",
+    });
+  });
+
+  it("asks which environment while a service is live in two, and answers for the one named", async () => {
+    const production = await running("argo-envs");
+    const release = { service: "argo-envs", environment: "staging", version: "1.0.0" };
+    await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: { ...release, artifact: "registry.local/argo-envs:1.0.0" },
+    });
+    const created = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...release, mechanism: "canary", steps: plan([10, 100]) },
+    });
+    expect(created.status, created.text).toBe(201);
+    const staging = (created.json as { id: string }).id;
+    await runRolloutCommand(ctx, demo.actor("release_manager"), staging, { type: "start" });
+    await judge(staging, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
+
+    expect(await analysis("argo-envs")).toMatchObject({
+      status: 409,
+      json: {
+        code: "CONFLICT",
+        field: "environment",
+        message: expect.stringContaining("live rollouts in production and staging"),
+      },
+    });
+    expect((await analysis("argo-envs?environment=staging")).json).toMatchObject({
+      rolloutId: staging,
+      environment: "staging",
+      verdict: "pass",
+    });
+    expect((await analysis("argo-envs?environment=production")).json).toMatchObject({
+      rolloutId: production,
+      environment: "production",
+      verdict: "inconclusive",
     });
   });
 

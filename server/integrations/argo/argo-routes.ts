@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { type ApiRoute, defineRoute } from "../../api/api-route";
 import { serviceParams } from "../../api/api-schemas";
+import { text } from "../../validation/text";
 import { getAnalysisResult } from "./get-analysis-result";
 
 export const ARGO_ROUTES: readonly ApiRoute[] = [
@@ -15,10 +17,15 @@ export const ARGO_ROUTES: readonly ApiRoute[] = [
       'failureCondition `result.verdict == "fail"`.',
     scopes: ["read", "controllers:write"],
     params: serviceParams,
+    query: z.strictObject({
+      environment: text(200)
+        .optional()
+        .describe("The release environment; required while the service is live in more than one"),
+    }),
     responses: { 200: "The verdict" },
-    errors: ["NOT_FOUND"],
-    async handle({ services, params }) {
-      return { status: 200, body: await getAnalysisResult(services, params.service) };
+    errors: ["NOT_FOUND", "CONFLICT"],
+    async handle({ services, params, query }) {
+      return { status: 200, body: await getAnalysisResult(services, params.service, query.environment) };
     },
   }),
 ];

@@ -10,10 +10,26 @@ const STATE_PRIORITY: RolloutState[][] = [
   ["completed", "rolled_back", "aborted"],
 ];
 
-async function currentRollout(ctx: ServiceContext, serviceId: string) {
+async function currentRollout(ctx: ServiceContext, serviceId: string, environment: string | undefined) {
+  const live = environment
+    ? []
+    : await ctx.db.rollout.findMany({
+        where: { serviceId, state: { in: ["running", "paused"] } },
+        distinct: ["releaseId"],
+        select: { release: { select: { environment: true } } },
+      });
+  const environments = [...new Set(live.map((r) => r.release.environment))];
+  // Production's AnalysisTemplate must never promote on staging's evidence.
+  if (environments.length > 1) {
+    throw new AppError(
+      "CONFLICT",
+      `environment: the service has live rollouts in ${environments.sort().join(" and ")}; name one with ?environment=`,
+      "environment",
+    );
+  }
   for (const states of STATE_PRIORITY) {
     const row = await ctx.db.rollout.findFirst({
-      where: { serviceId, state: { in: states } },
+      where: { serviceId, state: { in: states }, ...(environment ? { release: { environment } } : {}) },
       orderBy: { createdAt: "desc" },
       select: {
         id: true,
@@ -38,10 +54,10 @@ async function currentRollout(ctx: ServiceContext, serviceId: string) {
  * `verdict` (pass | fail | inconclusive), `score`, and each gate's verdict with its explanation, from the
  * newest stored judgement. No rollout or no judgement reads as inconclusive, never as a pass.
  */
-export async function getAnalysisResult(ctx: ServiceContext, service: string) {
+export async function getAnalysisResult(ctx: ServiceContext, service: string, environment?: string) {
   const known = await ctx.db.service.findUnique({ where: { name: service }, select: { id: true } });
   if (!known) throw new AppError("NOT_FOUND", `No service named ${service}`, "service");
-  const rollout = await currentRollout(ctx, known.id);
+  const rollout = await currentRollout(ctx, known.id, environment);
   if (!rollout) {
     return {
       service,
