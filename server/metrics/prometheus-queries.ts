@@ -4,9 +4,11 @@ import { z } from "zod";
 /**
  * PromQL templates, one instant query each, evaluated at an interval's end. Every result must carry a
  * `cohort` label valued `baseline` or `canary` (use `label_replace` if your services say `stable`), and
- * the latency query also `le` in seconds. Placeholders: `$service` (the rollout's service name, escaped
- * for a double-quoted label value), `$interval` (the interval as a duration, e.g. `30s`) and `$rollout`
- * (the rollout id).
+ * the latency query also `le` in seconds. Placeholders: `$service` (the rollout's service name),
+ * `$environment` (its release's environment) and `$rollout` (its id), each escaped for a double-quoted
+ * label value, and `$interval` (the interval as a duration, e.g. `30s`). Each rollout gets its own
+ * rendering; rollouts whose renderings are identical share one query and its numbers, so templates that
+ * use only `$service` give every live rollout of a service the same samples.
  */
 export const prometheusQueriesSchema = z.strictObject({
   errors: z.string().min(1),
@@ -44,14 +46,25 @@ export async function loadPrometheusQueries(file: string | undefined): Promise<P
   return parsed.data;
 }
 
-export function renderQuery(
-  template: string,
-  values: { service: string; intervalSeconds: number; rolloutId: string },
-): string {
-  return template
-    .replaceAll("$service", escapeLabelValue(values.service))
-    .replaceAll("$interval", `${values.intervalSeconds}s`)
-    .replaceAll("$rollout", escapeLabelValue(values.rolloutId));
+export interface QueryValues {
+  service: string;
+  environment: string;
+  rolloutId: string;
+  intervalSeconds: number;
+}
+
+export function renderQuery(template: string, values: QueryValues): string {
+  const rendered: Record<string, string> = {
+    service: escapeLabelValue(values.service),
+    environment: escapeLabelValue(values.environment),
+    rollout: escapeLabelValue(values.rolloutId),
+    interval: `${values.intervalSeconds}s`,
+  };
+  // One pass, so a value that contains a placeholder's name is not itself replaced.
+  return template.replaceAll(
+    /\$(service|environment|rollout|interval)/g,
+    (_, name: string) => rendered[name] ?? "",
+  );
 }
 
 /** A double-quoted PromQL string literal takes Go's escapes; a name must not end or change the selector. */

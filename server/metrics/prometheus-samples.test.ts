@@ -98,12 +98,24 @@ describe("toCohortCounts", () => {
 describe("prometheus queries", () => {
   it("fills placeholders, escaping the service for a quoted label value", () => {
     expect(
-      renderQuery('x{service="$service"}[$interval] $rollout', {
+      renderQuery('x{service="$service",env="$environment"}[$interval] $rollout', {
         service: 'a"b\\c',
+        environment: "staging",
         intervalSeconds: 30,
         rolloutId: "r1",
       }),
-    ).toBe('x{service="a\\"b\\\\c"}[30s] r1');
+    ).toBe('x{service="a\\"b\\\\c",env="staging"}[30s] r1');
+  });
+
+  it("escapes the environment and never fills a placeholder inside a value", () => {
+    expect(
+      renderQuery('x{env="$environment",service="$service"}', {
+        service: "s",
+        environment: 'eu"$rollout',
+        intervalSeconds: 5,
+        rolloutId: "r1",
+      }),
+    ).toBe('x{env="eu\\"$rollout",service="s"}');
   });
 
   it("loads templates from a JSON file and names what is wrong with one", async () => {

@@ -70,7 +70,8 @@ describe.skipIf(!binary)("Prometheus metric source (real Prometheus)", () => {
     samples.map((s) => ({ ...s, intervalEnd: (s.intervalEnd - stepStart) / 1000 }));
 
   beforeAll(async () => {
-    demo = await createDemoFixture();
+    // Intervals are real time; ingestSamples refuses samples more than 5 minutes ahead of the clock.
+    demo = await createDemoFixture(new Date());
     exporter = await startTestExporter("checkout-api");
     prometheus = await startPrometheus(binary as string, [exporter.target]);
     const started = Date.now();

@@ -14,7 +14,7 @@ export interface PrometheusPollerOptions {
   timeoutMs: number;
   queries: PrometheusQueries;
   log: (line: string) => void;
-  /** Services queried at once. */
+  /** Query sets (one per distinct rendering, see `prometheus-queries.ts`) run at once. */
   concurrency?: number;
 }
 
@@ -23,16 +23,23 @@ export interface PrometheusSourceOptions extends PrometheusPollerOptions {
   queryDelaySeconds: number;
 }
 
-/** What one poll did, for logs and tests. */
+/** Which live rollout an entry of a poll report concerns. */
+export interface PolledRollout {
+  rolloutId: string;
+  service: string;
+  environment: string;
+}
+
+/** What one poll did, for logs and tests. One entry per rollout, even where rollouts shared a query. */
 export interface PollReport {
   intervalEnd: number;
   stored: number;
   /** The samples written. */
   samples: CohortSample[];
-  /** Cohorts that got no sample because Prometheus had no usable data for them. */
-  missing: { service: string; cohort: string; reason: string }[];
-  /** Services whose queries failed (Prometheus down, slow or refusing): no sample at all. */
-  failures: { service: string; error: string }[];
+  /** Rollouts' cohorts that got no sample because Prometheus had no usable data for them. */
+  missing: (PolledRollout & { cohort: string; reason: string })[];
+  /** Rollouts whose queries failed (Prometheus down, slow or refusing) or whose samples were refused. */
+  failures: (PolledRollout & { error: string })[];
 }
 
 export interface PrometheusPoller {
@@ -56,7 +63,7 @@ export function startPrometheusSource(ctx: ServiceContext, options: PrometheusSo
 }
 
 /**
- * Asks Prometheus, for each live rollout's service, what both cohorts did in one interval and writes
+ * Asks Prometheus, for each live rollout, what both cohorts did in one interval and writes
  * the samples through `ingestSamples`. Whatever goes wrong (Prometheus down or slow, empty or NaN
  * results) costs that interval's sample, never the process: the gates read a missing sample as an
  * outage, which is never a pass.
@@ -66,27 +73,35 @@ export function createPrometheusPoller(
   options: PrometheusPollerOptions,
 ): PrometheusPoller {
   async function poll(intervalEnd: number): Promise<PollReport> {
-    const rollouts = await ctx.db.rollout.findMany({
+    const rows = await ctx.db.rollout.findMany({
       where: { state: { in: ["running", "paused"] } },
-      select: { id: true, service: { select: { name: true } } },
+      select: { id: true, service: { select: { name: true } }, release: { select: { environment: true } } },
     });
-    const byService = new Map<string, { id: string }[]>();
-    for (const r of rollouts) byService.set(r.service.name, [...(byService.get(r.service.name) ?? []), r]);
+    // Rollouts share a query only when it reads the same series for all of them.
+    const byQueries = new Map<string, { queries: QuerySet; rollouts: PolledRollout[] }>();
+    for (const row of rows) {
+      const rollout = { rolloutId: row.id, service: row.service.name, environment: row.release.environment };
+      const queries = renderQueries(rollout);
+      const key = JSON.stringify(queries);
+      const group = byQueries.get(key) ?? { queries, rollouts: [] };
+      group.rollouts.push(rollout);
+      byQueries.set(key, group);
+    }
     const report: PollReport = { intervalEnd, stored: 0, samples: [], missing: [], failures: [] };
-    await eachLimited([...byService], options.concurrency ?? 4, async ([service, serviceRollouts]) => {
+    await eachLimited([...byQueries.values()], options.concurrency ?? 4, async ({ queries, rollouts }) => {
       let results: IntervalResults;
       try {
-        results = await queryInterval(service, serviceRollouts[0]?.id ?? "", intervalEnd);
+        results = await queryInterval(queries, intervalEnd);
       } catch (error) {
-        report.failures.push({ service, error: (error as Error).message });
+        for (const r of rollouts) report.failures.push({ ...r, error: (error as Error).message });
         return;
       }
       const { samples, skipped } = toCohortCounts(results);
-      for (const s of skipped) report.missing.push({ service, ...s });
-      for (const rollout of serviceRollouts) {
+      for (const rollout of rollouts) {
+        for (const s of skipped) report.missing.push({ ...rollout, ...s });
         const batch: CohortSample[] = samples.map((counts) => ({
           ...counts,
-          rolloutId: rollout.id,
+          rolloutId: rollout.rolloutId,
           intervalEnd,
           intervalSeconds: options.intervalSeconds,
         }));
@@ -94,36 +109,62 @@ export function createPrometheusPoller(
           report.stored += (await ingestSamples(ctx, batch)).stored;
           report.samples.push(...batch);
         } catch (error) {
-          report.failures.push({ service, error: `ingest: ${(error as Error).message}` });
+          report.failures.push({ ...rollout, error: `ingest: ${(error as Error).message}` });
         }
       }
     });
     countMetricSourcePoll("prometheus", report.failures.length > 0 ? "failed" : "ok");
     if (report.failures.length > 0) {
-      const failures = report.failures.map((f) => `${f.service}: ${f.error}`).join("; ");
       options.log(
-        `prometheus: no samples for interval ending ${new Date(intervalEnd).toISOString()}: ${failures}`,
+        `prometheus: no samples for interval ending ${new Date(intervalEnd).toISOString()}: ${describeFailures(report.failures)}`,
       );
     }
     return report;
   }
 
-  async function queryInterval(service: string, rolloutId: string, intervalEnd: number) {
-    const query = async (template: string): Promise<VectorElement[]> =>
-      queryInstant(
-        options.url,
-        renderQuery(template, { service, rolloutId, intervalSeconds: options.intervalSeconds }),
-        { timeMs: intervalEnd, timeoutMs: options.timeoutMs },
-      );
-    const { conversionSuccesses, conversionTrials } = options.queries;
+  function renderQueries(rollout: PolledRollout): QuerySet {
+    const values = { ...rollout, intervalSeconds: options.intervalSeconds };
+    const { errors, latencyBuckets, conversionSuccesses, conversionTrials } = options.queries;
+    return {
+      errors: renderQuery(errors, values),
+      latencyBuckets: renderQuery(latencyBuckets, values),
+      conversions:
+        conversionSuccesses && conversionTrials
+          ? {
+              successes: renderQuery(conversionSuccesses, values),
+              trials: renderQuery(conversionTrials, values),
+            }
+          : null,
+    };
+  }
+
+  async function queryInterval(queries: QuerySet, intervalEnd: number): Promise<IntervalResults> {
+    const query = (promql: string): Promise<VectorElement[]> =>
+      queryInstant(options.url, promql, { timeMs: intervalEnd, timeoutMs: options.timeoutMs });
     const [errors, latencyBuckets, successes, trials] = await Promise.all([
-      query(options.queries.errors),
-      query(options.queries.latencyBuckets),
-      conversionSuccesses ? query(conversionSuccesses) : null,
-      conversionTrials ? query(conversionTrials) : null,
+      query(queries.errors),
+      query(queries.latencyBuckets),
+      queries.conversions ? query(queries.conversions.successes) : null,
+      queries.conversions ? query(queries.conversions.trials) : null,
     ]);
     return { errors, latencyBuckets, conversions: successes && trials ? { successes, trials } : null };
   }
 
   return { poll };
+}
+
+/** One rollout's rendered PromQL. */
+interface QuerySet {
+  errors: string;
+  latencyBuckets: string;
+  conversions: { successes: string; trials: string } | null;
+}
+
+/** One clause per error, naming the rollouts it cost (rollouts sharing a query share its error). */
+function describeFailures(failures: PollReport["failures"]): string {
+  const byError = new Map<string, string[]>();
+  for (const f of failures) {
+    byError.set(f.error, [...(byError.get(f.error) ?? []), `${f.service}/${f.environment} (${f.rolloutId})`]);
+  }
+  return [...byError].map(([error, rollouts]) => `${rollouts.join(", ")}: ${error}`).join("; ");
 }

@@ -1,0 +1,204 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { freePort } from "../testing/free-port";
+import {
+  type CohortTraffic,
+  findPrometheus,
+  startPrometheus,
+  startTestExporter,
+  type TestExporter,
+  type TestPrometheus,
+} from "../testing/prometheus-harness";
+import { DEFAULT_PROMETHEUS_QUERIES, type PrometheusQueries } from "./prometheus-queries";
+import { createPrometheusPoller, type PollReport } from "./prometheus-source";
+
+const binary = findPrometheus();
+
+const INTERVAL_SECONDS = 5;
+const INTERVAL_MS = INTERVAL_SECONDS * 1000;
+
+// The harness labels series by service only, so each environment's exporter is its own service label.
+const withService = (label: string): PrometheusQueries => ({
+  errors: DEFAULT_PROMETHEUS_QUERIES.errors.replace('service="$service"', `service="${label}"`),
+  latencyBuckets: DEFAULT_PROMETHEUS_QUERIES.latencyBuckets.replace(
+    'service="$service"',
+    `service="${label}"`,
+  ),
+});
+const BY_ENVIRONMENT = withService("$service-$environment");
+const PRODUCTION_ONLY = withService("$service-production");
+
+// Production serves 200 requests a second, staging 50 with a failing canary.
+const production: CohortTraffic = { requests: 20, errors: 0, latencyMs: [20, 40, 80] };
+const staging = {
+  ok: { requests: 5, errors: 0, latencyMs: [20] },
+  bad: { requests: 5, errors: 2, latencyMs: [400] },
+};
+
+const sleepUntil = (at: number) =>
+  new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
+
+/** Forwards queries to Prometheus and remembers each one, so a test can count them. */
+async function countingProxy(target: string) {
+  const queries: string[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    queries.push(new URLSearchParams(body).get("query") ?? "");
+    const upstream = await fetch(new URL(req.url ?? "/", target), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    res.writeHead(upstream.status, { "Content-Type": "application/json" }).end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    queries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one service", () => {
+  let demo: DemoFixture;
+  let productionExporter: TestExporter;
+  let stagingExporter: TestExporter;
+  let prometheus: TestPrometheus;
+  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let ids: { production: string; staging: string; search: string; payments: string };
+  let end = 0;
+  const logs: string[] = [];
+
+  const poller = (queries: PrometheusQueries, url = proxy.url) =>
+    createPrometheusPoller(demo.services, {
+      url,
+      intervalSeconds: INTERVAL_SECONDS,
+      timeoutMs: 3000,
+      queries,
+      log: (line) => logs.push(line),
+    });
+  const samplesOf = (report: PollReport, rolloutId: string) =>
+    report.samples.filter((s) => s.rolloutId === rolloutId);
+
+  beforeAll(async () => {
+    // Intervals are real time; ingestSamples refuses samples more than 5 minutes ahead of the clock.
+    demo = await createDemoFixture(new Date());
+    const db = demo.database.db;
+    const live = await db.rollout.findUniqueOrThrow({
+      where: { id: demo.rollouts["checkout-api"] },
+      include: { release: true },
+    });
+    const release = await db.release.create({
+      data: {
+        serviceId: live.serviceId,
+        environment: "staging",
+        version: live.release.version,
+        artifact: live.release.artifact,
+      },
+    });
+    const stagingRollout = await db.rollout.create({
+      data: {
+        serviceId: live.serviceId,
+        releaseId: release.id,
+        mechanism: live.mechanism,
+        steps: [],
+        state: "running",
+      },
+    });
+    ids = {
+      production: live.id,
+      staging: stagingRollout.id,
+      search: demo.rollouts.search as string,
+      payments: demo.rollouts.payments as string,
+    };
+
+    productionExporter = await startTestExporter("checkout-api-production");
+    stagingExporter = await startTestExporter("checkout-api-staging");
+    prometheus = await startPrometheus(binary as string, [productionExporter.target, stagingExporter.target]);
+    proxy = await countingProxy(prometheus.url);
+    const started = Date.now();
+    const stops = [
+      productionExporter.drive(() => ({ baseline: production, canary: production })),
+      stagingExporter.drive(() => ({ baseline: staging.ok, canary: staging.bad })),
+    ];
+    // The window starts a second after traffic does, so it holds whole scrapes of it.
+    end = Math.ceil((started + 1000) / INTERVAL_MS) * INTERVAL_MS + INTERVAL_MS;
+    await sleepUntil(end + 1500);
+    for (const stop of stops) stop();
+  }, 60_000);
+
+  afterAll(async () => {
+    await proxy?.close();
+    await prometheus?.stop();
+    await productionExporter?.close();
+    await stagingExporter?.close();
+    await demo?.database.drop();
+  });
+
+  it("gives each rollout its own environment's numbers, one query set per rollout", async () => {
+    proxy.queries.length = 0;
+    const report = await poller(BY_ENVIRONMENT).poll(end);
+    expect(report.failures).toEqual([]);
+    expect(report.stored).toBe(4);
+    for (const [rolloutId, exporter] of [
+      [ids.production, productionExporter],
+      [ids.staging, stagingExporter],
+    ] as const) {
+      const samples = samplesOf(report, rolloutId);
+      expect(samples.map((s) => s.cohort)).toEqual(["baseline", "canary"]);
+      for (const sample of samples) {
+        const served = exporter.served(sample.cohort, end - INTERVAL_MS, end);
+        expect(Math.abs(sample.requests - served.requests) / served.requests).toBeLessThan(0.1);
+        expect(sample.errors / sample.requests).toBeCloseTo(served.errors / served.requests, 1);
+      }
+    }
+    const [, stagingCanary] = samplesOf(report, ids.staging);
+    expect((stagingCanary?.errors ?? 0) / (stagingCanary?.requests ?? 1)).toBeGreaterThan(0.3);
+    expect(samplesOf(report, ids.production).every((s) => s.errors === 0)).toBe(true);
+
+    // Four rollouts, four different renderings: each query sent once.
+    expect(proxy.queries).toHaveLength(8);
+    expect(new Set(proxy.queries).size).toBe(8);
+    // The services without series: each missing cohort names its rollout.
+    expect(report.missing.map((m) => `${m.rolloutId} ${m.cohort}`).sort()).toEqual(
+      [
+        `${ids.search} baseline`,
+        `${ids.search} canary`,
+        `${ids.payments} baseline`,
+        `${ids.payments} canary`,
+      ].sort(),
+    );
+  });
+
+  it("shares one query between rollouts whose renderings are the same", async () => {
+    proxy.queries.length = 0;
+    const report = await poller(PRODUCTION_ONLY).poll(end);
+    expect(report.failures).toEqual([]);
+    // checkout-api's two rollouts render alike; search and payments each differ.
+    expect(proxy.queries).toHaveLength(6);
+    expect(proxy.queries.filter((q) => q.includes('"checkout-api-production"'))).toHaveLength(2);
+    const strip = (report: PollReport, id: string) =>
+      samplesOf(report, id).map(({ rolloutId: _, ...counts }) => counts);
+    expect(strip(report, ids.staging)).toEqual(strip(report, ids.production));
+    expect(strip(report, ids.production)).toHaveLength(2);
+  });
+
+  it("names every rollout a failed query cost, once per rollout", async () => {
+    logs.length = 0;
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const report = await poller(PRODUCTION_ONLY, down).poll(end);
+    expect(report.samples).toEqual([]);
+    expect(report.failures.map((f) => f.rolloutId).sort()).toEqual(Object.values(ids).sort());
+    expect(report.failures.find((f) => f.rolloutId === ids.staging)).toMatchObject({
+      service: "checkout-api",
+      environment: "staging",
+    });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(`checkout-api/staging (${ids.staging})`);
+    expect(logs[0]).toContain(`checkout-api/production (${ids.production})`);
+  });
+});
