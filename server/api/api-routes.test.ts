@@ -129,6 +129,18 @@ describe("/api/v1 routes", () => {
       body: { ...base, steps: steps.map((s) => ({ ...s, gates: [{ ...gate, minSamples: -1 }] })) },
     });
     expect(negativeMargin.json).toMatchObject({ code: "BAD_INPUT", field: "steps[0].gates[0].minSamples" });
+    const twice = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...base, steps: steps.map((s, i) => (i === 1 ? { ...s, gates: [gate, gate] } : s)) },
+    });
+    expect(twice).toMatchObject({
+      status: 400,
+      json: {
+        code: "BAD_INPUT",
+        field: "steps[1].gates[1].name",
+        message: `steps[1].gates[1].name: ${gate?.name} is named twice`,
+      },
+    });
     expect(await stored()).toEqual(before);
   });
 
@@ -143,7 +155,11 @@ describe("/api/v1 routes", () => {
       body: {
         ...release,
         mechanism: "canary",
-        steps: [{ exposurePercent: 10, holdSeconds: 60, requiresApproval: false }, ...plan([100])],
+        steps: [
+          { exposurePercent: 10, holdSeconds: 60, requiresApproval: false },
+          { exposurePercent: 50, holdSeconds: 60, requiresApproval: false, gates: [] },
+          ...plan([100]),
+        ],
       },
     });
     expect(created.status, created.text).toBe(201);
@@ -152,7 +168,7 @@ describe("/api/v1 routes", () => {
       select: { steps: true },
     });
     // Nothing stored by an admin here: the code's five gates.
-    expect((steps as { gates: { name: string }[] }[]).map((s) => s.gates.length)).toEqual([5, 5]);
+    expect((steps as { gates: { name: string }[] }[]).map((s) => s.gates.length)).toEqual([5, 5, 5]);
   });
 
   it("runs every command, refusing illegal ones with the state machine's reason", async () => {

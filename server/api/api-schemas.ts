@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MECHANISMS, type Mechanism, ROLLOUT_STATES, type RolloutState } from "../domain/rollout";
 import { auditCursorSchema, auditFilterSchema } from "../services/audit/audit-filter";
-import { gateConfigSchema } from "../validation/gate-schema";
+import { gateSetSchema } from "../validation/gate-schema";
 import { reason, text } from "../validation/text";
 
 /**
@@ -21,10 +21,13 @@ const planStep = z.strictObject({
   exposurePercent: z.number().describe("0..100 in steps of 0.01; strictly increasing across steps"),
   holdSeconds: z.number().describe("Bake time at this exposure before its gates can pass it; > 0"),
   requiresApproval: z.boolean(),
+  // An empty list still means the defaults, so it is read as omitted before the set's "at least one".
   gates: z
-    .array(gateConfigSchema)
-    .max(20)
-    .optional()
+    .preprocess(
+      (gates) => (Array.isArray(gates) && gates.length === 0 ? undefined : gates),
+      gateSetSchema.optional(),
+    )
+    .meta({ minItems: 0 })
     .describe("Omitted or empty: the gate defaults (the service's, else the global ones an admin set)"),
   ring: z
     .strictObject({
