@@ -89,5 +89,17 @@ describe("schema-affecting rollouts and re-applying", () => {
       where: { targetId: first.id, action: "rollout.create-repeated" },
     });
     expect([created, repeats]).toEqual([1, 1]);
+
+    // The same key on another request is refused, naming the key: the caller must not believe its new
+    // request was carried out because an earlier one was.
+    const rollouts = await demo.database.db.rollout.count();
+    await expect(
+      createRollout(demo.services, manager, { ...input, appliedBy: "argo-rollouts v1.8" }),
+    ).rejects.toMatchObject({
+      code: "CONFLICT",
+      field: "idempotencyKey",
+      message: expect.stringContaining(`was used for a different request (rollout ${first.id})`),
+    });
+    expect(await demo.database.db.rollout.count()).toBe(rollouts);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { sha256Hex } from "../audit/sha256";
 import type { ServiceContext } from "../context";
 import { linkRolloutFlag } from "../flags/link-rollout-flag";
 import { resolveGateDefaults } from "../gates/resolve-gate-defaults";
@@ -86,6 +87,8 @@ export async function createRollout(
   // Validate with a placeholder id: nothing is written unless the plan is sound.
   const draft = newRolloutDraft({ ...input, steps, id: "new", serviceId: input.service });
   const now = ctx.now();
+  const { idempotencyKey: _key, ...request } = input;
+  const fingerprint = sha256Hex(JSON.stringify(request));
   const { rollout, flag, repeated } = await ctx.db.$transaction(async (tx) => {
     if (input.idempotencyKey) {
       const key = `create:${input.service}:${input.idempotencyKey}`;
@@ -96,7 +99,16 @@ export async function createRollout(
       if (count === 0) {
         const earlier = (await tx.idempotencyKey.findUniqueOrThrow({ where: { key } })).result as {
           id: string;
+          request?: string;
         };
+        // A retry repeats its request; the same key on another request is a client bug, not a retry.
+        if (earlier.request !== undefined && earlier.request !== fingerprint) {
+          throw new AppError(
+            "CONFLICT",
+            `idempotencyKey: ${input.idempotencyKey} was used for a different request (rollout ${earlier.id}); use a new key`,
+            "idempotencyKey",
+          );
+        }
         await recordAuditEvent(tx, {
           actor,
           action: "rollout.create-repeated",
@@ -135,7 +147,7 @@ export async function createRollout(
     if (input.idempotencyKey) {
       await tx.idempotencyKey.update({
         where: { key: `create:${input.service}:${input.idempotencyKey}` },
-        data: { result: { id: created.id } },
+        data: { result: { id: created.id, request: fingerprint } },
       });
     }
     await recordAuditEvent(tx, {
