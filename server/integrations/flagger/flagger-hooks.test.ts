@@ -316,4 +316,52 @@ describe("Flagger webhooks over HTTP", () => {
     expect(eventType).toMatchObject({ status: 400, json: { field: "metadata.eventType" } });
     expect(await db().rollout.count({ where: { controllerRef: "test/bad-api" } })).toBe(0);
   });
+
+  it("refuses an event message or tags it cannot store, and REST's tag limits, naming the field", async () => {
+    const stored = async () => ({
+      rollouts: await db().rollout.count(),
+      audit: await db().auditEvent.count(),
+    });
+    const before = await stored();
+    for (const eventMessage of ["nul \u0000 here", "lone \ud800 surrogate"]) {
+      expect(await event("unstorable-api", "ae01", eventMessage)).toMatchObject({
+        status: 400,
+        json: {
+          code: "BAD_INPUT",
+          field: "metadata.eventMessage",
+          message: "metadata.eventMessage: must be valid Unicode without NUL characters",
+        },
+      });
+    }
+    const refusals = [
+      ["a,b\u0000", "metadata.tags: must be valid Unicode without NUL characters"],
+      ["a,\udc00", "metadata.tags: must be valid Unicode without NUL characters"],
+      [Array.from({ length: 21 }, (_, i) => `t${i}`).join(","), "metadata.tags: at most 20 tags"],
+      [`short, ${"x".repeat(51)}`, "metadata.tags: tag 2 is longer than 50 characters"],
+    ];
+    for (const [tags, message] of refusals) {
+      const refused = await hook(
+        "confirm-rollout",
+        canary("unstorable-api", "ae01", { tags: tags as string }),
+      );
+      expect(refused).toMatchObject({
+        status: 400,
+        answer: { code: "BAD_INPUT", field: "metadata.tags", message },
+      });
+    }
+    expect(await stored()).toEqual(before);
+
+    const most = Array.from({ length: 20 }, (_, i) => `${i}`.padStart(50, "t"));
+    const accepted = await hook(
+      "confirm-rollout",
+      canary("unstorable-api", "ae01", { tags: most.join(", ") }),
+    );
+    expect(accepted.status).toBe(200);
+    expect(
+      await db().rollout.findUniqueOrThrow({
+        where: { id: accepted.answer.rolloutId as string },
+        select: { tags: true },
+      }),
+    ).toEqual({ tags: most });
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { text } from "../../validation/text";
+import { NOT_STORABLE, storable, text } from "../../validation/text";
 
 /** Kubernetes object names: DNS-1123 labels or subdomains, at most 253 characters. */
 const kubernetesName = text(253).regex(
@@ -26,7 +26,8 @@ export const flaggerEventBody = z.object({
   phase: text(50),
   checksum: text(200).optional(),
   metadata: z.object({
-    eventMessage: z.string().max(2000),
+    // May be empty; stored as the audit event's reason, so it must be storable.
+    eventMessage: z.string().max(2000).refine(storable, NOT_STORABLE),
     eventType: text(50),
     timestamp: z
       .string()
@@ -35,6 +36,9 @@ export const flaggerEventBody = z.object({
   }),
 });
 export type FlaggerEventBody = z.output<typeof flaggerEventBody>;
+
+const MAX_TAGS = 20;
+const MAX_TAG_LENGTH = 50;
 
 const percentList = z
   .string()
@@ -58,14 +62,27 @@ export const canaryMetadata = z.object({
   approveAt: percentList.optional().describe("Exposures that wait for a human approval in Sluice"),
   tags: z
     .string()
-    .max(500)
+    .max(2000)
+    .refine(storable, NOT_STORABLE)
     .transform((value) =>
       value
         .split(",")
         .map((t) => t.trim())
         .filter(Boolean),
     )
-    .optional(),
+    .superRefine((tags, ctx) => {
+      // REST's limits (createRolloutBody), named as the one field Flagger sends.
+      if (tags.length > MAX_TAGS) ctx.addIssue({ code: "custom", message: `at most ${MAX_TAGS} tags` });
+      const long = tags.findIndex((tag) => tag.length > MAX_TAG_LENGTH);
+      if (long >= 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `tag ${long + 1} is longer than ${MAX_TAG_LENGTH} characters`,
+        });
+      }
+    })
+    .optional()
+    .describe(`Comma-separated, at most ${MAX_TAGS} tags of ${MAX_TAG_LENGTH} characters`),
   token: z.string().optional(),
 });
 export type CanaryMetadata = z.output<typeof canaryMetadata>;
