@@ -38,12 +38,23 @@ export async function findCanaryRollout(
   });
 }
 
+/** The plan the metadata asks for; an approveAt that names no weight is refused, not dropped. */
 function planFrom(metadata: CanaryMetadata): PlanStep[] {
-  const approveAt = new Set(metadata.approveAt ?? []);
-  return (metadata.weights ?? DEFAULT_CANARY_RAMP).map((exposurePercent) => ({
+  const weights = metadata.weights ?? DEFAULT_CANARY_RAMP;
+  const stray = metadata.approveAt?.find((percent) => !weights.includes(percent));
+  if (stray !== undefined) {
+    // Dropping it would ramp past a step someone wanted to approve.
+    const field = "metadata.approveAt";
+    throw new AppError(
+      "BAD_INPUT",
+      `${field}: ${stray} is not one of the weights (${weights.join(",")})`,
+      field,
+    );
+  }
+  return weights.map((exposurePercent) => ({
     exposurePercent,
     holdSeconds: metadata.holdSeconds ?? DEFAULT_HOLD_SECONDS,
-    requiresApproval: approveAt.has(exposurePercent),
+    requiresApproval: metadata.approveAt?.includes(exposurePercent) ?? false,
     gates: defaultGates(),
   }));
 }
@@ -63,6 +74,8 @@ export async function findOrCreateCanaryRollout(
   const existing = await findCanaryRollout(ctx, canary);
   if (existing) return existing;
   const ref = canaryRef(canary);
+  // Before the deploy is registered: a refused plan stores nothing.
+  const steps = planFrom(metadata);
   const release = {
     service: metadata.service ?? canary.name,
     environment: metadata.environment ?? canary.namespace,
@@ -79,7 +92,7 @@ export async function findOrCreateCanaryRollout(
   const { id } = await createRollout(ctx, actor, {
     ...release,
     mechanism: "canary",
-    steps: planFrom(metadata),
+    steps,
     tags: metadata.tags,
     appliedBy: FLAGGER,
     controller: { name: FLAGGER, ref, revision: canary.checksum },

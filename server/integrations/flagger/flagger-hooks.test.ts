@@ -317,6 +317,50 @@ describe("Flagger webhooks over HTTP", () => {
     expect(await db().rollout.count({ where: { controllerRef: "test/bad-api" } })).toBe(0);
   });
 
+  /** Each metadata is refused with its field and message, and nothing is stored. */
+  const expectRefusals = async (name: string, refusals: [Record<string, string>, string, string][]) => {
+    const stored = async () => ({
+      releases: await db().release.count(),
+      rollouts: await db().rollout.count(),
+      audit: await db().auditEvent.count(),
+    });
+    const before = await stored();
+    for (const [metadata, field, message] of refusals) {
+      const refused = await hook("confirm-rollout", canary(name, "af01", metadata));
+      expect(refused, JSON.stringify(metadata)).toMatchObject({
+        status: 400,
+        answer: { code: "BAD_INPUT", field, message },
+      });
+    }
+    expect(await stored()).toEqual(before);
+  };
+
+  it("refuses an approveAt that matches no weight instead of dropping it", async () => {
+    await expectRefusals("approve-api", [
+      [
+        { weights: "10,50,100", approveAt: "60" },
+        "metadata.approveAt",
+        "metadata.approveAt: 60 is not one of the weights (10,50,100)",
+      ],
+      [
+        { approveAt: "10" },
+        "metadata.approveAt",
+        "metadata.approveAt: 10 is not one of the weights (1,5,25,50,100)",
+      ],
+    ]);
+    const approved = await hook(
+      "confirm-rollout",
+      canary("approve-api", "af01", { weights: "10,50,100", approveAt: "50" }),
+    );
+    expect(approved.status).toBe(200);
+    const { steps } = await rollout(approved.answer.rolloutId as string);
+    expect((steps as { requiresApproval: boolean }[]).map((s) => s.requiresApproval)).toEqual([
+      false,
+      true,
+      false,
+    ]);
+  });
+
   it("refuses an event message or tags it cannot store, and REST's tag limits, naming the field", async () => {
     const stored = async () => ({
       rollouts: await db().rollout.count(),
