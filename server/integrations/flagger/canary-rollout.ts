@@ -1,6 +1,6 @@
 import { defaultGates } from "../../domain/analysis/default-gates";
 import { AppError } from "../../domain/errors";
-import { DEFAULT_CANARY_RAMP, type PlanStep } from "../../domain/rollout";
+import { DEFAULT_CANARY_RAMP, newRolloutDraft, type PlanStep } from "../../domain/rollout";
 import type { CommandActor } from "../../services/actors";
 import type { ServiceContext } from "../../services/context";
 import { registerDeploy } from "../../services/deploys/register-deploy";
@@ -38,7 +38,10 @@ export async function findCanaryRollout(
   });
 }
 
-/** The plan the metadata asks for; an approveAt that names no weight is refused, not dropped. */
+/**
+ * The plan the metadata asks for, checked by the domain's plan rules before anything is stored; a
+ * refusal names the metadata key the caller sent (weights, holdSeconds), not the plan step it became.
+ */
 function planFrom(metadata: CanaryMetadata): PlanStep[] {
   const weights = metadata.weights ?? DEFAULT_CANARY_RAMP;
   const stray = metadata.approveAt?.find((percent) => !weights.includes(percent));
@@ -51,12 +54,33 @@ function planFrom(metadata: CanaryMetadata): PlanStep[] {
       field,
     );
   }
-  return weights.map((exposurePercent) => ({
+  const steps = weights.map((exposurePercent) => ({
     exposurePercent,
     holdSeconds: metadata.holdSeconds ?? DEFAULT_HOLD_SECONDS,
     requiresApproval: metadata.approveAt?.includes(exposurePercent) ?? false,
     gates: defaultGates(),
   }));
+  try {
+    newRolloutDraft({ id: "new", serviceId: "new", mechanism: "canary", steps, tags: metadata.tags });
+  } catch (error) {
+    throw error instanceof AppError ? asMetadataError(error, weights) : error;
+  }
+  return steps;
+}
+
+/** "steps[1].exposurePercent: ... steps[0] ..." as "metadata.weights: weight 2 (50%): ... weight 1 ...". */
+function asMetadataError(error: AppError, weights: readonly number[]): AppError {
+  const step = /^steps\[(\d+)\]\.(exposurePercent|holdSeconds)$/.exec(error.field ?? "");
+  if (!step) return error;
+  const detail = error.message
+    .slice(`${error.field}: `.length)
+    .replace(/steps\[(\d+)\]/g, (_m, i: string) => `weight ${Number(i) + 1}`);
+  if (step[2] === "holdSeconds") {
+    return new AppError("BAD_INPUT", `metadata.holdSeconds: ${detail}`, "metadata.holdSeconds");
+  }
+  const index = Number(step[1]);
+  const weight = `weight ${index + 1} (${weights[index]}%)`;
+  return new AppError("BAD_INPUT", `metadata.weights: ${weight}: ${detail}`, "metadata.weights");
 }
 
 /**

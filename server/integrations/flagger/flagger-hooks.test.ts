@@ -361,6 +361,36 @@ describe("Flagger webhooks over HTTP", () => {
     ]);
   });
 
+  it("names the metadata key an unsound plan came from, not the plan step, storing nothing", async () => {
+    await expectRefusals("unsound-api", [
+      [
+        { weights: "0,50,100" },
+        "metadata.weights",
+        "metadata.weights: weight 1 (0%): must be above 0% (only blue-green checks an idle colour at 0%)",
+      ],
+      [
+        { weights: "10,50,50" },
+        "metadata.weights",
+        "metadata.weights: weight 3 (50%): must be greater than weight 2 (50%): exposures strictly increase",
+      ],
+      [
+        { weights: "100", tags: "payment" },
+        "metadata.weights",
+        "metadata.weights: weight 1 (100%): a high-risk rollout (payment) may not jump straight to 100%; add at least one smaller step first",
+      ],
+      [
+        { holdSeconds: "0" },
+        "metadata.holdSeconds",
+        "metadata.holdSeconds: every step needs an explicit hold above 0 seconds, got 0",
+      ],
+      [
+        { holdSeconds: "99999999" },
+        "metadata.holdSeconds",
+        "metadata.holdSeconds: must be at most a year (31536000 s), got 99999999",
+      ],
+    ]);
+  });
+
   it("refuses an event message or tags it cannot store, and REST's tag limits, naming the field", async () => {
     const stored = async () => ({
       rollouts: await db().rollout.count(),
