@@ -4,6 +4,7 @@ import { useTRPC } from "../_lib/trpc";
 
 const CHANGE_LABEL = {
   started: "freeze started",
+  changed: "freeze changed",
   ended: "freeze ended",
   overridden: "break glass",
 } as const;

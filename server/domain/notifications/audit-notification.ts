@@ -18,6 +18,7 @@ export const NOTIFIABLE_ACTIONS = [
   "rollout.approval-requested",
   "rollout.step-passed",
   "incident.declared",
+  "incident.updated",
   "slo.budget-exhausted",
 ] as const;
 
@@ -33,6 +34,7 @@ export function notificationKindOf(
     case "rollout.step-passed":
       return "step-completed";
     case "incident.declared":
+    case "incident.updated":
     case "slo.budget-exhausted":
       return "freeze";
     default:
@@ -106,10 +108,11 @@ export function toNotification(
         why: event.reason ?? "every gate passed over the hold",
       };
     case "freeze":
-      return event.action === "incident.declared"
+      return event.action !== "slo.budget-exhausted"
         ? {
             ...base,
-            title: `Delivery frozen: incident declared`,
+            // A repeat declaration may widen the freeze to services nobody was told about.
+            title: `Delivery frozen: incident ${event.action === "incident.updated" ? "updated" : "declared"}`,
             what: `Incident (${String(field(event.after, "severity") ?? "no severity")}) freezes starts, advances, approvals and resumes of ${services(field(event.after, "services"))}.`,
             why: event.reason,
             link: `${context.baseUrl}/incidents`,

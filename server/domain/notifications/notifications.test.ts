@@ -136,6 +136,25 @@ describe("notifications made from audit events", () => {
     });
   });
 
+  it("freeze: an incident widened by a repeat declaration says so, with what it freezes now", () => {
+    const n = toNotification(
+      auditEvent({
+        action: "incident.updated",
+        actor: "token:pager",
+        targetType: "incident",
+        targetId: "inc1",
+        reason: "payments latency spike",
+        after: { severity: "sev1", services: ["payments", "checkout-api"] },
+      }),
+      { baseUrl: BASE },
+    );
+    expect(n).toMatchObject({
+      kind: "freeze",
+      title: "Delivery frozen: incident updated",
+      what: "Incident (sev1) freezes starts, advances, approvals and resumes of payments, checkout-api.",
+    });
+  });
+
   it("freeze: an exhausted error budget says why with the budget's numbers", () => {
     const reason = "checkout-api/availability error budget exhausted (spent 104% of 43 min): frozen";
     const n = toNotification(

@@ -48,4 +48,20 @@ describe("the freeze history", () => {
     // The pause is not a freeze event.
     expect(history.some((e) => e.reason?.includes("pause"))).toBe(false);
   });
+
+  it("lists an incident's freeze widened by a repeat declaration, with the services it now freezes", async () => {
+    const declare = (services: string[]) =>
+      declareIncident(demo.services, demo.actor("operator"), {
+        externalId: "INC-7",
+        title: "search slow",
+        severity: "sev2",
+        services,
+      });
+    const incident = await declare(["search"]);
+    await declare(["search", "payments"]);
+    const [widened, started] = await listFreezeHistory(demo.services);
+    expect(widened).toMatchObject({ kind: "incident", change: "changed", services: ["search", "payments"] });
+    expect(started).toMatchObject({ kind: "incident", change: "started" });
+    await resolveIncident(demo.services, demo.actor("operator"), { id: incident.id });
+  });
 });

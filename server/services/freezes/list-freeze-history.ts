@@ -1,8 +1,9 @@
 import type { ServiceContext } from "../context";
 
-/** Audit actions that start or end a freeze. */
+/** Audit actions that start, change or end a freeze. */
 const FREEZE_ACTIONS = {
   "incident.declared": { kind: "incident", change: "started" },
+  "incident.updated": { kind: "incident", change: "changed" },
   "incident.resolved": { kind: "incident", change: "ended" },
   "slo.budget-exhausted": { kind: "error-budget", change: "started" },
   "slo.budget-restored": { kind: "error-budget", change: "ended" },
@@ -14,7 +15,7 @@ export interface FreezeHistoryEntry {
   eventId: string;
   at: Date;
   kind: "incident" | "error-budget" | "break-glass";
-  change: "started" | "ended" | "overridden";
+  change: "started" | "changed" | "ended" | "overridden";
   /** Services frozen ("*" for everything); for a break glass, the rollout's service. */
   services: string[];
   actor: string;
