@@ -106,7 +106,9 @@ export function createPrometheusPoller(
           intervalSeconds: options.intervalSeconds,
         }));
         try {
-          report.stored += (await ingestSamples(ctx, batch)).stored;
+          // Awaited before the +=, which would otherwise add to a total read before other groups' adds.
+          const { stored } = await ingestSamples(ctx, batch);
+          report.stored += stored;
           report.samples.push(...batch);
         } catch (error) {
           report.failures.push({ ...rollout, error: `ingest: ${(error as Error).message}` });
