@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { type AnalysisSample, defaultGates, evaluateStep } from "../domain/analysis";
 import { sampleProblems } from "../domain/metrics/cohort-sample";
 import type { VectorElement } from "./prometheus-api";
 import { DEFAULT_PROMETHEUS_QUERIES, loadPrometheusQueries, renderQuery } from "./prometheus-queries";
@@ -83,6 +84,63 @@ describe("toCohortCounts", () => {
       { cohort: "baseline", reason: "no latency histogram" },
       { cohort: "canary", reason: "latency histogram has no +Inf bucket" },
     ]);
+  });
+
+  it("compares both cohorts on the bounds both report, so a bound one lacks does not read as slower", () => {
+    // Both cohorts served the same 1,000 requests; the canary's histogram lacks le=0.25.
+    const served = { "0.05": 300, "0.1": 700, "0.25": 950, "0.5": 990, "+Inf": 1000 };
+    const { "0.25": _, ...lacking } = served;
+    const results = {
+      errors: [],
+      latencyBuckets: [...buckets("baseline", served), ...buckets("canary", lacking)],
+      conversions: null,
+    };
+    const { samples, skipped } = toCohortCounts(results);
+    expect(skipped).toEqual([]);
+    const latency = { bounds: [50, 100, 500], counts: [300, 400, 290, 10] };
+    expect(samples.map((s) => s.latency)).toEqual([latency, latency]);
+
+    // Over a whole hold, identical traffic is no regression.
+    const analysis: AnalysisSample[] = [1, 2, 3, 4, 5, 6].flatMap((i) =>
+      samples.map((s) => ({ ...s, conversions: null, intervalEnd: i * 5 })),
+    );
+    const evaluation = evaluateStep({
+      gates: defaultGates(),
+      samples: analysis,
+      expectedCanaryShare: 0.5,
+      intervalSeconds: 5,
+      holdSeconds: 30,
+      elapsedSeconds: 30,
+    });
+    expect(evaluation.decision).toBe("promote");
+  });
+
+  it("gives neither cohort a sample when their histograms share no finite bound", () => {
+    const { samples, skipped } = toCohortCounts({
+      errors: [],
+      latencyBuckets: [
+        ...buckets("baseline", { "0.1": 5, "+Inf": 5 }),
+        ...buckets("canary", { "0.25": 5, "+Inf": 5 }),
+        // A series outside both cohorts has no say in the bounds.
+        ...buckets("stable", { "0.1": 5, "0.25": 5, "+Inf": 5 }),
+      ],
+      conversions: null,
+    });
+    expect(samples).toEqual([]);
+    expect(skipped).toEqual([
+      { cohort: "baseline", reason: "latency histograms share no finite bucket bound" },
+      { cohort: "canary", reason: "latency histograms share no finite bucket bound" },
+    ]);
+    // A cohort that gets no sample does not narrow the other's bounds.
+    const lone = toCohortCounts({
+      errors: [],
+      latencyBuckets: [...buckets("baseline", { "0.1": 5, "+Inf": 5 }), ...buckets("canary", { "+Inf": 5 })],
+      conversions: null,
+    });
+    expect(lone.samples.map((s) => [s.cohort, s.latency])).toEqual([
+      ["baseline", { bounds: [100], counts: [5, 0] }],
+    ]);
+    expect(lone.skipped).toEqual([{ cohort: "canary", reason: "latency histogram has only a +Inf bucket" }]);
   });
 
   it("reads a missing errors series as zero errors and NaN conversions as none", () => {

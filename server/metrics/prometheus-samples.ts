@@ -25,15 +25,21 @@ export interface IntervalConversion {
  * clamped at 0 (a counter reset can make a hand-written template negative), each cumulative bucket is
  * rounded and made non-decreasing, and per-bucket counts are the differences, so they always add up to
  * the rounded `+Inf` bucket, which is the cohort's request count. Errors and conversion successes are
- * clamped to what they are a part of. Any NaN or infinite value, or no histogram at all, drops the
- * cohort's sample. An errors (or successes) result without the cohort means no such series: zero.
+ * clamped to what they are a part of. Both cohorts' histograms use only the bounds both report (a
+ * bound one lacks merges that bucket into the next in both); with no finite bound in common, neither
+ * gets a sample. Any NaN or infinite value, or no histogram at all, drops the cohort's sample. An
+ * errors (or successes) result without the cohort means no such series: zero.
  */
 export function toCohortCounts(results: IntervalResults): IntervalConversion {
-  const bounds = boundsOf(results.latencyBuckets);
+  const cumulatives = COHORTS.map((cohort) => ({
+    cohort,
+    cumulative: cohortCumulative(results.latencyBuckets, cohort),
+  }));
+  const bounds = sharedBounds(cumulatives.flatMap(({ cumulative: c }) => (typeof c === "string" ? [] : [c])));
   const samples: CohortCounts[] = [];
   const skipped: IntervalConversion["skipped"] = [];
-  for (const cohort of COHORTS) {
-    const latency = cohortHistogram(results.latencyBuckets, cohort, bounds);
+  for (const { cohort, cumulative } of cumulatives) {
+    const latency = typeof cumulative === "string" ? cumulative : perBucket(cumulative, bounds);
     if (typeof latency === "string") {
       skipped.push({ cohort, reason: latency });
       continue;
@@ -55,22 +61,14 @@ export function toCohortCounts(results: IntervalResults): IntervalConversion {
   return { samples, skipped };
 }
 
-/** The finite, positive bucket bounds in ms, ascending, from every cohort's `le` labels. */
-function boundsOf(buckets: readonly VectorElement[]): number[] {
-  const bounds = new Set<number>();
-  for (const element of buckets) {
-    const le = parseLe(element.labels.le);
-    if (le !== null && Number.isFinite(le) && le > 0) bounds.add(secondsToMs(le));
-  }
-  return [...bounds].sort((a, b) => a - b);
+/** One cohort's cumulative bucket values by finite bound (ms), and its +Inf bucket. */
+interface Cumulative {
+  byBound: Map<number, number>;
+  overflow: number;
 }
 
-function cohortHistogram(
-  buckets: readonly VectorElement[],
-  cohort: Cohort,
-  bounds: readonly number[],
-): CohortSample["latency"] | string {
-  const cumulative = new Map<number, number>();
+function cohortCumulative(buckets: readonly VectorElement[], cohort: Cohort): Cumulative | string {
+  const byBound = new Map<number, number>();
   let overflow: number | null = null;
   for (const element of buckets) {
     if (element.labels.cohort !== cohort) continue;
@@ -79,16 +77,36 @@ function cohortHistogram(
     if (!Number.isFinite(element.value)) return `latency bucket le=${element.labels.le} is ${element.value}`;
     if (le === Infinity) overflow = (overflow ?? 0) + element.value;
     // A bucket at or below 0 ms is already counted in the first positive bucket (they are cumulative).
-    else if (le > 0) cumulative.set(secondsToMs(le), (cumulative.get(secondsToMs(le)) ?? 0) + element.value);
+    else if (le > 0) byBound.set(secondsToMs(le), (byBound.get(secondsToMs(le)) ?? 0) + element.value);
   }
   if (overflow === null) {
-    return cumulative.size === 0 ? "no latency histogram" : "latency histogram has no +Inf bucket";
+    return byBound.size === 0 ? "no latency histogram" : "latency histogram has no +Inf bucket";
   }
-  if (bounds.length === 0) return "latency histogram has only a +Inf bucket";
+  if (byBound.size === 0) return "latency histogram has only a +Inf bucket";
+  return { byBound, overflow };
+}
+
+/**
+ * The bounds every usable cohort histogram reports, ascending. Comparing cohorts on a bound one lacks
+ * would read its requests there as in the next bucket up, i.e. slower; without the bound both merge.
+ */
+function sharedBounds(histograms: readonly Cumulative[]): number[] {
+  const [first, ...others] = histograms;
+  return [...(first?.byBound.keys() ?? [])]
+    .filter((bound) => others.every((h) => h.byBound.has(bound)))
+    .sort((a, b) => a - b);
+}
+
+function perBucket(
+  { byBound, overflow }: Cumulative,
+  bounds: readonly number[],
+): CohortSample["latency"] | string {
+  if (bounds.length === 0) return "latency histograms share no finite bucket bound";
   const counts: number[] = [];
   let below = 0;
-  for (const value of [...bounds.map((b) => cumulative.get(b) ?? 0), overflow]) {
-    // A bound the cohort lacks, or one that fell below its predecessor after extrapolation, adds nothing.
+  // Shared bounds are the cohort's own (`?? 0` is for the type); its other bounds merge into the next.
+  for (const value of [...bounds.map((b) => byBound.get(b) ?? 0), overflow]) {
+    // A bound that fell below its predecessor after extrapolation adds nothing.
     const atOrBelow = Math.max(below, wholeCount(value));
     counts.push(atOrBelow - below);
     below = atOrBelow;
