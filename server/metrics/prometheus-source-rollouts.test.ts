@@ -15,6 +15,11 @@ import { DEFAULT_PROMETHEUS_QUERIES, type PrometheusQueries } from "./prometheus
 import { createPrometheusPoller, type PollReport } from "./prometheus-source";
 
 const binary = findPrometheus();
+if (!binary) {
+  console.warn(
+    "Skipping the two-rollout Prometheus tests: no /usr/bin/prometheus (apt-get install prometheus)",
+  );
+}
 
 const INTERVAL_SECONDS = 5;
 const INTERVAL_MS = INTERVAL_SECONDS * 1000;
