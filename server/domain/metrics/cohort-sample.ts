@@ -41,12 +41,27 @@ export function toSeriesPoint(sample: CohortSample): SeriesPoint {
 }
 
 /**
+ * How far ahead of the receiving clock an interval may end: clocks drift, but a sample from the future
+ * (epoch seconds read as milliseconds' worth of years, a wrong time zone) would stand as the newest
+ * evidence and count in SLO windows until its date came.
+ */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
  * Everything wrong with a sample, each naming its field; empty when the sample is valid. Counts must be
  * whole and non-negative, errors ≤ requests, the histogram's counts one longer than its increasing bounds
- * and summing to requests, successes ≤ trials.
+ * and summing to requests, successes ≤ trials; with the receiver's clock `now` (epoch ms), the interval
+ * must end at most MAX_CLOCK_AHEAD_MS after it.
  */
-export function sampleProblems(sample: CohortSample): string[] {
+export function sampleProblems(sample: CohortSample, now?: number): string[] {
   const problems: string[] = [];
+  if (now !== undefined && sample.intervalEnd > now + MAX_CLOCK_AHEAD_MS) {
+    const at = Number.isFinite(sample.intervalEnd) ? new Date(sample.intervalEnd).toISOString() : "?";
+    const latest = new Date(now + MAX_CLOCK_AHEAD_MS).toISOString();
+    problems.push(
+      `intervalEnd: ${at} is more than ${MAX_CLOCK_AHEAD_MS / 60_000} minutes ahead of this server's clock (latest ${latest})`,
+    );
+  }
   const wholeCount = (value: number, field: string) => {
     if (!Number.isInteger(value) || value < 0) problems.push(`${field}: must be a whole number ≥ 0`);
   };

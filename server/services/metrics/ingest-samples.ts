@@ -16,23 +16,14 @@ export interface IngestResult {
 }
 
 /**
- * How far ahead of this server's clock an interval may end: clocks drift, but a sample from the future
- * (epoch seconds read as milliseconds' worth of years, a wrong time zone) would stand as the newest
- * evidence and count in SLO windows until its date came, so it is refused.
- */
-export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
-
-/**
  * Stores cohort samples. Idempotent per (rollout, cohort, interval end): a retried batch stores nothing
  * twice. A batch with any invalid sample is refused whole, naming the sample index and field. The whole
  * batch costs two statements (its rollouts looked up once, one multi-row insert), whatever its size.
  */
 export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]): Promise<IngestResult> {
-  const latest = ctx.now().getTime() + MAX_CLOCK_AHEAD_MS;
+  const now = ctx.now().getTime();
   const problems = samples.flatMap((sample, index) =>
-    [...sampleProblems(sample), ...(sample.intervalEnd > latest ? [futureProblem(sample, latest)] : [])].map(
-      (problem) => `samples[${index}].${problem}`,
-    ),
+    sampleProblems(sample, now).map((problem) => `samples[${index}].${problem}`),
   );
   if (problems.length > 0) throw new AppError("BAD_INPUT", problems.join("; "), problems[0]?.split(":")[0]);
   if (samples.length === 0) return { stored: 0, duplicates: 0, duplicateIndexes: [] };
@@ -59,12 +50,6 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     storedIndexes.map((index) => samples[index] as CohortSample),
   );
   return { stored: storedIndexes.length, duplicates: duplicateIndexes.length, duplicateIndexes };
-}
-
-function futureProblem(sample: CohortSample, latest: number): string {
-  const at = Number.isFinite(sample.intervalEnd) ? new Date(sample.intervalEnd).toISOString() : "?";
-  const allowance = MAX_CLOCK_AHEAD_MS / 60_000;
-  return `intervalEnd: ${at} is more than ${allowance} minutes ahead of this server's clock (latest ${new Date(latest).toISOString()})`;
 }
 
 function sampleKey(sample: InsertedSampleKey): string {
