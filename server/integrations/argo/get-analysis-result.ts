@@ -3,6 +3,7 @@ import { analysisVerdict } from "../../domain/controllers/analysis-verdict";
 import { AppError } from "../../domain/errors";
 import type { RolloutState } from "../../domain/rollout";
 import type { ServiceContext } from "../../services/context";
+import { requireServiceId } from "../../services/require-service";
 
 /** Live rollouts first; otherwise the newest that exposed anything. Drafts have no verdict to give. */
 const STATE_PRIORITY: RolloutState[][] = [
@@ -55,9 +56,7 @@ async function currentRollout(ctx: ServiceContext, serviceId: string, environmen
  * newest stored judgement. No rollout or no judgement reads as inconclusive, never as a pass.
  */
 export async function getAnalysisResult(ctx: ServiceContext, service: string, environment?: string) {
-  const known = await ctx.db.service.findUnique({ where: { name: service }, select: { id: true } });
-  if (!known) throw new AppError("NOT_FOUND", `No service named ${service}`, "service");
-  const rollout = await currentRollout(ctx, known.id, environment);
+  const rollout = await currentRollout(ctx, await requireServiceId(ctx.db, service), environment);
   if (!rollout) {
     return {
       service,

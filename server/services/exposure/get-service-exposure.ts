@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { AppError } from "../../domain/errors";
 import type { SegmentDefinition } from "../../domain/flags";
 import { deriveExposure, type ExposureView } from "../../domain/rollout";
 import type { ServiceContext } from "../context";
 import { type ExposedFlag, getServiceFlags } from "../flags/service-flags";
+import { requireServiceId } from "../require-service";
 import { snapshotSelect, toSnapshot } from "../rollouts/rollout-snapshot";
 
 export interface ServiceExposure {
@@ -38,15 +38,14 @@ export async function getServiceExposure(
   ctx: ServiceContext,
   service: string,
 ): Promise<ServiceExposureDocument> {
-  const known = await ctx.db.service.findUnique({ where: { name: service }, select: { id: true } });
-  if (!known) throw new AppError("NOT_FOUND", `No service named ${service}`, "service");
+  const serviceId = await requireServiceId(ctx.db, service);
   const rows = await ctx.db.rollout.findMany({
-    where: { serviceId: known.id, state: { in: ["running", "paused", "completed", "rolled_back"] } },
+    where: { serviceId, state: { in: ["running", "paused", "completed", "rolled_back"] } },
     select: { ...snapshotSelect, appliedBy: true, release: { select: { version: true, environment: true } } },
     orderBy: { createdAt: "desc" },
     take: 20,
   });
-  const { flags, segments } = await getServiceFlags(ctx, known.id);
+  const { flags, segments } = await getServiceFlags(ctx, serviceId);
   const body: ServiceExposure = {
     service,
     rollouts: rows.map((row) => ({

@@ -3,6 +3,7 @@ import { checkFlagConfig, type FlagConfig } from "../../domain/flags";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { requireServiceId } from "../require-service";
 import { segmentsNamed } from "./flag-rows";
 import { type CreateFlagInput, createFlagSchema, parseInput } from "./flag-schemas";
 import type { FlagView } from "./flag-view";
@@ -26,8 +27,7 @@ export async function createFlag(
   };
   const now = ctx.now();
   await ctx.db.$transaction(async (tx) => {
-    const service = await tx.service.findUnique({ where: { name: parsed.service }, select: { id: true } });
-    if (!service) throw new AppError("NOT_FOUND", `No service named ${parsed.service}`, "service");
+    const serviceId = await requireServiceId(tx, parsed.service);
     const segments = await existingSegments(tx, segmentsNamed(config.rules));
     checkFlagConfig(config, { segments, drivenByRollout: false });
     if (await tx.flag.findUnique({ where: { key: parsed.key }, select: { id: true } })) {
@@ -42,7 +42,7 @@ export async function createFlag(
     await tx.flag.create({
       data: {
         key: parsed.key,
-        serviceId: service.id,
+        serviceId,
         description: parsed.description ?? "",
         ...configColumns(config),
         enabled: flag.enabled,

@@ -1,8 +1,8 @@
-import { AppError } from "../../domain/errors";
 import { parseSloDefinition, type SloInput } from "../../domain/slo";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { requireServiceId } from "../require-service";
 import { sloSelect, toSloSubject } from "./slo-row";
 
 /**
@@ -16,16 +16,15 @@ export async function defineSlo(
 ) {
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
-    const service = await tx.service.findUnique({ where: { name: input.service }, select: { id: true } });
-    if (!service) throw new AppError("NOT_FOUND", `No service named ${input.service}`, "service");
+    const serviceId = await requireServiceId(tx, input.service);
     const newest = await tx.metricSample.findFirst({
-      where: { rollout: { serviceId: service.id } },
+      where: { rollout: { serviceId } },
       orderBy: { intervalEnd: "desc" },
       select: { latencyBoundsMs: true },
     });
     const definition = parseSloDefinition(input, newest?.latencyBoundsMs ?? null);
     const existing = await tx.slo.findUnique({
-      where: { serviceId_name: { serviceId: service.id, name: definition.name } },
+      where: { serviceId_name: { serviceId, name: definition.name } },
       select: sloSelect,
     });
     if (existing) {
@@ -39,13 +38,13 @@ export async function defineSlo(
     }
     const saved = existing
       ? await tx.slo.update({ where: { id: existing.id }, data: definition, select: sloSelect })
-      : await tx.slo.create({ data: { ...definition, serviceId: service.id }, select: sloSelect });
+      : await tx.slo.create({ data: { ...definition, serviceId }, select: sloSelect });
     const after = toSloSubject(saved);
     await recordAuditEvent(tx, {
       actor,
       action: existing ? "slo.redefined" : "slo.defined",
       targetType: "service",
-      targetId: service.id,
+      targetId: serviceId,
       reason: `SLO ${after.service}/${after.name}`,
       before: existing ? { slo: { ...toSloSubject(existing) } } : undefined,
       after: { slo: { ...after } },

@@ -1,5 +1,4 @@
 import { asJson } from "../../db/json";
-import { AppError } from "../../domain/errors";
 import {
   assessSlo,
   type BurnAlert,
@@ -12,6 +11,7 @@ import {
 import { type CommandActor, systemActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
+import { requireServiceId } from "../require-service";
 import { killRollouts } from "../rollouts/kill-rollouts";
 import { loadSloCounts } from "./load-slo-counts";
 import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
@@ -44,10 +44,7 @@ export async function evaluateSlos(
     select: sloSelect,
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
-  if ("service" in scope && rows.length === 0) {
-    const exists = await ctx.db.service.count({ where: { name: scope.service } });
-    if (!exists) throw new AppError("NOT_FOUND", `No service named ${scope.service}`, "service");
-  }
+  if ("service" in scope && rows.length === 0) await requireServiceId(ctx.db, scope.service);
   const evaluations: SloEvaluation[] = [];
   const failures: unknown[] = [];
   for (const row of rows) {
