@@ -11,6 +11,9 @@ import { reason, text } from "../validation/text";
  */
 const name = text(200);
 export const idempotencyKey = text(200);
+/** A rollout's risk tags, however they arrive (this body, Flagger's metadata). */
+export const MAX_TAGS = 20;
+export const MAX_TAG_LENGTH = 50;
 /** The largest time a JavaScript Date can hold. */
 const MAX_EPOCH_MS = 8.64e15;
 
@@ -57,7 +60,7 @@ export const createRolloutBody = z.strictObject({
     .max(50)
     .optional()
     .describe("Omitted: the mechanism's default plan (rings: required)"),
-  tags: z.array(text(50)).max(20).optional(),
+  tags: z.array(text(MAX_TAG_LENGTH)).max(MAX_TAGS).optional(),
   candidateColour: z.enum(["blue", "green"]).optional(),
   appliedBy: text(100).optional().describe("What applies the exposure: a flag system, a mesh, a router"),
   flagKey: text(100).optional().describe("Flag rollouts: the flag to drive (created when missing)"),

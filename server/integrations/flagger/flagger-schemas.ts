@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_TAG_LENGTH, MAX_TAGS } from "../../api/api-schemas";
 import { NOT_STORABLE, storable, text } from "../../validation/text";
 
 /** Kubernetes object names: DNS-1123 labels or subdomains, at most 253 characters. */
@@ -36,9 +37,6 @@ export const flaggerEventBody = z.object({
   }),
 });
 export type FlaggerEventBody = z.output<typeof flaggerEventBody>;
-
-const MAX_TAGS = 20;
-const MAX_TAG_LENGTH = 50;
 
 const percentList = z
   .string()
