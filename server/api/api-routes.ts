@@ -172,7 +172,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/kill",
     operationId: "killRollouts",
     summary: "Kill switch for a service or everything: active rollouts back to last-known-good",
-    description: "Needs an idempotency key (body or header): retries and concurrent calls revert once.",
+    description:
+      "Needs an idempotency key (body or header): retries and concurrent calls revert once, and cover " +
+      "the rollouts the first call covered, never one started since. The key on another scope is a 409.",
     scopes: ["rollouts:write"],
     headers: idempotencyHeaders,
     body: killBody,

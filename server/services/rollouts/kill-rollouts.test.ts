@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Prisma } from "../../db/client";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { systemActor } from "../actors";
 import type { ServiceContext } from "../context";
+import { registerDeploy } from "../deploys/register-deploy";
+import { createRollout } from "./create-rollout";
 import { killRollouts } from "./kill-rollouts";
 import { runRolloutCommand } from "./run-rollout-command";
 
@@ -119,7 +122,44 @@ describe("the kill switch against concurrent writers and failures", () => {
     );
 
     const retry = await killRollouts(demo.services, actor, { all: true }, input);
-    expect(retry.map((o) => o.repeated)).toEqual([false]);
+    // The retry covers the first call's rollouts: the unfinished one is killed, the others are repeats.
+    expect(retry.map((o) => o.repeated)).toEqual([false, true, true]);
     expect((await states()).filter((s) => s === "running" || s === "draft" || s === "paused")).toEqual([]);
+  });
+
+  it("repeats a kill request over the rollouts it first covered: a late retry never reaches one started since", async () => {
+    const newSearchRollout = async (version: string) => {
+      const release = { service: "search", environment: "production", version };
+      await registerDeploy(demo.services, systemActor("ci"), { ...release, artifact: `search:${version}` });
+      return (
+        await createRollout(demo.services, demo.actor("release_manager"), { ...release, mechanism: "canary" })
+      ).id;
+    };
+    const operator = demo.actor("operator");
+    const request = { reason: "search is down", idempotencyKey: "inc-77" };
+    const before = await newSearchRollout("7.0.0");
+    const [killed] = await killRollouts(demo.services, operator, { service: "search" }, request);
+    expect(killed).toMatchObject({ changed: true, rollout: { id: before, state: "rolled_back" } });
+
+    const since = await newSearchRollout("7.0.1");
+    const retry = await killRollouts(demo.services, operator, { service: "search" }, request);
+    expect(retry.map((o) => [o.rollout.id, o.repeated])).toEqual([[before, true]]);
+    expect((await stateOf(since)).state).toBe("draft");
+
+    // The same key on another scope is a client bug, not a retry.
+    await expect(killRollouts(demo.services, operator, { all: true }, request)).rejects.toMatchObject({
+      code: "CONFLICT",
+      field: "idempotencyKey",
+      message: "idempotencyKey: inc-77 was used for a kill of service search; use a new key",
+    });
+    expect((await stateOf(since)).state).toBe("draft");
+
+    const fresh = await killRollouts(
+      demo.services,
+      operator,
+      { service: "search" },
+      { ...request, idempotencyKey: "inc-78" },
+    );
+    expect(fresh.map((o) => [o.rollout.id, o.changed])).toEqual([[since, true]]);
   });
 });

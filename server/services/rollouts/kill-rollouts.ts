@@ -1,46 +1,101 @@
+import type { Db } from "../../db/client";
+import { AppError } from "../../domain/errors";
 import type { RolloutState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import type { ServiceContext } from "../context";
 import { requireServiceId } from "../require-service";
 import { type CommandOutcome, runRolloutCommand } from "./run-rollout-command";
 
-export type KillScope = { rolloutId: string } | { service: string } | { all: true };
+export type KillScope = { service: string } | { all: true };
+type KillInput = { reason: string; idempotencyKey?: string };
 
 const ACTIVE: RolloutState[] = ["draft", "running", "paused"];
 
 /**
- * The kill switch: every rollout in scope goes back to its last-known-good exposure. Each rollout's kill
- * is its own transaction, so one failure never blocks the others, and the shared idempotency key makes
- * a repeated kill (a retry, a double click, fifty pagers) change nothing a second time.
+ * The kill switch, as a person or a tool asks for it: every rollout active in scope goes back to its
+ * last-known-good exposure. The idempotency key names this one request: the rollouts it covers are
+ * remembered with the key, so a retry (a double click, fifty pagers, a tool retrying hours later)
+ * finishes those and never reaches a rollout started after the first call.
  */
 export async function killRollouts(
   ctx: ServiceContext,
   actor: CommandActor,
   scope: KillScope,
-  input: { reason: string; idempotencyKey?: string },
+  input: KillInput,
 ): Promise<CommandOutcome[]> {
   // Before anything is killed: a misspelt service must not answer "killed, nothing was running".
   if ("service" in scope) await requireServiceId(ctx.db, scope.service);
-  const targets =
-    "rolloutId" in scope
-      ? [{ id: scope.rolloutId }]
-      : await ctx.db.rollout.findMany({
-          where: {
-            state: { in: ACTIVE },
-            ...("service" in scope ? { service: { name: scope.service } } : {}),
-          },
-          select: { id: true },
-          orderBy: { createdAt: "asc" },
-        });
+  const active = await activeRolloutIds(ctx.db, scope);
+  const targets = input.idempotencyKey
+    ? await claimKillRequest(ctx.db, input.idempotencyKey, scope, active)
+    : active;
+  return killEach(ctx, actor, targets, input);
+}
+
+/**
+ * A standing kill (an SLO page): every rollout of the service active now, including ones started since
+ * the last call. The key still makes each rollout's kill happen once.
+ */
+export async function killActiveRollouts(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  service: string,
+  input: Required<KillInput>,
+): Promise<CommandOutcome[]> {
+  return killEach(ctx, actor, await activeRolloutIds(ctx.db, { service }), input);
+}
+
+async function activeRolloutIds(db: Db, scope: KillScope): Promise<string[]> {
+  const rows = await db.rollout.findMany({
+    where: { state: { in: ACTIVE }, ...("service" in scope ? { service: { name: scope.service } } : {}) },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+  });
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Records which rollouts this request covers, or returns what the first call with the key recorded.
+ * The insert is atomic, so of two concurrent first calls the one that loses uses the winner's list.
+ */
+async function claimKillRequest(db: Db, idempotencyKey: string, scope: KillScope, active: string[]) {
+  const key = `kill-request:${idempotencyKey}`;
+  const asked = "service" in scope ? `service ${scope.service}` : "all";
+  await db.idempotencyKey.createMany({
+    data: [{ key, command: "kill", result: { scope: asked, rollouts: active } }],
+    skipDuplicates: true,
+  });
+  const stored = (await db.idempotencyKey.findUniqueOrThrow({ where: { key } })).result as {
+    scope: string;
+    rollouts: string[];
+  };
+  // A retry repeats its request; the same key on another scope is a client bug, not a retry.
+  if (stored.scope !== asked) {
+    throw new AppError(
+      "CONFLICT",
+      `idempotencyKey: ${idempotencyKey} was used for a kill of ${stored.scope}; use a new key`,
+      "idempotencyKey",
+    );
+  }
+  return stored.rollouts;
+}
+
+/** Each rollout's kill is its own transaction, so one failure never blocks the others. */
+async function killEach(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  rolloutIds: string[],
+  input: KillInput,
+): Promise<CommandOutcome[]> {
   const outcomes: CommandOutcome[] = [];
   const failures: unknown[] = [];
-  for (const target of targets) {
+  for (const id of rolloutIds) {
     try {
       outcomes.push(
         await runRolloutCommand(
           ctx,
           actor,
-          target.id,
+          id,
           { type: "kill", reason: input.reason },
           { idempotencyKey: input.idempotencyKey },
         ),

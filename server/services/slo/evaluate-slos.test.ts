@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { systemActor } from "../actors";
+import { registerDeploy } from "../deploys/register-deploy";
 import { loadFreezeState } from "../freezes/load-freeze-state";
+import { createRollout } from "../rollouts/create-rollout";
 import { runRolloutCommand } from "../rollouts/run-rollout-command";
 import { defineSlo } from "./define-slo";
 import { evaluateSlos } from "./evaluate-slos";
@@ -71,6 +73,18 @@ describe("evaluating SLOs against the service's samples", () => {
     expect(await listSlos(demo.services, { service: "checkout-api" })).toContainEqual(
       expect.objectContaining({ name: "availability", alertSeverity: "page", budgetExhaustedSince: null }),
     );
+
+    // The page stands while it lasts: a rollout of the service created since is rolled back on the next beat.
+    const release = { service: "checkout-api", environment: "production", version: "9.9.9" };
+    await registerDeploy(demo.services, systemActor("ci"), { ...release, artifact: "checkout-api:9.9.9" });
+    const late = await createRollout(demo.services, demo.actor("release_manager"), {
+      ...release,
+      mechanism: "canary",
+    });
+    demo.advanceClock(30_000);
+    const [later] = await evaluateSlos(demo.services, { service: "checkout-api" });
+    expect(later?.rolledBack).toEqual([late.id]);
+    expect(await auditCount("rollout.rolled-back", late.id)).toBe(1);
   });
 
   it("does nothing for a healthy service, latency counted from the histogram tail", async () => {

@@ -12,7 +12,7 @@ import { type CommandActor, systemActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { requireServiceId } from "../require-service";
-import { killRollouts } from "../rollouts/kill-rollouts";
+import { killActiveRollouts } from "../rollouts/kill-rollouts";
 import { loadSloCounts } from "./load-slo-counts";
 import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
 
@@ -108,7 +108,7 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
       });
     }
   }
-  const outcomes = plan.kill ? await killRollouts(ctx, actor, { service: slo.service }, plan.kill) : [];
+  const outcomes = plan.kill ? await killActiveRollouts(ctx, actor, slo.service, plan.kill) : [];
   return {
     ...unchanged,
     state: plan.next,
