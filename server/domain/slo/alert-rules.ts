@@ -44,6 +44,8 @@ export type WindowCounts = Record<BurnWindow, GoodBadCounts>;
 export interface RuleVerdict extends BurnRateRule {
   longBurnRate: number;
   shortBurnRate: number;
+  /** Fires although the short window had no requests at all: see `evaluateBurnAlerts`. */
+  heldWithoutData: boolean;
   firing: boolean;
 }
 
@@ -53,15 +55,27 @@ export interface BurnAlert {
   rules: RuleVerdict[];
 }
 
-export function evaluateBurnAlerts(counts: WindowCounts, objective: number): BurnAlert {
+/**
+ * `alerting` is the severity already raised. Its rules keep firing through a short window without any
+ * requests while their long window still burns: no data is not a recovery (a metrics outage must not clear
+ * a page), and the long window, draining, still ends the alert. Without data nothing is raised.
+ */
+export function evaluateBurnAlerts(
+  counts: WindowCounts,
+  objective: number,
+  alerting: AlertSeverity | null = null,
+): BurnAlert {
   const rules = BURN_RATE_RULES.map((rule) => {
     const longBurnRate = burnRate(counts[rule.long], objective);
     const shortBurnRate = burnRate(counts[rule.short], objective);
+    const longBurning = longBurnRate > rule.threshold;
+    const heldWithoutData = longBurning && rule.severity === alerting && counts[rule.short].total === 0;
     return {
       ...rule,
       longBurnRate,
       shortBurnRate,
-      firing: longBurnRate > rule.threshold && shortBurnRate > rule.threshold,
+      heldWithoutData,
+      firing: (longBurning && shortBurnRate > rule.threshold) || heldWithoutData,
     };
   });
   const firing = rules.filter((r) => r.firing);
@@ -71,6 +85,12 @@ export function evaluateBurnAlerts(counts: WindowCounts, objective: number): Bur
 
 /** "1h burn rate 20.0 and 5m burn rate 25.3 both above 14.4". */
 export function describeRule(rule: RuleVerdict): string {
+  if (rule.heldWithoutData) {
+    return (
+      `${rule.long} burn rate ${formatBurnRate(rule.longBurnRate)} above ${rule.threshold} and ` +
+      `no requests in the ${rule.short} window to show a recovery`
+    );
+  }
   return (
     `${rule.long} burn rate ${formatBurnRate(rule.longBurnRate)} and ` +
     `${rule.short} burn rate ${formatBurnRate(rule.shortBurnRate)} ` +

@@ -15,10 +15,11 @@ const quiet: SloState = { alertSeverity: null, alertSince: null, budgetExhausted
 const T0 = Date.UTC(2026, 10, 27, 10);
 // 1 000 000 requests in 30 d allow 5 000 bad.
 const healthyBudget = { total: 1_000_000, bad: 1_000 };
-const paging = assessSlo(slo, {
-  windows: windowCounts({ "1h": 0.075, "5m": 0.1 }),
-  sloWindow: healthyBudget,
-});
+const paging = assessSlo(
+  slo,
+  { windows: windowCounts({ "1h": 0.075, "5m": 0.1 }), sloWindow: healthyBudget },
+  null,
+);
 
 describe("planning an SLO's actions", () => {
   it("raises a page with its numbers and asks for a kill keyed to the burn", () => {
@@ -50,14 +51,15 @@ describe("planning an SLO's actions", () => {
 
   it("eases to a ticket, clears, and a new burn gets a new key", () => {
     const first = planSloActions(slo, quiet, paging, T0);
-    const ticket = assessSlo(slo, {
-      windows: windowCounts({ "1d": 0.0175, "2h": 0.02 }),
-      sloWindow: healthyBudget,
-    });
+    const ticket = assessSlo(
+      slo,
+      { windows: windowCounts({ "1d": 0.0175, "2h": 0.02 }), sloWindow: healthyBudget },
+      "page",
+    );
     const eased = planSloActions(slo, first.next, ticket, T0 + 60_000);
     expect(eased.changes.map((c) => c.action)).toEqual(["slo.alert-eased"]);
     expect(eased.kill).toBeNull();
-    const calm = assessSlo(slo, { windows: windowCounts(), sloWindow: healthyBudget });
+    const calm = assessSlo(slo, { windows: windowCounts(), sloWindow: healthyBudget }, "ticket");
     const cleared = planSloActions(slo, eased.next, calm, T0 + 120_000);
     expect(cleared.changes).toEqual([
       {
@@ -72,9 +74,36 @@ describe("planning an SLO's actions", () => {
     expect(again.kill?.idempotencyKey).toBe(`slo-page:slo1:${T0 + 180_000}`);
   });
 
+  it("holds a page through a metrics outage until the long window drains, and raises nothing on no data", () => {
+    const first = planSloActions(slo, quiet, paging, T0);
+    const noData = { total: 0, bad: 0 };
+    // The burning hour is still in the 1 h window, but the last 5 min brought no samples at all.
+    const outage = { windows: { ...windowCounts({ "1h": 0.075 }), "5m": noData }, sloWindow: healthyBudget };
+    const held = planSloActions(slo, first.next, assessSlo(slo, outage, "page"), T0 + 5 * 60_000);
+    expect(held.changes).toEqual([]);
+    expect(held.next).toEqual(first.next);
+    expect(held.kill).toEqual({
+      reason:
+        "SLO checkout-api/availability (99.5% of requests without error over 30d) is burning its error " +
+        "budget fast: 1h burn rate 15.0 above 14.4 and no requests in the 5m window to show a recovery",
+      idempotencyKey: `slo-page:slo1:${T0}`,
+    });
+    // The same windows raise nothing from quiet: an alert starts only on evidence of a burn.
+    expect(planSloActions(slo, quiet, assessSlo(slo, outage, null), T0).changes).toEqual([]);
+    // An hour without data drains the long window too, and the page clears.
+    const drained = { windows: { ...outage.windows, "1h": noData }, sloWindow: healthyBudget };
+    const cleared = planSloActions(slo, held.next, assessSlo(slo, drained, "page"), T0 + 65 * 60_000);
+    expect(cleared.changes.map((c) => c.action)).toEqual(["slo.alert-cleared"]);
+    expect(cleared.kill).toBeNull();
+  });
+
   it("starts an error-budget freeze once when the budget is spent and lifts it on recovery", () => {
     // 6 000 bad of 1 000 000 where 5 000 are allowed: remaining −20%.
-    const spent = assessSlo(slo, { windows: windowCounts(), sloWindow: { total: 1_000_000, bad: 6_000 } });
+    const spent = assessSlo(
+      slo,
+      { windows: windowCounts(), sloWindow: { total: 1_000_000, bad: 6_000 } },
+      null,
+    );
     const frozen = planSloActions(slo, quiet, spent, T0);
     expect(frozen.next.budgetExhaustedSince).toBe(T0);
     expect(frozen.changes).toEqual([
@@ -89,10 +118,11 @@ describe("planning an SLO's actions", () => {
     expect(frozen.kill).toBeNull();
     expect(planSloActions(slo, frozen.next, spent, T0 + 30_000).changes).toEqual([]);
     // Twice the traffic with the same bad requests: 6 000 of 10 000 allowed, 40% left.
-    const recovered = assessSlo(slo, {
-      windows: windowCounts(),
-      sloWindow: { total: 2_000_000, bad: 6_000 },
-    });
+    const recovered = assessSlo(
+      slo,
+      { windows: windowCounts(), sloWindow: { total: 2_000_000, bad: 6_000 } },
+      null,
+    );
     const lifted = planSloActions(slo, frozen.next, recovered, T0 + 60_000);
     expect(lifted.next.budgetExhaustedSince).toBeNull();
     expect(lifted.changes.map((c) => [c.action, c.reason.match(/remaining [^)]*/)?.[0]])).toEqual([

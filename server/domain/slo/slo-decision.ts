@@ -26,9 +26,14 @@ export interface SloAssessment {
   budget: ErrorBudget;
 }
 
-export function assessSlo(slo: SloDefinition, counts: SloCounts): SloAssessment {
+/** `alerting`: the severity already raised, which an empty short window does not clear. */
+export function assessSlo(
+  slo: SloDefinition,
+  counts: SloCounts,
+  alerting: AlertSeverity | null,
+): SloAssessment {
   return {
-    alert: evaluateBurnAlerts(counts.windows, slo.objective),
+    alert: evaluateBurnAlerts(counts.windows, slo.objective, alerting),
     budget: errorBudget(counts.sloWindow, slo.objective),
   };
 }

@@ -85,6 +85,12 @@ describe("evaluating SLOs against the service's samples", () => {
     const [later] = await evaluateSlos(demo.services, { service: "checkout-api" });
     expect(later?.rolledBack).toEqual([late.id]);
     expect(await auditCount("rollout.rolled-back", late.id)).toBe(1);
+
+    // A metrics outage: minutes without any sample are not a recovery, so the page holds.
+    demo.advanceClock(6 * MIN);
+    const [blind] = await evaluateSlos(demo.services, { service: "checkout-api" });
+    expect(blind).toMatchObject({ changes: [], state: { alertSeverity: "page" } });
+    expect(blind?.alert.rules[0]).toMatchObject({ heldWithoutData: true, firing: true });
   });
 
   it("does nothing for a healthy service, latency counted from the histogram tail", async () => {

@@ -64,7 +64,11 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
   const now = ctx.now();
   const slo = toSloSubject(row);
   const state = toSloState(row);
-  const { alert, budget } = assessSlo(slo, await loadSloCounts(ctx.db, row.serviceId, slo, now));
+  const { alert, budget } = assessSlo(
+    slo,
+    await loadSloCounts(ctx.db, row.serviceId, slo, now),
+    state.alertSeverity,
+  );
   const plan = planSloActions(slo, state, { alert, budget }, now.getTime());
   const unchanged = { slo, state, alert, budget, changes: [], rolledBack: [] };
   if (plan.changes.length > 0) {
