@@ -1,3 +1,4 @@
+import { againIfTwinWon } from "../../db/database-errors";
 import { defaultGates } from "../../domain/analysis/default-gates";
 import { AppError } from "../../domain/errors";
 import { DEFAULT_CANARY_RAMP, newRolloutDraft, type PlanStep } from "../../domain/rollout";
@@ -22,20 +23,27 @@ export interface CanaryRevision {
 /** Flagger names a canary by namespace and name; Sluice keeps that as the rollout's controllerRef. */
 export const canaryRef = (canary: CanaryRevision) => `${canary.namespace}/${canary.name}`;
 
-/** The Sluice rollout of this canary revision (or of its newest revision without a checksum), if any. */
+/** The canary's newest rollout: the highest generation of its controllerRef. */
+function newestCanaryRollout(ctx: ServiceContext, ref: string) {
+  return ctx.db.rollout.findFirst({
+    where: { controller: FLAGGER, controllerRef: ref },
+    orderBy: { controllerGeneration: { sort: "desc", nulls: "last" } },
+    select: { id: true, controllerRevision: true, controllerGeneration: true },
+  });
+}
+
+/**
+ * The Sluice rollout of the canary's current revision: its newest rollout, if that is of this checksum
+ * (without a checksum, the newest whatever its revision). An older rollout of the same checksum is not
+ * it: a revision that comes back after another (a revert) is a new rollout, not yet created.
+ */
 export async function findCanaryRollout(
   ctx: ServiceContext,
   canary: CanaryRevision,
 ): Promise<{ id: string } | null> {
-  return ctx.db.rollout.findFirst({
-    where: {
-      controller: FLAGGER,
-      controllerRef: canaryRef(canary),
-      ...(canary.checksum ? { controllerRevision: canary.checksum } : {}),
-    },
-    orderBy: { createdAt: "desc" },
-    select: { id: true },
-  });
+  const newest = await newestCanaryRollout(ctx, canaryRef(canary));
+  if (!newest || (canary.checksum && newest.controllerRevision !== canary.checksum)) return null;
+  return { id: newest.id };
 }
 
 /**
@@ -87,7 +95,14 @@ function asMetadataError(error: AppError, weights: readonly number[]): AppError 
  * The rollout of a canary revision, created the first time Flagger calls about it: the revision is
  * registered as a deploy (service = metadata.service or the canary's name, environment = its
  * namespace, version = its checksum unless metadata says) and a draft canary rollout applied by Flagger
- * is created. Concurrent first calls create one rollout: the creation is idempotent per revision.
+ * is created.
+ *
+ * Identity: Flagger's calls about the canary's current revision (its newest rollout's checksum) reuse
+ * that rollout; any other checksum starts the next generation, even when an older rollout of it exists
+ * (a revert to an earlier revision must pass the gates again, and an aborted or completed rollout of it
+ * would answer for it forever). Concurrent first calls, from any number of instances, create one
+ * rollout: they all claim the same next generation, the unique (controller, ref, generation) refuses all
+ * but one, and the losers read again and find the winner's rollout.
  */
 export async function findOrCreateCanaryRollout(
   ctx: ServiceContext,
@@ -95,9 +110,9 @@ export async function findOrCreateCanaryRollout(
   canary: Required<CanaryRevision>,
   metadata: CanaryMetadata,
 ): Promise<{ id: string }> {
-  const existing = await findCanaryRollout(ctx, canary);
-  if (existing) return existing;
   const ref = canaryRef(canary);
+  const current = await findCanaryRollout(ctx, canary);
+  if (current) return current;
   // Before the deploy is registered: a refused plan stores nothing.
   const steps = planFrom(metadata);
   const release = {
@@ -113,32 +128,47 @@ export async function findOrCreateCanaryRollout(
         throw error;
     },
   );
-  const { id } = await createRollout(ctx, actor, {
-    ...release,
-    mechanism: "canary",
-    steps,
-    tags: metadata.tags,
-    appliedBy: FLAGGER,
-    controller: { name: FLAGGER, ref, revision: canary.checksum },
-    idempotencyKey: `flagger:${ref}@${canary.checksum}`,
+  const created = await againIfTwinWon(async () => {
+    const newest = await newestCanaryRollout(ctx, ref);
+    if (newest?.controllerRevision === canary.checksum) return { id: newest.id, generation: null };
+    const generation = (newest?.controllerGeneration ?? 0) + 1;
+    const { id } = await createRollout(ctx, actor, {
+      ...release,
+      mechanism: "canary",
+      steps,
+      tags: metadata.tags,
+      appliedBy: FLAGGER,
+      controller: { name: FLAGGER, ref, revision: canary.checksum, generation },
+    });
+    return { id, generation };
   });
-  await abortSuperseded(ctx, actor, ref, canary.checksum);
-  return { id };
+  if (created.generation !== null) {
+    await abortSuperseded(ctx, actor, ref, { checksum: canary.checksum, generation: created.generation });
+  }
+  return { id: created.id };
 }
 
-/** Flagger restarts its analysis on a new revision, so an unfinished rollout of an older one is over. */
-async function abortSuperseded(ctx: ServiceContext, actor: CommandActor, ref: string, checksum: string) {
+/**
+ * Flagger restarts its analysis on a new revision, so an unfinished rollout of an earlier generation is
+ * over. A later generation created meanwhile (yet another revision) is not touched.
+ */
+async function abortSuperseded(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  ref: string,
+  by: { checksum: string; generation: number },
+) {
   const older = await ctx.db.rollout.findMany({
     where: {
       controller: FLAGGER,
       controllerRef: ref,
-      controllerRevision: { not: checksum },
+      controllerGeneration: { lt: by.generation },
       state: { in: ["draft", "running", "paused"] },
     },
     select: { id: true },
   });
   for (const { id } of older) {
-    const reason = `superseded by Flagger revision ${checksum}`;
+    const reason = `superseded by Flagger revision ${by.checksum}`;
     await runRolloutCommand(ctx, actor, id, { type: "abort", reason }).catch((error: unknown) => {
       // Another call (or a person) finished it first.
       if (!(error instanceof AppError && ["CONFLICT", "ILLEGAL_TRANSITION"].includes(error.code)))

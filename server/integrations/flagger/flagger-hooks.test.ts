@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi } from "../../api/api-test-client";
 import { passCurrentStep } from "../../api/api-test-rollouts";
+import { createDb } from "../../db/client";
 import { systemActor } from "../../services/actors";
 import type { ServiceContext } from "../../services/context";
 import { declareIncident } from "../../services/incidents/declare-incident";
@@ -102,6 +103,145 @@ describe("Flagger webhooks over HTTP", () => {
     expect(await db().rollout.count({ where: { controllerRef: "test/podinfo" } })).toBe(2);
     expect((await rollout(id)).state).toBe("aborted");
     expect((await rollout(next.answer.rolloutId as string)).state).toBe("running");
+  });
+
+  /** The canary's rollouts in generation order: which revision each was of, and where it ended. */
+  const history = (name: string) =>
+    db().rollout.findMany({
+      where: { controller: "flagger", controllerRef: `test/${name}` },
+      orderBy: { controllerGeneration: "asc" },
+      select: { id: true, controllerRevision: true, controllerGeneration: true, state: true },
+    });
+
+  it("starts a new gated rollout when Flagger reverts to a revision whose rollout was aborted as superseded", async () => {
+    const metadata = { weights: "10,100", approveAt: "10" };
+    const first = await hook("confirm-rollout", canary("revert-api", "a1", metadata));
+    expect(first.answer.reason).toBe("step 1 (10%) awaits approval in Sluice");
+    const a1 = first.answer.rolloutId as string;
+    const b2 = (await hook("confirm-rollout", canary("revert-api", "b2", metadata))).answer.rolloutId;
+    expect((await rollout(a1)).state).toBe("aborted");
+
+    // The user reverts: Flagger calls about a1 again, now after b2.
+    const body = canary("revert-api", "a1", metadata);
+    const noRollbackYet = await hook("rollback", body);
+    expect(noRollbackYet).toMatchObject({
+      status: 403,
+      answer: { rolloutId: null, reason: "no rollback: Sluice has no rollout of this canary revision" },
+    });
+    const reverted = await hook("confirm-rollout", body);
+    expect(reverted.status).toBe(403);
+    expect(reverted.answer.reason).toBe("step 1 (10%) awaits approval in Sluice");
+    const again = reverted.answer.rolloutId as string;
+    expect(again).not.toBe(a1);
+    expect(await rollout(again)).toMatchObject({
+      state: "running",
+      phase: "awaiting_approval",
+      exposurePercent: 0,
+      controllerRevision: "a1",
+    });
+    expect(await history("revert-api")).toEqual([
+      { id: a1, controllerRevision: "a1", controllerGeneration: 1, state: "aborted" },
+      { id: b2, controllerRevision: "b2", controllerGeneration: 2, state: "aborted" },
+      { id: again, controllerRevision: "a1", controllerGeneration: 3, state: "running" },
+    ]);
+    const superseded = await db().auditEvent.findFirstOrThrow({
+      where: { targetId: b2 as string, action: { startsWith: "rollout.abort" } },
+      select: { reason: true },
+    });
+    expect(superseded.reason).toBe("superseded by Flagger revision a1");
+
+    await runRolloutCommand(ctx, demo.actor("release_manager"), again, { type: "approve" });
+    expect(await hook("confirm-rollout", body)).toMatchObject({
+      status: 200,
+      answer: { rolloutId: again, state: "running" },
+    });
+  });
+
+  it("does not let a revert to a revision whose rollout completed pass the gates without judging it", async () => {
+    const metadata = { weights: "10,100", holdSeconds: "60" };
+    const shipped = (await hook("confirm-rollout", canary("shipped-api", "c1", metadata))).answer
+      .rolloutId as string;
+    await passCurrentStep(ctx, setNow, shipped);
+    await advance(shipped);
+    await passCurrentStep(ctx, setNow, shipped, "completed");
+    expect((await rollout(shipped)).state).toBe("completed");
+    expect((await hook("confirm-promotion", canary("shipped-api", "c1", metadata))).status).toBe(200);
+    await hook("confirm-rollout", canary("shipped-api", "d2", metadata));
+
+    const body = canary("shipped-api", "c1", metadata);
+    const reverted = await hook("confirm-rollout", body);
+    expect(reverted.status).toBe(200);
+    const again = reverted.answer.rolloutId as string;
+    expect(again).not.toBe(shipped);
+    expect(await rollout(again)).toMatchObject({ state: "running", exposurePercent: 10 });
+    expect((await rollout(shipped)).state).toBe("completed");
+    expect((await hook("confirm-promotion", body)).answer).toMatchObject({
+      yes: false,
+      rolloutId: again,
+      reason: "Sluice's plan is at 10%; promotion waits for its 100% step",
+    });
+    expect((await event("shipped-api", "c1", "Advance shipped-api.test canary weight 10")).json).toEqual({
+      rolloutId: again,
+      canaryWeight: 10,
+    });
+    expect((await hook("confirm-traffic-increase", body)).answer).toMatchObject({
+      yes: false,
+      reason: "Flagger applies 10%; Sluice allows 10% until step 1 passes its hold and gates",
+    });
+  });
+
+  it("keeps answering every hook about the current revision from its one rollout, after a revert too", async () => {
+    const body = canary("steady-api", "e1", { weights: "10,100" });
+    const first = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    await hook("confirm-rollout", canary("steady-api", "f2", { weights: "10,100" }));
+    const reverted = (await hook("confirm-rollout", body)).answer.rolloutId as string;
+    expect(reverted).not.toBe(first);
+    for (const type of ["confirm-rollout", "confirm-traffic-increase", "confirm-promotion", "rollback"]) {
+      expect((await hook(type, body)).answer.rolloutId, type).toBe(reverted);
+      expect((await hook(type, body)).answer.rolloutId, type).toBe(reverted);
+    }
+    expect((await event("steady-api", "e1", "Starting canary analysis")).json).toMatchObject({
+      rolloutId: reverted,
+    });
+    expect((await event("steady-api", undefined, "Starting canary analysis")).json).toMatchObject({
+      rolloutId: reverted,
+    });
+    expect((await history("steady-api")).map((r) => r.controllerRevision)).toEqual(["e1", "f2", "e1"]);
+  });
+
+  it("creates one rollout when two instances receive the same first call at once, and one per revert", async () => {
+    // A second Sluice instance: its own database client and HTTP server on the same PostgreSQL.
+    const otherDb = createDb(demo.database.url);
+    const other = await startTestApi({ ...ctx, db: otherDb });
+    try {
+      const burst = (checksum: string) =>
+        Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 === 0 ? api : other).request("POST", "/api/v1/flagger/confirm-rollout", {
+              token: flagger,
+              body: canary("racing-api", checksum, { weights: "10,100" }),
+            }),
+          ),
+        );
+      const rolloutIds = (responses: { json: unknown }[]) =>
+        new Set(responses.map((r) => (r.json as Answer).rolloutId));
+      const firsts = await burst("g1");
+      expect(firsts.map((r) => r.status)).toEqual(Array(8).fill(200));
+      await burst("h2");
+      const reverts = await burst("g1");
+      expect(reverts.map((r) => r.status)).toEqual(Array(8).fill(200));
+      const rows = await history("racing-api");
+      expect(rows.map((r) => [r.controllerRevision, r.controllerGeneration, r.state])).toEqual([
+        ["g1", 1, "aborted"],
+        ["h2", 2, "aborted"],
+        ["g1", 3, "running"],
+      ]);
+      expect(rolloutIds(firsts)).toEqual(new Set([rows[0]?.id]));
+      expect(rolloutIds(reverts)).toEqual(new Set([rows[2]?.id]));
+    } finally {
+      await other.close();
+      await otherDb.$disconnect();
+    }
   });
 
   it("keeps one release for new revisions of a version pinned in metadata, each its own rollout", async () => {

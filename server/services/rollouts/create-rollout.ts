@@ -29,8 +29,12 @@ export interface CreateRolloutInput {
   tags?: readonly string[];
   candidateColour?: Colour;
   appliedBy?: string;
-  /** A Kubernetes controller that applies the exposure and asks Sluice before each step (Flagger). */
-  controller?: { name: string; ref: string; revision: string };
+  /**
+   * A Kubernetes controller that applies the exposure and asks Sluice before each step (Flagger). The
+   * generation is the rollout's place in the ref's history, unique per (name, ref): a concurrent
+   * creation of the same generation is refused (P2002).
+   */
+  controller?: { name: string; ref: string; revision: string; generation: number };
   /** Flag rollouts: the flag to drive, created (temporary, on/off) when missing; default `<service>.release-<version>`. */
   flagKey?: string;
   /** Schema-affecting rollouts: how long to sit at 100% before the contract phase (default a day). */
@@ -131,6 +135,7 @@ export async function createRollout(
         controller: input.controller?.name,
         controllerRef: input.controller?.ref,
         controllerRevision: input.controller?.revision,
+        controllerGeneration: input.controller?.generation,
         ...snapshotColumns(draft),
         steps: asJson(steps),
         createdBy: actor.id,
