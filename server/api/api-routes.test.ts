@@ -414,7 +414,10 @@ describe("/api/v1 routes", () => {
     const push = (samples: object[]) =>
       api.request("POST", "/api/v1/metrics", { token: pusher, body: { samples } });
     expect(await push(batch)).toMatchObject({ status: 200, json: { stored: 2, duplicates: 0 } });
-    expect(await push(batch)).toMatchObject({ status: 200, json: { stored: 0, duplicates: 2 } });
+    expect(await push(batch)).toMatchObject({
+      status: 200,
+      json: { stored: 0, duplicates: 2, duplicateIndexes: [0, 1], conflicts: 0 },
+    });
 
     const before = await stored();
     const later = "2026-11-27T10:00:20Z";
@@ -432,6 +435,59 @@ describe("/api/v1 routes", () => {
     const unknownRollout = await push([sample("canary", later, { rolloutId: "no-such-rollout" })]);
     expect(unknownRollout).toMatchObject({ status: 404, json: { code: "NOT_FOUND" } });
     expect(await stored()).toEqual(before);
+  });
+
+  it("answers a resend of stored samples with other values with a 200 naming each conflict, storing the rest", async () => {
+    const pusher = await api.token(["metrics:write"]);
+    const id = await newRollout(api, writer, "ledger");
+    const sample = (cohort: string, end: string, extra: object = {}) => ({
+      rolloutId: id,
+      cohort,
+      intervalEnd: end,
+      intervalSeconds: 10,
+      requests: 118,
+      errors: 1,
+      latency: { bounds: [100], counts: [100, 18] },
+      ...extra,
+    });
+    const push = (samples: object[]) =>
+      api.request("POST", "/api/v1/metrics", { token: pusher, body: { samples } });
+    const end = "2026-11-27T10:00:30Z";
+    expect(await push([sample("baseline", end), sample("canary", end)])).toMatchObject({ status: 200 });
+
+    const later = "2026-11-27T10:00:40Z";
+    const corrected = { requests: 120, latency: { bounds: [100], counts: [102, 18] } };
+    const reply = await push([
+      sample("baseline", end),
+      sample("canary", end, corrected),
+      sample("canary", later),
+    ]);
+    expect(reply).toMatchObject({
+      status: 200,
+      json: {
+        stored: 1,
+        storedIndexes: [2],
+        duplicates: 1,
+        duplicateIndexes: [0],
+        conflicts: 1,
+        conflictIndexes: [1],
+        conflictDetails: [
+          {
+            index: 1,
+            fields: ["requests", "latency.counts"],
+            message:
+              `samples[1]: interval ending 2026-11-27T10:00:30.000Z of canary (rollout ${id}) already stored ` +
+              "with other values (sent ≠ stored: requests 120 ≠ 118, latency.counts [102,18] ≠ [100,18]); " +
+              "the stored sample stands",
+          },
+        ],
+      },
+    });
+    const canary = await db().metricSample.findMany({ where: { rolloutId: id, cohort: "canary" } });
+    expect(canary.map((r) => [r.intervalEnd.toISOString(), r.requests]).sort()).toEqual([
+      ["2026-11-27T10:00:30.000Z", 118],
+      ["2026-11-27T10:00:40.000Z", 118],
+    ]);
   });
 
   it("kills a service's rollouts once per idempotency key, and everything with all: true", async () => {

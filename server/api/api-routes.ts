@@ -236,11 +236,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Push cohort samples (baseline and canary) for rollouts' gates",
     description:
       "The whole batch is refused when any sample is invalid, naming `samples[i].field`. A retried batch " +
-      "stores nothing twice: samples are keyed by rollout, cohort and interval end. The reply counts the " +
-      "samples stored and lists the indexes of those already there (`duplicateIndexes`); the rest are stored.",
+      "stores nothing twice: samples are keyed by rollout, cohort and interval end. The reply puts every " +
+      "index in one list: stored (`storedIndexes`), already there with the same values (`duplicateIndexes`), " +
+      "or already there with other values (`conflictIndexes`): a corrected resend is not stored, since the " +
+      "stored sample may already have been judged; `conflictDetails` names its key and each differing field " +
+      "(`samples[i]: … (sent ≠ stored: requests 120 ≠ 118) …`). Still a 200, as the rest of the batch is stored.",
     scopes: ["metrics:write"],
     body: metricsBody,
-    responses: { 200: "How many samples were stored, and which were already there" },
+    responses: {
+      200: "Which samples were stored, which were already there, and which conflict with a stored sample",
+    },
     errors: ["NOT_FOUND"],
     async handle({ services, body }) {
       return { status: 200, body: await ingestSamples(services, body.samples) };

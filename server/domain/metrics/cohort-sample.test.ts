@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { type CohortSample, sampleProblems, toSeriesPoint } from "./cohort-sample";
+import {
+  type CohortSample,
+  describeSampleConflict,
+  sampleDifferences,
+  sampleProblems,
+  toSeriesPoint,
+} from "./cohort-sample";
 
 const valid: CohortSample = {
   rolloutId: "r1",
@@ -60,5 +66,45 @@ describe("sampleProblems", () => {
       "conversions.successes: must not exceed trials",
     ]);
     expect(sampleProblems({ ...valid, requests: -1.5 })).toContain("requests: must be a whole number ≥ 0");
+  });
+});
+
+describe("sampleDifferences", () => {
+  it("finds none between a sample and its identical resend", () => {
+    expect(sampleDifferences({ ...valid }, valid)).toEqual([]);
+    const copy = { ...valid, latency: { bounds: [50, 100, 250], counts: [100, 60, 40, 0] } };
+    expect(sampleDifferences(copy, valid)).toEqual([]);
+  });
+
+  it("names each differing value, sent before stored", () => {
+    const corrected: CohortSample = {
+      ...valid,
+      requests: 210,
+      latency: { bounds: [50, 100, 250], counts: [110, 60, 40, 0] },
+      conversions: { successes: 3, trials: 21 },
+    };
+    expect(sampleDifferences(corrected, valid)).toEqual([
+      { field: "requests", sent: "210", stored: "200" },
+      { field: "latency.counts", sent: "[110,60,40,0]", stored: "[100,60,40,0]" },
+      { field: "conversions.trials", sent: "21", stored: "20" },
+    ]);
+    expect(sampleDifferences({ ...valid, conversions: null }, valid)).toEqual([
+      { field: "conversions", sent: "none", stored: "3/20" },
+    ]);
+    expect(sampleDifferences({ ...valid, intervalSeconds: 30 }, valid).map((d) => d.field)).toEqual([
+      "intervalSeconds",
+    ]);
+  });
+
+  it("describes a conflict by its key and differences", () => {
+    const sample = { ...valid, intervalEnd: Date.parse("2026-11-27T10:00:10Z"), requests: 120 };
+    const differences = sampleDifferences(sample, { ...sample, requests: 118 });
+    expect(describeSampleConflict(sample, differences)).toBe(
+      "interval ending 2026-11-27T10:00:10.000Z of canary (rollout r1) already stored with other values " +
+        "(sent ≠ stored: requests 120 ≠ 118); the stored sample stands",
+    );
+    expect(describeSampleConflict(sample, differences, "samples[0] of this batch")).toContain(
+      "already stored by samples[0] of this batch with other values",
+    );
   });
 });

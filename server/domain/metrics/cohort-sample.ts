@@ -97,3 +97,61 @@ export function sampleProblems(sample: CohortSample, now?: number): string[] {
   }
   return problems;
 }
+
+/** A value of a resent sample that differs from the stored sample of its key, both as text. */
+export interface SampleDifference {
+  field: string;
+  sent: string;
+  stored: string;
+}
+
+/**
+ * Where `sent` differs from `stored`, a sample with the same key (rollout, cohort, interval end): every
+ * value is compared, `conversions` as a whole when only one of them has any. Empty when they are alike,
+ * which makes `sent` a harmless retry; otherwise it is a correction that must not pass as one.
+ */
+export function sampleDifferences(sent: CohortSample, stored: CohortSample): SampleDifference[] {
+  const differences: SampleDifference[] = [];
+  const compare = (field: string, a: number | readonly number[], b: number | readonly number[]) => {
+    const text = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : `[${v.join(",")}]`);
+    if (text(a) !== text(b)) differences.push({ field, sent: text(a), stored: text(b) });
+  };
+  compare("intervalSeconds", sent.intervalSeconds, stored.intervalSeconds);
+  compare("requests", sent.requests, stored.requests);
+  compare("errors", sent.errors, stored.errors);
+  compare("latency.bounds", sent.latency.bounds, stored.latency.bounds);
+  compare("latency.counts", sent.latency.counts, stored.latency.counts);
+  if (sent.conversions && stored.conversions) {
+    compare("conversions.successes", sent.conversions.successes, stored.conversions.successes);
+    compare("conversions.trials", sent.conversions.trials, stored.conversions.trials);
+  } else if (sent.conversions || stored.conversions) {
+    const text = (c: CohortSample["conversions"]) => (c ? `${c.successes}/${c.trials}` : "none");
+    differences.push({
+      field: "conversions",
+      sent: text(sent.conversions),
+      stored: text(stored.conversions),
+    });
+  }
+  return differences;
+}
+
+/**
+ * Why a sample was not stored although valid: its key is taken by a sample with other values, and the
+ * stored one stands (it may already have been judged and audited). Names the key and each difference,
+ * e.g. "interval ending 2026-11-27T10:00:10.000Z of canary (rollout r1) already stored with other
+ * values (sent ≠ stored: requests 120 ≠ 118); the stored sample stands". `storedBy` names what stored
+ * it when that is known, e.g. an earlier sample of the same batch.
+ */
+export function describeSampleConflict(
+  sample: CohortSample,
+  differences: readonly SampleDifference[],
+  storedBy?: string,
+): string {
+  const at = new Date(sample.intervalEnd).toISOString();
+  const listed = differences.map((d) => `${d.field} ${d.sent} ≠ ${d.stored}`).join(", ");
+  const by = storedBy === undefined ? "" : ` by ${storedBy}`;
+  return (
+    `interval ending ${at} of ${sample.cohort} (rollout ${sample.rolloutId}) already stored${by} with ` +
+    `other values (sent ≠ stored: ${listed}); the stored sample stands`
+  );
+}

@@ -26,13 +26,21 @@ describe("ingestSamples", () => {
   it("stores a sample once however often the batch is retried", async () => {
     expect(await ingestSamples(demo.services, [sample()])).toEqual({
       stored: 1,
+      storedIndexes: [0],
       duplicates: 0,
       duplicateIndexes: [],
+      conflicts: 0,
+      conflictIndexes: [],
+      conflictDetails: [],
     });
     expect(await ingestSamples(demo.services, [sample(), sample({ cohort: "baseline" })])).toEqual({
       stored: 1,
+      storedIndexes: [1],
       duplicates: 1,
       duplicateIndexes: [0],
+      conflicts: 0,
+      conflictIndexes: [],
+      conflictDetails: [],
     });
     const series = await listSeries(demo.services, demo.rollouts["checkout-api"] as string);
     expect(series.map((p) => p.cohort)).toEqual(["baseline", "canary"]);
@@ -59,6 +67,94 @@ describe("ingestSamples", () => {
     expect((await ingestSamples(demo.services, [sample({ intervalEnd: now + 4 * 60_000 })])).stored).toBe(1);
   });
 
+  it("reports a corrected resend as a conflict naming the differing fields, and keeps the stored sample", async () => {
+    const intervalEnd = Date.parse("2026-11-27T10:01:00Z");
+    const first = sample({
+      intervalEnd,
+      requests: 118,
+      errors: 2,
+      latency: { bounds: [100], counts: [100, 18] },
+    });
+    expect((await ingestSamples(demo.services, [first])).stored).toBe(1);
+    const published: number[] = [];
+    const stop = demo.services.events.subscribe("samples.ingested", (event) =>
+      published.push(...event.points.map((p) => p.requests)),
+    );
+    const corrected = { ...first, requests: 120, latency: { bounds: [100], counts: [102, 18] } };
+    const result = await ingestSamples(demo.services, [corrected]);
+    stop();
+    const rolloutId = demo.rollouts["checkout-api"] as string;
+    expect(result).toEqual({
+      stored: 0,
+      storedIndexes: [],
+      duplicates: 0,
+      duplicateIndexes: [],
+      conflicts: 1,
+      conflictIndexes: [0],
+      conflictDetails: [
+        {
+          index: 0,
+          fields: ["requests", "latency.counts"],
+          message:
+            `samples[0]: interval ending 2026-11-27T10:01:00.000Z of canary (rollout ${rolloutId}) already ` +
+            "stored with other values (sent ≠ stored: requests 120 ≠ 118, latency.counts [102,18] ≠ [100,18]); " +
+            "the stored sample stands",
+        },
+      ],
+    });
+    expect(published).toEqual([]);
+    const rows = await demo.database.db.metricSample.findMany({
+      where: { intervalEnd: new Date(intervalEnd) },
+    });
+    expect(rows).toMatchObject([{ cohort: "canary", requests: 118, errors: 2, latencyCounts: [100, 18] }]);
+    // Resending what is stored is still an idempotent duplicate.
+    expect(await ingestSamples(demo.services, [{ ...first }])).toMatchObject({
+      stored: 0,
+      duplicateIndexes: [0],
+      conflictIndexes: [],
+    });
+  });
+
+  it("names each index of a mixed batch as stored, duplicate or conflict", async () => {
+    const intervalEnd = Date.parse("2026-11-27T10:02:00Z");
+    await ingestSamples(demo.services, [
+      sample({ intervalEnd }),
+      sample({ intervalEnd, cohort: "baseline" }),
+    ]);
+    const next = intervalEnd + 10_000;
+    const batch = [
+      sample({ intervalEnd, cohort: "baseline" }),
+      sample({ intervalEnd: next }),
+      sample({ intervalEnd, errors: 0 }),
+      sample({ intervalEnd, conversions: { successes: 1, trials: 4 } }),
+      sample({ intervalEnd: next, cohort: "baseline" }),
+    ];
+    const result = await ingestSamples(demo.services, batch);
+    expect(result).toMatchObject({
+      stored: 2,
+      storedIndexes: [1, 4],
+      duplicates: 1,
+      duplicateIndexes: [0],
+      conflicts: 2,
+      conflictIndexes: [2, 3],
+    });
+    expect(result.conflictDetails.map((c) => [c.index, c.fields])).toEqual([
+      [2, ["errors"]],
+      [3, ["conversions"]],
+    ]);
+    expect(result.conflictDetails[0]?.message).toMatch(
+      /^samples\[2\]: interval ending 2026-11-27T10:02:00\.000Z of canary .*\(sent ≠ stored: errors 0 ≠ 1\)/,
+    );
+    expect(result.conflictDetails[1]?.message).toContain("conversions 1/4 ≠ none");
+    const rows = await demo.database.db.metricSample.findMany({
+      where: { intervalEnd: new Date(intervalEnd) },
+    });
+    expect(rows.map((r) => [r.cohort, r.errors, r.conversionTrials]).sort()).toEqual([
+      ["baseline", 1, null],
+      ["canary", 1, null],
+    ]);
+  });
+
   it("stores every column of a batch with one row per key, a key repeated in the batch once", async () => {
     const intervalEnd = Date.parse("2026-11-27T10:04:00.123Z");
     const batch = [
@@ -72,7 +168,11 @@ describe("ingestSamples", () => {
     );
     const result = await ingestSamples(demo.services, batch);
     stop();
-    expect(result).toEqual({ stored: 2, duplicates: 1, duplicateIndexes: [2] });
+    // The repeat differs from the occurrence stored, so it is a conflict naming that one.
+    expect(result).toMatchObject({ stored: 2, storedIndexes: [0, 1], duplicates: 0, conflictIndexes: [2] });
+    expect(result.conflictDetails[0]?.message).toMatch(
+      /^samples\[2\]: .* already stored by samples\[0\] of this batch with other values \(sent ≠ stored: requests 8 ≠ 7, latency\.counts \[4,4\] ≠ \[3,4\]\)/,
+    );
     expect(published.sort((a, b) => a - b)).toEqual([7, 10]);
     const rows = await demo.database.db.metricSample.findMany({
       where: { intervalEnd: new Date(intervalEnd) },

@@ -45,3 +45,46 @@ export async function insertSampleRows(
     intervalEnd: Number(row.intervalEndMs),
   }));
 }
+
+/**
+ * The stored samples of the given keys (those present), for comparing a resend with what it did not
+ * replace. One statement through the unique (rollout, cohort, interval end) index, whatever the count.
+ */
+export async function loadSampleRows(db: Db, keys: readonly InsertedSampleKey[]): Promise<CohortSample[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.$queryRaw<
+    {
+      rolloutId: string;
+      cohort: CohortSample["cohort"];
+      intervalEndMs: bigint;
+      intervalSeconds: number;
+      requests: number;
+      errors: number;
+      latencyBoundsMs: number[];
+      latencyCounts: number[];
+      conversionSuccesses: number | null;
+      conversionTrials: number | null;
+    }[]
+  >`
+    SELECT "rolloutId", "cohort", (extract(epoch FROM "intervalEnd") * 1000)::bigint AS "intervalEndMs",
+      "intervalSeconds", "requests", "errors", "latencyBoundsMs", "latencyCounts", "conversionSuccesses",
+      "conversionTrials"
+    FROM "MetricSample"
+    WHERE ("rolloutId", "cohort", "intervalEnd") IN (
+      SELECT "rolloutId", "cohort", timestamp 'epoch' + "intervalEndMs" * interval '1 millisecond'
+      FROM unnest(${keys.map((k) => k.rolloutId)}::text[], ${keys.map((k) => k.cohort)}::text[],
+        ${keys.map((k) => k.intervalEnd)}::bigint[]) AS input("rolloutId", "cohort", "intervalEndMs"))`;
+  return rows.map((row) => ({
+    rolloutId: row.rolloutId,
+    cohort: row.cohort,
+    intervalEnd: Number(row.intervalEndMs),
+    intervalSeconds: row.intervalSeconds,
+    requests: row.requests,
+    errors: row.errors,
+    latency: { bounds: row.latencyBoundsMs, counts: row.latencyCounts },
+    conversions:
+      row.conversionTrials === null
+        ? null
+        : { successes: row.conversionSuccesses ?? 0, trials: row.conversionTrials },
+  }));
+}
