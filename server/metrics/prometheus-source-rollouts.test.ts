@@ -190,6 +190,14 @@ describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one
       samplesOf(report, id).map(({ rolloutId: _, ...counts }) => counts);
     expect(strip(report, ids.staging)).toEqual(strip(report, ids.production));
     expect(strip(report, ids.production)).toHaveLength(2);
+    // The interval was polled before with staging's own numbers: those stand, reported, not a failure.
+    expect(report.stored).toBe(0);
+    expect(report.conflicts.map((c) => `${c.rolloutId} ${c.cohort}`)).toEqual([
+      `${ids.staging} baseline`,
+      `${ids.staging} canary`,
+    ]);
+    expect(report.conflicts[0]?.fields).toContain("requests");
+    expect(logs).toEqual([]);
   });
 
   it("names every rollout a failed query cost, once per rollout", async () => {

@@ -34,8 +34,10 @@ export interface PolledRollout {
 export interface PollReport {
   intervalEnd: number;
   stored: number;
-  /** The samples written. */
+  /** The samples read and passed to ingest (stored, or already there: see `conflicts`). */
   samples: CohortSample[];
+  /** Samples of an interval already stored with other values (read again): the stored ones stand. */
+  conflicts: (PolledRollout & { cohort: string; fields: string[] })[];
   /** Rollouts' cohorts that got no sample because Prometheus had no usable data for them. */
   missing: (PolledRollout & { cohort: string; reason: string })[];
   /** Rollouts whose queries failed (Prometheus down, slow or refusing) or whose samples were refused. */
@@ -87,7 +89,14 @@ export function createPrometheusPoller(
       group.rollouts.push(rollout);
       byQueries.set(key, group);
     }
-    const report: PollReport = { intervalEnd, stored: 0, samples: [], missing: [], failures: [] };
+    const report: PollReport = {
+      intervalEnd,
+      stored: 0,
+      samples: [],
+      conflicts: [],
+      missing: [],
+      failures: [],
+    };
     await eachLimited([...byQueries.values()], options.concurrency ?? 4, async ({ queries, rollouts }) => {
       let results: IntervalResults;
       try {
@@ -107,9 +116,15 @@ export function createPrometheusPoller(
         }));
         try {
           // Awaited before the +=, which would otherwise add to a total read before other groups' adds.
-          const { stored } = await ingestSamples(ctx, batch);
+          const { stored, conflictDetails } = await ingestSamples(ctx, batch);
           report.stored += stored;
           report.samples.push(...batch);
+          // An interval read again (a run repeated, two instances, templates changed) returns other numbers:
+          // late scrapes, increase()'s extrapolation. The first reading is what the gates judged and stays;
+          // the second is no failure and not logged (routine drift would be noise), only reported here.
+          for (const { index, fields } of conflictDetails) {
+            report.conflicts.push({ ...rollout, cohort: batch[index]?.cohort ?? "?", fields });
+          }
         } catch (error) {
           report.failures.push({ ...rollout, error: `ingest: ${(error as Error).message}` });
         }

@@ -54,6 +54,8 @@ export function startSimulator(
         random,
       }),
     );
+    // An interval written again (tick() after the timer) draws other random numbers: ingest keeps the
+    // stored ones and reports conflicts, which a simulation can ignore.
     await ingestSamples(ctx, samples);
   }
 
