@@ -139,6 +139,7 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
           data: [
             {
               serviceId: service.id,
+              environment: "production",
               name: "availability",
               kind: "availability",
               objective: 0.99,
@@ -146,6 +147,7 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
             },
             {
               serviceId: service.id,
+              environment: "production",
               name: "latency-250ms",
               kind: "latency",
               objective: 0.98,
@@ -187,7 +189,12 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
             new Date(options.now.getTime() - 3_600_000),
           );
         }
-        const draft = newRolloutDraft({ ...demo, id: rollout.id, serviceId: demo.service });
+        const draft = newRolloutDraft({
+          ...demo,
+          id: rollout.id,
+          serviceId: demo.service,
+          environment: release.environment,
+        });
         const { snapshot, events } = replay(draft, demo.passedSteps, options.now.getTime());
         await tx.rollout.update({ where: { id: rollout.id }, data: snapshotColumns(snapshot) });
         for (const event of [{ type: "rollout.created", at: options.now.getTime() - 3_600_000 }, ...events]) {

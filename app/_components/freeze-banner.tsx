@@ -24,7 +24,7 @@ export function FreezeBanner() {
       (i) =>
         `incident ${i.id} (${i.severity}, ${i.services === "*" ? "all services" : i.services.join(", ")})`,
     ),
-    ...budgets.map((b) => `${b.serviceId}'s ${b.slo} error budget is spent`),
+    ...budgets.map((b) => `${b.serviceId}'s ${b.slo} error budget in ${b.environment} is spent`),
   ];
   return (
     <div className="banner" role="status" data-testid="freeze-banner">

@@ -15,6 +15,7 @@ describe("slo-watch", () => {
     const id = demo.rollouts.search as string;
     await defineSlo(demo.services, demo.actor("release_manager"), {
       service: "search",
+      environment: "production",
       name: "availability",
       kind: "availability",
       objective: 0.999,

@@ -179,6 +179,7 @@ describe("tRPC refuses bad input naming the field, storing nothing", () => {
       () =>
         as("admin").admin.defineSlo({
           service: "checkout-api",
+          environment: "production",
           name: "latency",
           kind: "latency",
           objective: 0.99,

@@ -39,5 +39,5 @@ export interface IncidentJson {
 
 export interface FreezesJson {
   incidents: IncidentJson[];
-  exhaustedBudgets: { service: string; slo: string; since: string }[];
+  exhaustedBudgets: { service: string; environment: string; slo: string; since: string }[];
 }

@@ -25,12 +25,14 @@ describe("answerFlaggerHook", () => {
   it("a spent error budget holds every confirm hook and never asks for a rollback", () => {
     const freeze = {
       incidents: [],
-      exhaustedBudgets: [{ serviceId: holding.serviceId, slo: "availability" }],
+      exhaustedBudgets: [
+        { serviceId: holding.serviceId, environment: holding.environment, slo: "availability" },
+      ],
     };
     for (const hook of ["confirm-rollout", "confirm-traffic-increase", "confirm-promotion"] as const) {
       expect(answerFlaggerHook({ ...input, hook, freeze })).toEqual({
         yes: false,
-        reason: `${holding.serviceId} is frozen by exhausted availability error budget of ${holding.serviceId}`,
+        reason: `${holding.serviceId} is frozen by exhausted availability error budget of ${holding.serviceId} in ${holding.environment}`,
       });
     }
     expect(answerFlaggerHook({ ...input, hook: "rollback", freeze }).yes).toBe(false);

@@ -52,7 +52,7 @@ export function answerFlaggerHook(input: FlaggerGateInput): FlaggerAnswer {
   if (rollout.state === "rolled_back" || rollout.state === "aborted") {
     return no(`Sluice ${rollout.state === "aborted" ? "aborted" : "rolled back"} this rollout`);
   }
-  const blocking = blockingFreezes(freeze, rollout.serviceId);
+  const blocking = blockingFreezes(freeze, rollout);
   if (freezesAnything(blocking)) {
     return no(`${rollout.serviceId} is frozen by ${describeFreezes(blocking)}`);
   }

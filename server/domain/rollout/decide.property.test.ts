@@ -31,7 +31,7 @@ const rolloutArb = fc
         ? { ring: { name: `ring-${i}`, members: [{ kind: "region", id: `r${i}` }] } }
         : {}),
     }));
-    return newRolloutDraft({ id: "r", serviceId: "checkout", mechanism, steps });
+    return newRolloutDraft({ id: "r", serviceId: "checkout", environment: "production", mechanism, steps });
   });
 
 /** Commands whose step index is relative to the current step, resolved when applied. */

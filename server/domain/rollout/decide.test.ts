@@ -289,11 +289,14 @@ describe("decide: freezes", () => {
   it("names an exhausted error budget and ignores other services' incidents", () => {
     const freeze = {
       incidents: [{ id: "INC-9", severity: "sev2", services: ["search"] }],
-      exhaustedBudgets: [{ serviceId: "checkout", slo: "availability" }],
+      exhaustedBudgets: [{ serviceId: "checkout", environment: "production", slo: "availability" }],
     };
     const e = refusal(() => decide(canaryDraft(), { type: "start" }, { ...ctx(T0), freeze }));
-    expect(e.message).toMatch(/exhausted availability error budget of checkout/);
+    expect(e.message).toMatch(/exhausted availability error budget of checkout in production/);
     expect(e.message).not.toMatch(/INC-9/);
+    // A spent budget is its environment's: the service's staging rollouts go on.
+    const staging = canaryDraft({ environment: "staging" });
+    expect(decide(staging, { type: "start" }, { ...ctx(T0), freeze }).next.state).toBe("running");
     const allServices = {
       incidents: [{ id: "INC-1", severity: "sev1", services: "*" as const }],
       exhaustedBudgets: [],

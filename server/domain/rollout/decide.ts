@@ -73,7 +73,9 @@ function run(
             type: "rollout.freeze-overridden",
             command: command.type,
             incidents: blocking.incidents.map((i) => i.id),
-            exhaustedBudgets: blocking.exhaustedBudgets.map((b) => `${b.serviceId}:${b.slo}`),
+            exhaustedBudgets: blocking.exhaustedBudgets.map(
+              (b) => `${b.serviceId}:${b.slo} in ${b.environment}`,
+            ),
             reason: reason ?? "",
           }),
         ]
@@ -191,7 +193,7 @@ function run(
         mechanism: r.mechanism,
         riskTags: highRiskTags(r.tags),
       });
-      const blocking = checkFreeze("start", r.serviceId, ctx.freeze, ctx.actor, command.override);
+      const blocking = checkFreeze("start", r, ctx.freeze, ctx.actor, command.override);
       const entered = enterStep({ ...r, startedBy: ctx.actor.id }, 0);
       return {
         next: entered.next,
@@ -217,7 +219,7 @@ function run(
       if (nextIndex >= r.steps.length) throw illegal(r, "advance", "there is no step after the last");
       const blocking = checkFreeze(
         `advance to ${stepName(r, nextIndex)}`,
-        r.serviceId,
+        r,
         ctx.freeze,
         ctx.actor,
         command.override,
@@ -234,7 +236,7 @@ function run(
       checkFourEyes(r, ctx.actor);
       const blocking = checkFreeze(
         `approve ${stepName(r, r.currentStep)}`,
-        r.serviceId,
+        r,
         ctx.freeze,
         ctx.actor,
         command.override,
@@ -277,7 +279,7 @@ function run(
 
     case "resume": {
       if (r.state !== "paused") throw illegal(r, "resume");
-      const blocking = checkFreeze("resume", r.serviceId, ctx.freeze, ctx.actor, command.override);
+      const blocking = checkFreeze("resume", r, ctx.freeze, ctx.actor, command.override);
       const before = overridden(blocking, command.override?.reason);
       if (r.phase === null) {
         return {

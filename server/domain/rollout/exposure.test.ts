@@ -27,7 +27,13 @@ describe("deriveExposure", () => {
   });
 
   it("exposes rings cumulatively, including after a revert", () => {
-    const r = newRolloutDraft({ id: "r", serviceId: "s", mechanism: "ring", steps: ringSteps });
+    const r = newRolloutDraft({
+      id: "r",
+      serviceId: "s",
+      environment: "production",
+      mechanism: "ring",
+      steps: ringSteps,
+    });
     expect(deriveExposure(r)).toMatchObject({ ringIndex: -1, exposedRings: [] });
     const at20 = deriveExposure({ ...r, exposurePercent: 20 });
     expect(at20).toMatchObject({ ringIndex: 1 });
@@ -38,6 +44,7 @@ describe("deriveExposure", () => {
     let r: RolloutSnapshot = newRolloutDraft({
       id: "bg",
       serviceId: "s",
+      environment: "production",
       mechanism: "blue-green",
       steps: blueGreenPlan({ gates: [errorRateGate], preCutoverHoldSeconds: 60, holdSeconds: 60 }),
       tags: ["payment"],

@@ -10,8 +10,16 @@ export interface ActiveIncident {
 
 export interface ExhaustedBudget {
   serviceId: string;
+  /** The SLO's environment: only that environment's rollouts are frozen. */
+  environment: string;
   /** Which SLO's budget is spent, e.g. "availability". */
   slo: string;
+}
+
+/** What a freeze is checked against: a rollout's service and its release's environment. */
+export interface FreezeTarget {
+  serviceId: string;
+  environment: string;
 }
 
 /** Everything currently freezing releases, as gathered by the service. */
@@ -33,11 +41,15 @@ export interface BlockingFreezes {
 /** Only those who may run the commands a freeze stops (start, advance, approve, resume) can break glass. */
 const OVERRIDE_ROLES = new Set<Actor["role"]>(["release_manager"]);
 
-export function blockingFreezes(freeze: FreezeState | null, serviceId: string): BlockingFreezes {
+/** An incident freezes its services everywhere; a spent budget, its SLO's environment only. */
+export function blockingFreezes(freeze: FreezeState | null, target: FreezeTarget): BlockingFreezes {
   if (!freeze) return { incidents: [], exhaustedBudgets: [] };
+  const { serviceId, environment } = target;
   return {
     incidents: freeze.incidents.filter((i) => i.services === "*" || i.services.includes(serviceId)),
-    exhaustedBudgets: freeze.exhaustedBudgets.filter((b) => b.serviceId === serviceId),
+    exhaustedBudgets: freeze.exhaustedBudgets.filter(
+      (b) => b.serviceId === serviceId && b.environment === environment,
+    ),
   };
 }
 
@@ -47,7 +59,7 @@ export const freezesAnything = (b: BlockingFreezes): boolean =>
 export function describeFreezes(b: BlockingFreezes): string {
   return [
     ...b.incidents.map((i) => `incident ${i.id} (${i.severity})`),
-    ...b.exhaustedBudgets.map((e) => `exhausted ${e.slo} error budget of ${e.serviceId}`),
+    ...b.exhaustedBudgets.map((e) => `exhausted ${e.slo} error budget of ${e.serviceId} in ${e.environment}`),
   ].join(", ");
 }
 
@@ -57,18 +69,18 @@ export function describeFreezes(b: BlockingFreezes): string {
  */
 export function checkFreeze(
   command: string,
-  serviceId: string,
+  target: FreezeTarget,
   freeze: FreezeState | null,
   actor: Actor,
   override: FreezeOverride | undefined,
 ): BlockingFreezes | null {
-  const blocking = blockingFreezes(freeze, serviceId);
+  const blocking = blockingFreezes(freeze, target);
   if (!freezesAnything(blocking)) return null;
   const what = describeFreezes(blocking);
   if (!override) {
     throw new AppError(
       "FROZEN",
-      `${command} refused: ${serviceId} is frozen by ${what}; a release manager may override with a written reason`,
+      `${command} refused: ${target.serviceId} is frozen by ${what}; a release manager may override with a written reason`,
       "override",
     );
   }

@@ -4,6 +4,7 @@ import type { Colour, Mechanism, PlanStep, RolloutSnapshot } from "./rollout-typ
 export interface NewRolloutInput {
   id: string;
   serviceId: string;
+  environment: string;
   mechanism: Mechanism;
   steps: readonly PlanStep[];
   tags?: readonly string[];
@@ -21,6 +22,7 @@ export function newRolloutDraft(input: NewRolloutInput): RolloutSnapshot {
   return {
     id: input.id,
     serviceId: input.serviceId,
+    environment: input.environment,
     mechanism: input.mechanism,
     steps: input.steps,
     tags,

@@ -33,7 +33,13 @@ export function canaryDraft(overrides: Partial<RolloutSnapshot> = {}): RolloutSn
     approveFullExposure: true,
   });
   return {
-    ...newRolloutDraft({ id: "r1", serviceId: "checkout", mechanism: "canary", steps }),
+    ...newRolloutDraft({
+      id: "r1",
+      serviceId: "checkout",
+      environment: "production",
+      mechanism: "canary",
+      steps,
+    }),
     ...overrides,
   };
 }

@@ -54,6 +54,8 @@ export interface RolloutSnapshot {
   id: string;
   /** Same identifier freezes use to name services. */
   serviceId: string;
+  /** Its release's environment: a spent error budget freezes one environment of a service. */
+  environment: string;
   mechanism: Mechanism;
   steps: readonly PlanStep[];
   /** Risk tags, e.g. "payment", "schema-affecting". */

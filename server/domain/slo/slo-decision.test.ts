@@ -5,6 +5,7 @@ import { windowCounts } from "./slo-fixtures";
 const slo: SloSubject = {
   id: "slo1",
   service: "checkout-api",
+  environment: "production",
   name: "availability",
   kind: "availability",
   objective: 0.995,
@@ -29,13 +30,13 @@ describe("planning an SLO's actions", () => {
       {
         action: "slo.alert-raised",
         reason:
-          "SLO checkout-api/availability (99.5% of requests without error over 30d) raised to page: " +
+          "SLO checkout-api/availability in production (99.5% of requests without error over 30d) raised to page: " +
           "1h burn rate 15.0 and 5m burn rate 20.0 both above 14.4",
       },
     ]);
     expect(plan.kill).toEqual({
       reason:
-        "SLO checkout-api/availability (99.5% of requests without error over 30d) is burning its error " +
+        "SLO checkout-api/availability in production (99.5% of requests without error over 30d) is burning its error " +
         "budget fast: 1h burn rate 15.0 and 5m burn rate 20.0 both above 14.4",
       idempotencyKey: `slo-page:slo1:${T0}`,
     });
@@ -84,7 +85,7 @@ describe("planning an SLO's actions", () => {
     expect(held.next).toEqual(first.next);
     expect(held.kill).toEqual({
       reason:
-        "SLO checkout-api/availability (99.5% of requests without error over 30d) is burning its error " +
+        "SLO checkout-api/availability in production (99.5% of requests without error over 30d) is burning its error " +
         "budget fast: 1h burn rate 15.0 above 14.4 and no requests in the 5m window to show a recovery",
       idempotencyKey: `slo-page:slo1:${T0}`,
     });
@@ -110,9 +111,9 @@ describe("planning an SLO's actions", () => {
       {
         action: "slo.budget-exhausted",
         reason:
-          "SLO checkout-api/availability (99.5% of requests without error over 30d) error budget exhausted " +
+          "SLO checkout-api/availability in production (99.5% of requests without error over 30d) error budget exhausted " +
           "(6000 bad of 1000000 requests in 30d against 5000 allowed, remaining -20%): starts, advances, " +
-          "approvals and resumes of checkout-api are frozen",
+          "approvals and resumes of checkout-api in production are frozen",
       },
     ]);
     expect(frozen.kill).toBeNull();

@@ -9,10 +9,11 @@ import {
 import { type ErrorBudget, errorBudget, type GoodBadCounts } from "./burn-rate";
 import { describeObjective, type SloDefinition } from "./slo-definition";
 
-/** An SLO as stored: its definition, its service's name and its id. */
+/** An SLO as stored: its definition, its service's name, the environment it judges, and its id. */
 export interface SloSubject extends SloDefinition {
   id: string;
   service: string;
+  environment: string;
 }
 
 /** Requests and bad requests per alert window, and over the SLO's whole window. */
@@ -69,7 +70,7 @@ const RANK: Record<AlertSeverity, number> = { ticket: 1, page: 2 };
 const rank = (s: AlertSeverity | null) => (s ? RANK[s] : 0);
 
 function label(slo: SloSubject): string {
-  return `SLO ${slo.service}/${slo.name} (${describeObjective(slo)})`;
+  return `SLO ${slo.service}/${slo.name} in ${slo.environment} (${describeObjective(slo)})`;
 }
 
 function percent(share: number): string {
@@ -124,13 +125,13 @@ export function planSloActions(
     next.budgetExhaustedSince = now;
     changes.push({
       action: "slo.budget-exhausted",
-      reason: `${label(slo)} error budget exhausted (${describeBudget(slo, budget)}): starts, advances, approvals and resumes of ${slo.service} are frozen`,
+      reason: `${label(slo)} error budget exhausted (${describeBudget(slo, budget)}): starts, advances, approvals and resumes of ${slo.service} in ${slo.environment} are frozen`,
     });
   } else if (!budget.exhausted && state.budgetExhaustedSince !== null) {
     next.budgetExhaustedSince = null;
     changes.push({
       action: "slo.budget-restored",
-      reason: `${label(slo)} error budget no longer exhausted (${describeBudget(slo, budget)}): freeze of ${slo.service} lifted`,
+      reason: `${label(slo)} error budget no longer exhausted (${describeBudget(slo, budget)}): freeze of ${slo.service} in ${slo.environment} lifted`,
     });
   }
 

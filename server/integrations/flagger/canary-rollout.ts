@@ -69,7 +69,14 @@ function planFrom(metadata: CanaryMetadata): PlanStep[] {
     gates: defaultGates(),
   }));
   try {
-    newRolloutDraft({ id: "new", serviceId: "new", mechanism: "canary", steps, tags: metadata.tags });
+    newRolloutDraft({
+      id: "new",
+      serviceId: "new",
+      environment: "new",
+      mechanism: "canary",
+      steps,
+      tags: metadata.tags,
+    });
   } catch (error) {
     throw error instanceof AppError ? asMetadataError(error, weights) : error;
   }

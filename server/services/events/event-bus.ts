@@ -7,7 +7,9 @@ export interface DomainEvents {
   "rollout.changed": { rolloutId: string; version: number; state: string; exposurePercent: number };
   "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
   "flag.changed": { kind: "flag" | "segment"; key: string; version: number };
-  "freeze.changed": { incidentId: string } | { service: string; slo: string; exhausted: boolean };
+  "freeze.changed":
+    | { incidentId: string }
+    | { service: string; environment: string; slo: string; exhausted: boolean };
   /** A user's sessions that began before `validFrom` (epoch ms) are ended: sign-out or role change. */
   "sessions.revoked": { userId: string; validFrom: number };
   "verdict.recorded": {

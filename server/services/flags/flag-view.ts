@@ -40,7 +40,7 @@ export const flagViewSelect = {
   createdAt: true,
   updatedAt: true,
   service: { select: { name: true } },
-  rollout: { select: { ...snapshotSelect, release: { select: { version: true } } } },
+  rollout: { select: { ...snapshotSelect, release: { select: { version: true, environment: true } } } },
 } satisfies Prisma.FlagSelect;
 
 type FlagViewRow = Prisma.FlagGetPayload<{ select: typeof flagViewSelect }>;

@@ -13,7 +13,12 @@ export async function loadActiveFreezes(db: FreezeReader) {
     db.incident.findMany({ where: { resolvedAt: null }, orderBy: { declaredAt: "asc" } }),
     db.slo.findMany({
       where: { budgetExhaustedSince: { not: null } },
-      select: { name: true, budgetExhaustedSince: true, service: { select: { name: true } } },
+      select: {
+        name: true,
+        environment: true,
+        budgetExhaustedSince: true,
+        service: { select: { name: true } },
+      },
       orderBy: [{ budgetExhaustedSince: "asc" }, { id: "asc" }],
     }),
   ]);
@@ -21,6 +26,7 @@ export async function loadActiveFreezes(db: FreezeReader) {
     incidents,
     exhaustedBudgets: exhausted.map((s) => ({
       service: s.service.name,
+      environment: s.environment,
       slo: s.name,
       since: s.budgetExhaustedSince as Date,
     })),
@@ -36,6 +42,10 @@ export async function loadFreezeState(db: FreezeReader): Promise<FreezeState> {
       severity: i.severity,
       services: i.services.includes("*") ? "*" : i.services,
     })),
-    exhaustedBudgets: exhaustedBudgets.map((b) => ({ serviceId: b.service, slo: b.slo })),
+    exhaustedBudgets: exhaustedBudgets.map((b) => ({
+      serviceId: b.service,
+      environment: b.environment,
+      slo: b.slo,
+    })),
   };
 }

@@ -21,7 +21,7 @@ export async function getRolloutForActor(
 ): Promise<RolloutForActor> {
   // One read serves both the view and the state machine, so they never disagree (or race to NOT_FOUND).
   const [row, freeze] = await Promise.all([
-    ctx.db.rollout.findUnique({ where: { id }, select: { ...rolloutViewSelect, ...snapshotSelect } }),
+    ctx.db.rollout.findUnique({ where: { id }, select: { ...snapshotSelect, ...rolloutViewSelect } }),
     loadFreezeState(ctx.db),
   ]);
   if (!row) throw rolloutNotFound(id);

@@ -33,21 +33,28 @@ export async function killRollouts(
 }
 
 /**
- * A standing kill (an SLO page): every rollout of the service active now, including ones started since
- * the last call. The key still makes each rollout's kill happen once.
+ * A standing kill (an SLO page): every rollout of the service in the environment active now, including
+ * ones started since the last call. The key still makes each rollout's kill happen once.
  */
 export async function killActiveRollouts(
   ctx: ServiceContext,
   actor: CommandActor,
-  service: string,
+  scope: { service: string; environment: string },
   input: Required<KillInput>,
 ): Promise<CommandOutcome[]> {
-  return killEach(ctx, actor, await activeRolloutIds(ctx.db, { service }), input);
+  return killEach(ctx, actor, await activeRolloutIds(ctx.db, scope), input);
 }
 
-async function activeRolloutIds(db: Db, scope: KillScope): Promise<string[]> {
+async function activeRolloutIds(
+  db: Db,
+  scope: KillScope | { service: string; environment: string },
+): Promise<string[]> {
   const rows = await db.rollout.findMany({
-    where: { state: { in: ACTIVE }, ...("service" in scope ? { service: { name: scope.service } } : {}) },
+    where: {
+      state: { in: ACTIVE },
+      ...("service" in scope ? { service: { name: scope.service } } : {}),
+      ...("environment" in scope ? { release: { environment: scope.environment } } : {}),
+    },
     select: { id: true },
     orderBy: { createdAt: "asc" },
   });

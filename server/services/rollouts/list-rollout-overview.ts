@@ -57,7 +57,12 @@ export async function listRolloutOverview(ctx: ServiceContext): Promise<RolloutO
   return {
     active: active.map((rollout) => ({
       ...rollout,
-      frozenBy: describeFreezes(blockingFreezes(freeze, rollout.service.name)),
+      frozenBy: describeFreezes(
+        blockingFreezes(freeze, {
+          serviceId: rollout.service.name,
+          environment: rollout.release.environment,
+        }),
+      ),
     })),
     ended: ended.map((rollout) => ({
       ...rollout,

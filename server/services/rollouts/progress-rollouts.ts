@@ -127,7 +127,7 @@ export async function progressRollouts(
   // A frozen service's ramps wait without a transaction each per beat (during a "*" incident, one per
   // ramping rollout every second); the command's own check in its transaction stays the one that counts.
   const freeze = loaded.some((r) => r.phase === "ramping") ? await loadFreezeState(ctx.db) : null;
-  const frozen = (rollout: RolloutSnapshot) => freezesAnything(blockingFreezes(freeze, rollout.serviceId));
+  const frozen = (rollout: RolloutSnapshot) => freezesAnything(blockingFreezes(freeze, rollout));
   await eachLimited(loaded.map(toSnapshot), JUDGEMENTS_AT_ONCE, (rollout) =>
     attempt(async () => {
       if (rollout.phase === "ramping") {

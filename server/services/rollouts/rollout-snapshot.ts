@@ -28,6 +28,7 @@ export const snapshotSelect = {
   createdBy: true,
   startedBy: true,
   service: { select: { name: true } },
+  release: { select: { environment: true } },
 } satisfies Prisma.RolloutSelect;
 
 type SnapshotRow = Prisma.RolloutGetPayload<{ select: typeof snapshotSelect }>;
@@ -37,6 +38,7 @@ export function toSnapshot(row: SnapshotRow): RolloutSnapshot {
   return {
     id: row.id,
     serviceId: row.service.name,
+    environment: row.release.environment,
     mechanism: row.mechanism as Mechanism,
     steps: row.steps as unknown as PlanStep[],
     tags: row.tags,

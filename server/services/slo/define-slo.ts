@@ -1,3 +1,5 @@
+import type { Prisma } from "../../db/client";
+import { AppError } from "../../domain/errors";
 import { parseSloDefinition, type SloInput } from "../../domain/slo";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
@@ -6,25 +8,29 @@ import { requireServiceId } from "../require-service";
 import { sloSelect, toSloSubject } from "./slo-row";
 
 /**
- * Defines (or redefines, by service and name) an SLO. A latency threshold must be one of the bucket
- * bounds of the service's newest sample, when it has one. Repeating the same definition changes nothing.
+ * Defines (or redefines, by service, environment and name) an SLO. The service must have been released
+ * to the environment: a misspelt one would judge no traffic and read healthy for ever. A latency threshold
+ * must be one of the bucket bounds of the newest sample there, when there is one. Repeating the same
+ * definition changes nothing.
  */
 export async function defineSlo(
   ctx: ServiceContext,
   actor: CommandActor,
-  input: SloInput & { service: string },
+  input: SloInput & { service: string; environment: string },
 ) {
   const now = ctx.now();
   return ctx.db.$transaction(async (tx) => {
     const serviceId = await requireServiceId(tx, input.service);
+    const { environment } = input;
+    await requireReleasedTo(tx, input.service, serviceId, environment);
     const newest = await tx.metricSample.findFirst({
-      where: { rollout: { serviceId } },
+      where: { rollout: { serviceId, release: { environment } } },
       orderBy: { intervalEnd: "desc" },
       select: { latencyBoundsMs: true },
     });
     const definition = parseSloDefinition(input, newest?.latencyBoundsMs ?? null);
     const existing = await tx.slo.findUnique({
-      where: { serviceId_name: { serviceId, name: definition.name } },
+      where: { serviceId_environment_name: { serviceId, environment, name: definition.name } },
       select: sloSelect,
     });
     if (existing) {
@@ -38,18 +44,41 @@ export async function defineSlo(
     }
     const saved = existing
       ? await tx.slo.update({ where: { id: existing.id }, data: definition, select: sloSelect })
-      : await tx.slo.create({ data: { ...definition, serviceId }, select: sloSelect });
+      : await tx.slo.create({ data: { ...definition, serviceId, environment }, select: sloSelect });
     const after = toSloSubject(saved);
     await recordAuditEvent(tx, {
       actor,
       action: existing ? "slo.redefined" : "slo.defined",
       targetType: "service",
       targetId: serviceId,
-      reason: `SLO ${after.service}/${after.name}`,
+      reason: `SLO ${after.service}/${after.name} in ${environment}`,
       before: existing ? { slo: { ...toSloSubject(existing) } } : undefined,
       after: { slo: { ...after } },
       at: now,
     });
     return after;
   });
+}
+
+async function requireReleasedTo(
+  tx: Prisma.TransactionClient,
+  service: string,
+  serviceId: string,
+  environment: string,
+): Promise<void> {
+  const releases = await tx.release.findMany({
+    where: { serviceId },
+    distinct: ["environment"],
+    select: { environment: true },
+    orderBy: { environment: "asc" },
+  });
+  const known = releases.map((r) => r.environment);
+  if (!known.includes(environment)) {
+    throw new AppError(
+      "BAD_INPUT",
+      `environment: ${service} has no release in ${environment}` +
+        (known.length > 0 ? ` (it has: ${known.join(", ")})` : ""),
+      "environment",
+    );
+  }
 }

@@ -31,6 +31,7 @@ describe("evaluating SLOs against the service's samples", () => {
   it("rolls a fast-burning service's rollouts back once, naming the SLO, windows and burn rates", async () => {
     await defineSlo(demo.services, demo.actor("release_manager"), {
       service: "checkout-api",
+      environment: "production",
       name: "availability",
       kind: "availability",
       objective: 0.995,
@@ -57,7 +58,7 @@ describe("evaluating SLOs against the service's samples", () => {
     });
     expect(rollback.actor).toBe("system:slo-watch");
     expect(rollback.reason).toBe(
-      "SLO checkout-api/availability (99.5% of requests without error over 30d) is burning its error budget " +
+      "SLO checkout-api/availability in production (99.5% of requests without error over 30d) is burning its error budget " +
         "fast: 1h burn rate 20.0 and 5m burn rate 20.0 both above 14.4; " +
         // The 6 h window holds only the burning hour (the good traffic is ten days old).
         "6h burn rate 20.0 and 30m burn rate 20.0 both above 6",
@@ -109,6 +110,7 @@ describe("evaluating SLOs against the service's samples", () => {
     await expect(
       defineSlo(demo.services, demo.actor("release_manager"), {
         service: "payments",
+        environment: "production",
         name: "latency-300ms",
         kind: "latency",
         objective: 0.95,
@@ -119,7 +121,11 @@ describe("evaluating SLOs against the service's samples", () => {
       { name: "availability", kind: "availability", objective: 0.995 },
       { name: "latency-250ms", kind: "latency", objective: 0.95, latencyThresholdMs: 250 },
     ]) {
-      await defineSlo(demo.services, demo.actor("release_manager"), { service: "payments", ...slo });
+      await defineSlo(demo.services, demo.actor("release_manager"), {
+        service: "payments",
+        environment: "production",
+        ...slo,
+      });
     }
     const before = await demo.database.db.auditEvent.count();
     const evaluations = await evaluateSlos(demo.services, { service: "payments" });
@@ -144,6 +150,7 @@ describe("evaluating SLOs against the service's samples", () => {
     for (const service of ["profile", "search"]) {
       await defineSlo(demo.services, demo.actor("release_manager"), {
         service,
+        environment: "production",
         name: "availability",
         kind: "availability",
         objective: 0.99,
@@ -161,8 +168,8 @@ describe("evaluating SLOs against the service's samples", () => {
     ]);
     const budgets = (await loadFreezeState(demo.database.db)).exhaustedBudgets;
     expect([...budgets].sort((a, b) => a.serviceId.localeCompare(b.serviceId))).toEqual([
-      { serviceId: "profile", slo: "availability" },
-      { serviceId: "search", slo: "availability" },
+      { serviceId: "profile", environment: "production", slo: "availability" },
+      { serviceId: "search", environment: "production", slo: "availability" },
     ]);
 
     const manager = demo.actor("release_manager");
@@ -204,7 +211,7 @@ describe("evaluating SLOs against the service's samples", () => {
     const recovered = await evaluateSlos(demo.services, { service: "profile" });
     expect(recovered[0]?.changes.map((c) => c.action)).toEqual(["slo.budget-restored"]);
     expect((await loadFreezeState(demo.database.db)).exhaustedBudgets).toEqual([
-      { serviceId: "search", slo: "availability" },
+      { serviceId: "search", environment: "production", slo: "availability" },
     ]);
     const started = await runRolloutCommand(demo.services, manager, rolloutOf("profile"), { type: "start" });
     expect(started.rollout.state).toBe("running");
@@ -224,6 +231,7 @@ describe("evaluating SLOs against the service's samples", () => {
     const define = (objective: number) =>
       defineSlo(demo.services, demo.actor("release_manager"), {
         service: "payments",
+        environment: "production",
         name: "availability-7d",
         kind: "availability",
         objective,
@@ -233,7 +241,10 @@ describe("evaluating SLOs against the service's samples", () => {
     await define(0.99);
     await define(0.999);
     const events = await demo.database.db.auditEvent.findMany({
-      where: { action: { in: ["slo.defined", "slo.redefined"] }, reason: "SLO payments/availability-7d" },
+      where: {
+        action: { in: ["slo.defined", "slo.redefined"] },
+        reason: "SLO payments/availability-7d in production",
+      },
       orderBy: { id: "asc" },
     });
     expect(events.map((e) => [e.action, e.actor])).toEqual([
@@ -249,6 +260,7 @@ describe("evaluating SLOs against the service's samples", () => {
   it("counts a sample only once its interval has ended by the server's clock", async () => {
     await defineSlo(demo.services, demo.actor("release_manager"), {
       service: "profile",
+      environment: "production",
       name: "availability",
       kind: "availability",
       objective: 0.99,
@@ -262,6 +274,52 @@ describe("evaluating SLOs against the service's samples", () => {
     demo.advanceClock(3 * MIN);
     const [due] = await evaluateSlos(demo.services, { service: "profile" });
     expect(due?.alert.severity).toBe("page");
+  });
+
+  it("judges each environment apart: staging's burn pages staging alone and never reaches production", async () => {
+    const release = { service: "payments", environment: "staging", version: "5.0.0" };
+    await registerDeploy(demo.services, systemActor("ci"), { ...release, artifact: "payments:5.0.0" });
+    const staging = await createRollout(demo.services, demo.actor("release_manager"), {
+      ...release,
+      mechanism: "canary",
+    });
+    // The last hour of staging, one sample every 5 min at 10% errors: burn rate 20.
+    await insertTestSamples(
+      demo.database.db,
+      staging.id,
+      Array.from({ length: 12 }, (_, k) => ({ at: now() - k * 5 * MIN, requests: 1_000, errors: 100 })),
+    );
+    for (const environment of ["production", "staging"]) {
+      await defineSlo(demo.services, demo.actor("release_manager"), {
+        service: "payments",
+        environment,
+        name: "availability",
+        kind: "availability",
+        objective: 0.995,
+      });
+    }
+    const evaluations = await evaluateSlos(demo.services, { service: "payments" });
+    const availabilityIn = (environment: string) =>
+      evaluations.find((e) => e.slo.name === "availability" && e.slo.environment === environment);
+    expect(availabilityIn("production")?.alert.severity).toBeNull();
+    expect(availabilityIn("staging")?.alert.severity).toBe("page");
+    expect(evaluations.flatMap((e) => e.rolledBack)).toEqual([staging.id]);
+    expect(await rollout("payments")).toMatchObject({ state: "running" });
+
+    // An environment the service was never released to would judge no traffic and read healthy for ever.
+    await expect(
+      defineSlo(demo.services, demo.actor("release_manager"), {
+        service: "payments",
+        environment: "prodution",
+        name: "availability",
+        kind: "availability",
+        objective: 0.995,
+      }),
+    ).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "environment",
+      message: "environment: payments has no release in prodution (it has: production, staging)",
+    });
   });
 
   it("refuses an unknown service", async () => {

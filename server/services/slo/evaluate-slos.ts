@@ -107,12 +107,15 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
     if (plan.changes.some((change) => change.action.startsWith("slo.budget-"))) {
       ctx.events.publish("freeze.changed", {
         service: slo.service,
+        environment: slo.environment,
         slo: slo.name,
         exhausted: plan.next.budgetExhaustedSince !== null,
       });
     }
   }
-  const outcomes = plan.kill ? await killActiveRollouts(ctx, actor, slo.service, plan.kill) : [];
+  const outcomes = plan.kill
+    ? await killActiveRollouts(ctx, actor, { service: slo.service, environment: slo.environment }, plan.kill)
+    : [];
   return {
     ...unchanged,
     state: plan.next,

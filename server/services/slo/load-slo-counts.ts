@@ -4,15 +4,15 @@ import { BURN_WINDOW_NAMES, BURN_WINDOWS, type SloCounts, type SloDefinition } f
 const DAY = 86_400_000;
 
 /**
- * Sums one service's requests and bad requests per alert window and over the SLO window, in one SQL
- * pass over its MetricSample rows (both cohorts of every rollout). A window holds the samples with
+ * Sums one service's requests and bad requests in the SLO's environment per alert window and over the
+ * SLO window, in one SQL pass over its MetricSample rows (both cohorts of every rollout there). A window holds the samples with
  * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come). Latency "bad" is the histogram tail: buckets whose lower bound is at or
  * above the threshold (bucket i covers (bounds[i-1], bounds[i]], the last one is the overflow).
  */
 export async function loadSloCounts(
   db: Db,
   serviceId: string,
-  slo: Pick<SloDefinition, "kind" | "windowDays" | "latencyThresholdMs">,
+  slo: Pick<SloDefinition, "kind" | "windowDays" | "latencyThresholdMs"> & { environment: string },
   now: Date,
 ): Promise<SloCounts> {
   const spans = [...BURN_WINDOW_NAMES.map((w) => BURN_WINDOWS[w]), slo.windowDays * DAY];
@@ -35,7 +35,9 @@ export async function loadSloCounts(
     WITH s AS (
       SELECT ms."intervalEnd" AS t, ms."requests" AS total, ${bad} AS bad
       FROM "MetricSample" ms JOIN "Rollout" r ON r."id" = ms."rolloutId"
-      WHERE r."serviceId" = ${serviceId} AND ms."intervalEnd" > ${since(Math.max(...spans))}
+        JOIN "Release" rel ON rel."id" = r."releaseId"
+      WHERE r."serviceId" = ${serviceId} AND rel."environment" = ${slo.environment}
+        AND ms."intervalEnd" > ${since(Math.max(...spans))}
         AND ms."intervalEnd" <= ${since(0)}
     )
     SELECT ARRAY[${sums("total")}] AS totals, ARRAY[${sums("bad")}] AS bads FROM s`;

@@ -4,6 +4,7 @@ import type { AlertSeverity, SloKind, SloState, SloSubject } from "../../domain/
 export const sloSelect = {
   id: true,
   serviceId: true,
+  environment: true,
   name: true,
   kind: true,
   objective: true,
@@ -18,6 +19,7 @@ export const sloSelect = {
 export interface SloRow {
   id: string;
   serviceId: string;
+  environment: string;
   name: string;
   kind: string;
   objective: number;
@@ -33,6 +35,7 @@ export function toSloSubject(row: SloRow): SloSubject {
   return {
     id: row.id,
     service: row.service.name,
+    environment: row.environment,
     name: row.name,
     kind: row.kind as SloKind,
     objective: row.objective,

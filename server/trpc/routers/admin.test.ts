@@ -61,6 +61,7 @@ describe("admin router", () => {
   it("lets an admin define an SLO and names a bad field", async () => {
     await as("admin").admin.defineSlo({
       service: "search",
+      environment: "production",
       name: "availability",
       kind: "availability",
       objective: 0.995,
@@ -71,6 +72,7 @@ describe("admin router", () => {
     await expect(
       as("admin").admin.defineSlo({
         service: "search",
+        environment: "production",
         name: "Bad Name",
         kind: "availability",
         objective: 0.99,

@@ -28,6 +28,7 @@ export const adminRouter = router({
     .input(
       z.strictObject({
         service: text(200),
+        environment: text(200),
         name: text(63),
         kind: z.enum(SLO_KINDS as [string, ...string[]]),
         objective: z.number().gt(0).lt(1),

@@ -35,6 +35,8 @@ function freezeText({ incidents, exhaustedBudgets }: FreezesJson): string {
         `  incident ${i.externalId ?? i.id} (${i.severity}) "${i.title}" freezes ${i.services.join(", ")}` +
         ` — declared ${i.declaredAt} by ${i.declaredBy}`,
     ),
-    ...exhaustedBudgets.map((b) => `  error budget spent: ${b.service} / ${b.slo} since ${b.since}`),
+    ...exhaustedBudgets.map(
+      (b) => `  error budget spent: ${b.service} / ${b.slo} in ${b.environment} since ${b.since}`,
+    ),
   ].join("\n");
 }
