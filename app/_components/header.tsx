@@ -17,6 +17,7 @@ export function Header() {
         <nav aria-label="Main">
           <Link href="/rollouts">Rollouts</Link>
           <Link href="/incidents">Incidents</Link>
+          <Link href="/slos">SLOs</Link>
           <Link href="/audit">Audit</Link>
           <Link href="/flags">Flags</Link>
           <Link href="/admin/gates">Gates</Link>

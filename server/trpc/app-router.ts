@@ -7,6 +7,7 @@ import { notificationsRouter } from "./routers/notifications";
 import { rolloutsRouter } from "./routers/rollouts";
 import { sessionRouter } from "./routers/session";
 import { simulatorRouter } from "./routers/simulator";
+import { slosRouter } from "./routers/slos";
 import { tokensRouter } from "./routers/tokens";
 
 export const appRouter = router({
@@ -18,6 +19,7 @@ export const appRouter = router({
   rollouts: rolloutsRouter,
   session: sessionRouter,
   simulator: simulatorRouter,
+  slos: slosRouter,
   tokens: tokensRouter,
 });
 

@@ -177,7 +177,7 @@ describe("tRPC refuses bad input naming the field, storing nothing", () => {
     [
       "an SLO latency threshold of 1e300 ms",
       () =>
-        as("admin").admin.defineSlo({
+        as("admin").slos.define({
           service: "checkout-api",
           environment: "production",
           name: "latency",

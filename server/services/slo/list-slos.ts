@@ -1,12 +1,26 @@
+import { assessSlo } from "../../domain/slo";
 import type { ServiceContext } from "../context";
+import { loadSloCounts } from "./load-slo-counts";
 import { sloSelect, toSloState, toSloSubject } from "./slo-row";
 
-/** Every SLO (or one service's) with its remembered alert and freeze state, by service then name. */
+/**
+ * Every SLO (or one service's) by service, environment and name: its remembered alert and freeze state
+ * (what slo-watch acted on), and its budget and burn rates now, read as slo-watch reads them.
+ */
 export async function listSlos(ctx: ServiceContext, filter: { service?: string } = {}) {
+  const now = ctx.now();
   const rows = await ctx.db.slo.findMany({
     where: filter.service ? { service: { name: filter.service } } : {},
     select: sloSelect,
-    orderBy: [{ service: { name: "asc" } }, { name: "asc" }],
+    orderBy: [{ service: { name: "asc" } }, { environment: "asc" }, { name: "asc" }],
   });
-  return rows.map((row) => ({ ...toSloSubject(row), ...toSloState(row) }));
+  return Promise.all(
+    rows.map(async (row) => {
+      const slo = toSloSubject(row);
+      const state = toSloState(row);
+      const counts = await loadSloCounts(ctx.db, row.serviceId, slo, now);
+      const { alert, budget } = assessSlo(slo, counts, state.alertSeverity);
+      return { ...slo, ...state, budget, burnRates: alert.rules };
+    }),
+  );
 }
