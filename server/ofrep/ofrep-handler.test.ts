@@ -91,6 +91,35 @@ describe("OFREP over HTTP", () => {
     }
   });
 
+  it("refuses a bulk request whose context no flag can use: the spec's bulk 400, naming the field", async () => {
+    const { headers } = await evaluate("", { context: { targetingKey: "u7" } });
+    const etag = headers.get("etag") as string;
+    const cases: [unknown, string][] = [
+      [{ context: { targetingKey: 5 } }, "context.targetingKey: must be a string"],
+      [
+        { context: { targetingKey: null, email: "a@sluice.local" } },
+        "context.targetingKey: must be a string",
+      ],
+      [{ context: "text" }, "context: must be an object"],
+      [{ context: [] }, "context: must be an object"],
+    ];
+    for (const [body, errorDetails] of cases) {
+      // Not a 200 listing INVALID_CONTEXT for every flag, and never a 304, whatever tag is sent.
+      const response = await evaluate("", body, { "If-None-Match": etag });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      expect(response.headers.get("etag")).toBeNull();
+      expect(await response.json()).toEqual({ errorCode: "INVALID_CONTEXT", errorDetails });
+    }
+    // The single route names the field the same way, with its flag key.
+    const single = await evaluate("/search.banner", { context: { targetingKey: 5 } });
+    expect(single.status).toBe(400);
+    expect(await single.json()).toEqual({
+      key: "search.banner",
+      errorCode: "INVALID_CONTEXT",
+      errorDetails: "context.targetingKey: must be a string",
+    });
+  });
+
   it("refuses a missing, unknown or under-scoped token, and other methods and paths", async () => {
     const other = await createApiToken(demo.services, demo.actor("admin"), { name: "ci", scopes: ["read"] });
     const statuses = await Promise.all([

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { EvaluationContext } from "../domain/flags";
+import { contextProblem, type EvaluationContext } from "../domain/flags";
 import { RateLimiter, type UnknownTokenGuard } from "../http/rate-limit";
 import { BodyTooLargeError, collectBody } from "../http/read-body";
 import { type BucketLimit, DEFAULT_OFREP_RATE_LIMIT } from "../http/security-config";
@@ -112,9 +112,10 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
       const body = toOfrepBody(store.evaluate(flagKey, request.context));
       return json("errorCode" in body ? errorStatus(body.errorCode) : 200, body);
     }
-    if (!isPlainObject(request.context)) {
-      return json(400, { errorCode: "INVALID_CONTEXT", errorDetails: "context must be an object" });
-    }
+    // One context for every flag: a context no flag can use is the request's fault, so the spec's bulk
+    // 400 (bulkEvaluationFailure), not a 200 listing the same INVALID_CONTEXT for each flag.
+    const problem = contextProblem(request.context);
+    if (problem) return json(400, { errorCode: "INVALID_CONTEXT", errorDetails: problem });
     const body = JSON.stringify({ flags: store.evaluateAll(request.context).map(toOfrepBody) });
     const etag = entityTag(body);
     if (matchesIfNoneMatch(headerValue(req.headers["if-none-match"]), etag)) {
@@ -217,7 +218,8 @@ function parseRequest(text: string): ParsedRequest {
   if (!isPlainObject(body)) {
     return { errorCode: "PARSE_ERROR", errorDetails: 'The request body must be {"context": {...}}' };
   }
-  // Anything but an object is left to evaluation, which answers INVALID_CONTEXT unless the flag is off.
+  // A context that is not valid is left to evaluation: a single flag answers INVALID_CONTEXT unless it is
+  // off (a kill wins), the bulk route refuses the request.
   return { context: (body.context ?? {}) as EvaluationContext };
 }
 

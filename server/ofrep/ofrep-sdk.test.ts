@@ -1,4 +1,5 @@
 import { OFREPProvider } from "@openfeature/ofrep-provider";
+import { OFREPWebProvider } from "@openfeature/ofrep-web-provider";
 import {
   type Client,
   type EvaluationDetails,
@@ -6,6 +7,7 @@ import {
   type Hook,
   OpenFeature,
 } from "@openfeature/server-sdk";
+import { ProviderEvents, ProviderStatus, OpenFeature as WebOpenFeature } from "@openfeature/web-sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createFlag } from "../services/flags/create-flag";
 import { setFlagKilled } from "../services/flags/kill-flag";
@@ -178,10 +180,79 @@ describe("OFREP with the OpenFeature server SDK and the OFREP provider", () => {
     expect(missing).toMatchObject({ value: true, reason: "ERROR", errorCode: "FLAG_NOT_FOUND" });
     const noKey = await client.getBooleanDetails("sdk.split", true, {});
     expect(noKey).toMatchObject({ value: true, reason: "ERROR", errorCode: "TARGETING_KEY_MISSING" });
+    const badKey = await client.getBooleanDetails("sdk.bool", false, {
+      targetingKey: 5 as unknown as string,
+    });
+    expect(badKey).toMatchObject({
+      value: false,
+      reason: "ERROR",
+      errorCode: "INVALID_CONTEXT",
+      errorMessage: "context.targetingKey: must be a string",
+    });
     const badToken = await badClient.getBooleanDetails("sdk.bool", false, { targetingKey: "u" });
     expect(badToken).toMatchObject({ value: false, reason: "ERROR", errorCode: "GENERAL" });
     // The provider turns our 401 into an OFREPApiUnauthorizedError without a message: GENERAL, empty.
     const wrongType = await client.getNumberDetails("sdk.string", 7, { targetingKey: "u" });
     expect(wrongType).toMatchObject({ value: 7, reason: "ERROR", errorCode: "TYPE_MISMATCH" });
+  });
+});
+
+describe("OFREP bulk with the OpenFeature web SDK and the OFREP web provider", () => {
+  let demo: DemoFixture;
+  let server: OfrepTestServer;
+  let secret: string;
+
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    await createFlag(demo.services, demo.actor("release_manager"), {
+      key: "web.banner",
+      service: "search",
+      variants: [
+        { name: "off", value: false },
+        { name: "on", value: true },
+      ],
+      defaultVariant: "on",
+      offVariant: "off",
+    });
+    ({ secret } = await createApiToken(demo.services, demo.actor("admin"), {
+      name: "web",
+      scopes: ["flags:evaluate"],
+    }));
+    server = await startOfrepServer(demo.services, { rateLimit: null });
+  });
+  afterAll(async () => {
+    await WebOpenFeature.close();
+    await server?.close();
+    await demo?.database.drop();
+  });
+
+  it("surfaces the bulk 400 for a context that is not valid as a provider error, and recovers on a valid context", async () => {
+    const provider = new OFREPWebProvider({
+      baseUrl: server.url,
+      headers: [["Authorization", `Bearer ${secret}`]],
+      pollInterval: 0,
+      changeDetection: "none",
+      cacheMode: "disabled",
+    });
+    const errors: string[] = [];
+    WebOpenFeature.addHandler(ProviderEvents.Error, (event) => errors.push(event?.message ?? ""));
+    // A JavaScript app can hand the SDK anything, whatever the types say.
+    await WebOpenFeature.setContext({ targetingKey: 5 as unknown as string });
+    // Initialization fails with the status (this provider version drops the body's errorDetails) ...
+    await expect(WebOpenFeature.setProviderAndWait(provider)).rejects.toThrow(/status: 400/);
+    const client = WebOpenFeature.getClient();
+    expect(client.providerStatus).toBe(ProviderStatus.ERROR);
+    expect(errors).toHaveLength(1);
+    // ... and the app gets its code default, not a crash.
+    expect(client.getBooleanDetails("web.banner", false)).toMatchObject({ value: false, reason: "ERROR" });
+
+    await WebOpenFeature.setContext({ targetingKey: "u1" });
+    expect(client.providerStatus).toBe(ProviderStatus.READY);
+    expect(client.getBooleanDetails("web.banner", false)).toMatchObject({ value: true, variant: "on" });
+
+    // A context that turns bad later is an error event; the app keeps running.
+    await WebOpenFeature.setContext({ targetingKey: { id: "u1" } as unknown as string });
+    expect(errors).toHaveLength(2);
+    expect(errors[1]).toMatch(/status: 400/);
   });
 });

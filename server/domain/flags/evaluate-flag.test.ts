@@ -226,10 +226,17 @@ describe("evaluateFlag", () => {
 
   it("refuses a context that is not an object or has a non-string targeting key", () => {
     const flag = releaseFlag();
-    for (const context of [null, [], "user-1", { targetingKey: 7 }]) {
-      expect(evaluateFlag(flag, context as unknown as EvaluationContext)).toMatchObject({
+    const cases: [unknown, string][] = [
+      [null, "context: must be an object"],
+      [[], "context: must be an object"],
+      ["user-1", "context: must be an object"],
+      [{ targetingKey: 7 }, "context.targetingKey: must be a string"],
+    ];
+    for (const [context, errorDetails] of cases) {
+      expect(evaluateFlag(flag, context as EvaluationContext)).toMatchObject({
         reason: "ERROR",
         errorCode: "INVALID_CONTEXT",
+        errorDetails,
       });
     }
   });

@@ -26,13 +26,17 @@ function resolve(
   return { key: flag.key, value: found.value, variant, reason, cohort };
 }
 
-/** Why a context cannot be evaluated, or null. Only the shape is checked: attributes are free-form. */
-function contextProblem(context: unknown): string | null {
+/**
+ * Why a context cannot be evaluated, naming the field as an OFREP request names it
+ * (`context.targetingKey: must be a string`), or null. Only the shape is checked: attributes are
+ * free-form. The same for every flag, so a bulk evaluation can refuse the whole request with it.
+ */
+export function contextProblem(context: unknown): string | null {
   if (typeof context !== "object" || context === null || Array.isArray(context)) {
-    return "the evaluation context must be an object";
+    return "context: must be an object";
   }
   const key = (context as EvaluationContext).targetingKey;
-  if (key !== undefined && typeof key !== "string") return "targetingKey must be a string";
+  if (key !== undefined && typeof key !== "string") return "context.targetingKey: must be a string";
   return null;
 }
 
