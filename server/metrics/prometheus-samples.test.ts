@@ -39,8 +39,7 @@ describe("toCohortCounts", () => {
         conversions: null,
       },
     ]);
-    for (const s of samples)
-      expect(sampleProblems({ ...s, rolloutId: "r", intervalEnd: 1, intervalSeconds: 5 })).toEqual([]);
+    for (const s of samples) expect(sampleProblems({ ...s, intervalEnd: 1, intervalSeconds: 5 })).toEqual([]);
   });
 
   it("clamps negative and non-monotone values and caps errors and successes", () => {

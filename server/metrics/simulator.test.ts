@@ -84,5 +84,31 @@ describe("simulator", () => {
       ).toEqual(["baseline", "canary"]);
     }
     expect(announced.sort()).toEqual([...running].sort());
+
+    // Every service environment an SLO watches gets its whole traffic once: a live rollout's two cohorts
+    // summed, or, without one, the service's traffic unchanged.
+    const db = demo.database.db;
+    const whole = await db.serviceSample.findMany({
+      select: { environment: true, requests: true, errors: true, service: { select: { name: true } } },
+    });
+    const watched = await db.slo.findMany({
+      distinct: ["serviceId", "environment"],
+      select: { environment: true, service: { select: { name: true } } },
+    });
+    const key = (s: { environment: string; service: { name: string } }) =>
+      `${s.service.name}/${s.environment}`;
+    expect(whole.map(key).sort()).toEqual(watched.map(key).sort());
+    for (const service of ["checkout-api", "search", "payments"]) {
+      const cohorts = await db.metricSample.findMany({ where: { rolloutId: demo.rollouts[service] } });
+      expect(whole.find((w) => w.service.name === service)).toMatchObject({
+        requests: cohorts.reduce((sum, c) => sum + c.requests, 0),
+        errors: cohorts.reduce((sum, c) => sum + c.errors, 0),
+      });
+    }
+    for (const quiet of whole.filter(
+      (w) => !["checkout-api", "search", "payments"].includes(w.service.name),
+    )) {
+      expect(quiet.requests).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,7 +1,9 @@
+import { combineTraffic } from "../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
+import { storeServiceSamples } from "../services/metrics/store-service-samples";
 import { startIntervalLoop } from "./interval-loop";
-import { NO_REGRESSION, type ServiceProfile, simulateInterval } from "./simulated-traffic";
+import { NO_REGRESSION, type Regression, type ServiceProfile, simulateInterval } from "./simulated-traffic";
 
 export const DEMO_PROFILE: ServiceProfile = {
   requestsPerSecond: 400,
@@ -20,7 +22,8 @@ export interface Simulator {
 
 /**
  * The embedded default metric source: every interval, writes baseline and canary samples for each
- * rollout that has traffic, through the same ingestion service as the push API.
+ * rollout that has traffic, through the same ingestion service as the push API, and the whole traffic of
+ * every service environment an SLO watches.
  */
 export function startSimulator(
   ctx: ServiceContext,
@@ -39,24 +42,49 @@ export function startSimulator(
   };
 
   async function writeInterval(intervalEnd: number): Promise<void> {
-    const rollouts = await ctx.db.rollout.findMany({
-      where: { state: { in: ["running", "paused"] } },
-      select: { id: true, exposurePercent: true, simulatedRegression: true },
-    });
-    const samples = rollouts.flatMap((rollout) =>
+    const [rollouts, watched] = await Promise.all([
+      ctx.db.rollout.findMany({
+        where: { state: { in: ["running", "paused"] } },
+        select: {
+          id: true,
+          exposurePercent: true,
+          simulatedRegression: true,
+          service: { select: { name: true } },
+          release: { select: { environment: true } },
+        },
+        orderBy: { createdAt: "desc" },
+      }),
+      // The services' environments that an SLO watches get their whole traffic too.
+      ctx.db.slo.findMany({
+        distinct: ["serviceId", "environment"],
+        select: { environment: true, service: { select: { name: true } } },
+      }),
+    ]);
+    const draw = (rolloutId: string, exposurePercent: number, regression: Regression) =>
       simulateInterval({
-        rolloutId: rollout.id,
+        rolloutId,
         intervalEnd,
         intervalSeconds: options.intervalSeconds,
-        exposurePercent: rollout.exposurePercent,
+        exposurePercent,
         profile,
-        regression: rollout.simulatedRegression ?? NO_REGRESSION,
+        regression,
         random,
-      }),
+      });
+    const byRollout = new Map(
+      rollouts.map((r) => [r.id, draw(r.id, r.exposurePercent, r.simulatedRegression ?? NO_REGRESSION)]),
     );
     // An interval written again (tick() after the timer) draws other random numbers: ingest keeps the
     // stored ones and reports conflicts, which a simulation can ignore.
-    await ingestSamples(ctx, samples);
+    await ingestSamples(ctx, [...byRollout.values()].flat());
+    const serviceSamples = watched.map(({ service, environment }) => {
+      // Each simulated rollout's cohorts are its service's whole traffic; without one, it runs unchanged.
+      const live = rollouts.find(
+        (r) => r.service.name === service.name && r.release.environment === environment,
+      );
+      const cohorts = (live && byRollout.get(live.id)) || draw("", 0, NO_REGRESSION);
+      return { ...combineTraffic(cohorts), service: service.name, environment };
+    });
+    await storeServiceSamples(ctx, serviceSamples);
   }
 
   // Each interval is written as it ends, as a live source would deliver it.

@@ -3,17 +3,56 @@ import { histogramQuantile } from "../analysis/latency-histogram";
 
 export type Cohort = "baseline" | "canary";
 
-/** One cohort's traffic over one interval, whatever the source (simulator, push API, Prometheus). */
-export interface CohortSample {
-  rolloutId: string;
-  cohort: Cohort;
+/** Traffic over one interval: what every sample carries, whoever's traffic it is. */
+export interface IntervalTraffic {
   /** End of the interval, epoch ms; the sample covers (intervalEnd - intervalSeconds, intervalEnd]. */
   intervalEnd: number;
   intervalSeconds: number;
   requests: number;
   errors: number;
   latency: LatencyHistogram;
+  conversions?: { successes: number; trials: number } | null;
+}
+
+/** One cohort's traffic over one interval, whatever the source (simulator, push API, Prometheus). */
+export interface CohortSample extends IntervalTraffic {
+  rolloutId: string;
+  cohort: Cohort;
   conversions: { successes: number; trials: number } | null;
+}
+
+/** A service's whole traffic in one environment over one interval, rollout or not (what its SLOs judge). */
+export interface ServiceSample extends IntervalTraffic {
+  service: string;
+  environment: string;
+}
+
+/**
+ * Several samples' traffic over the same interval as one (both cohorts of a rollout: the whole service).
+ * Their histograms must share bounds. Conversions are left out: SLOs do not judge them.
+ */
+export function combineTraffic(samples: readonly IntervalTraffic[]): IntervalTraffic {
+  const [first, ...rest] = samples;
+  if (!first) throw new Error("combineTraffic needs at least one sample");
+  const counts = [...first.latency.counts];
+  for (const sample of rest) {
+    if (sample.intervalEnd !== first.intervalEnd || sample.intervalSeconds !== first.intervalSeconds) {
+      throw new Error("combineTraffic: samples of different intervals");
+    }
+    if (sample.latency.bounds.join() !== first.latency.bounds.join()) {
+      throw new Error("combineTraffic: histograms with different bounds");
+    }
+    sample.latency.counts.forEach((count, i) => {
+      counts[i] = (counts[i] ?? 0) + count;
+    });
+  }
+  return {
+    intervalEnd: first.intervalEnd,
+    intervalSeconds: first.intervalSeconds,
+    requests: samples.reduce((sum, s) => sum + s.requests, 0),
+    errors: samples.reduce((sum, s) => sum + s.errors, 0),
+    latency: { bounds: [...first.latency.bounds], counts },
+  };
 }
 
 /** A chart-ready summary of one sample. */
@@ -53,7 +92,7 @@ export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
  * and summing to requests, successes ≤ trials; with the receiver's clock `now` (epoch ms), the interval
  * must end at most MAX_CLOCK_AHEAD_MS after it.
  */
-export function sampleProblems(sample: CohortSample, now?: number): string[] {
+export function sampleProblems(sample: IntervalTraffic, now?: number): string[] {
   const problems: string[] = [];
   if (now !== undefined && sample.intervalEnd > now + MAX_CLOCK_AHEAD_MS) {
     const at = Number.isFinite(sample.intervalEnd) ? new Date(sample.intervalEnd).toISOString() : "?";

@@ -3,6 +3,7 @@ import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture"
 import { systemActor } from "../actors";
 import { registerDeploy } from "../deploys/register-deploy";
 import { loadFreezeState } from "../freezes/load-freeze-state";
+import { storeServiceSamples } from "../metrics/store-service-samples";
 import { createRollout } from "../rollouts/create-rollout";
 import { runRolloutCommand } from "../rollouts/run-rollout-command";
 import { defineSlo } from "./define-slo";
@@ -87,11 +88,47 @@ describe("evaluating SLOs against the service's samples", () => {
     expect(later?.rolledBack).toEqual([late.id]);
     expect(await auditCount("rollout.rolled-back", late.id)).toBe(1);
 
-    // A metrics outage: minutes without any sample are not a recovery, so the page holds.
-    demo.advanceClock(6 * MIN);
-    const [blind] = await evaluateSlos(demo.services, { service: "checkout-api" });
+    // Nothing runs any more and nothing samples the service as a whole: its data stopped with the rollouts
+    // (the page's own kill), which is no outage. Once the 30 min window has emptied, nothing pages.
+    demo.advanceClock(31 * MIN);
+    const [after] = await evaluateSlos(demo.services, { service: "checkout-api" });
+    expect(after?.changes.map((c) => c.action)).toEqual(["slo.alert-eased"]);
+    expect(after?.alert.rules.filter((r) => r.heldWithoutData)).toEqual([]);
+  });
+
+  it("holds a page through a metrics outage while the service's whole traffic is sampled", async () => {
+    const release = { service: "ledger", environment: "production", version: "1.0.0" };
+    await registerDeploy(demo.services, systemActor("ci"), { ...release, artifact: "ledger:1.0.0" });
+    await defineSlo(demo.services, demo.actor("release_manager"), {
+      service: "ledger",
+      environment: "production",
+      name: "availability",
+      kind: "availability",
+      objective: 0.995,
+    });
+    // Ten days ago plenty of good traffic (the budget is far from spent); then the last hour, one sample
+    // every 5 min at 10% errors: burn rate 20.
+    const sample = (at: number, requests: number, errors: number) => ({
+      service: "ledger",
+      environment: "production",
+      intervalEnd: at,
+      intervalSeconds: 300,
+      requests,
+      errors,
+      latency: { bounds: [100, 250], counts: [requests, 0, 0] },
+    });
+    await storeServiceSamples(demo.services, [
+      sample(now() - 10 * DAY, 10_000_000, 0),
+      ...Array.from({ length: 12 }, (_, k) => sample(now() - k * 5 * MIN, 1_000, 100)),
+    ]);
+    const [burning] = await evaluateSlos(demo.services, { service: "ledger" });
+    expect(burning?.alert.severity).toBe("page");
+    // Then no sample at all for 31 min: the 5 min and 30 min windows are empty, the hour still burns.
+    demo.advanceClock(31 * MIN);
+    const [blind] = await evaluateSlos(demo.services, { service: "ledger" });
     expect(blind).toMatchObject({ changes: [], state: { alertSeverity: "page" } });
     expect(blind?.alert.rules[0]).toMatchObject({ heldWithoutData: true, firing: true });
+    expect(blind?.alert.rules[1]).toMatchObject({ long: "6h", heldWithoutData: true, firing: true });
   });
 
   it("does nothing for a healthy service, latency counted from the histogram tail", async () => {

@@ -1,6 +1,5 @@
 import { asJson } from "../../db/json";
 import {
-  assessSlo,
   type BurnAlert,
   type ErrorBudget,
   planSloActions,
@@ -13,7 +12,7 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { requireServiceId } from "../require-service";
 import { killActiveRollouts } from "../rollouts/kill-rollouts";
-import { loadSloCounts } from "./load-slo-counts";
+import { assessStoredSlo } from "./assess-stored-slo";
 import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
 
 export interface SloEvaluation {
@@ -64,11 +63,7 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
   const now = ctx.now();
   const slo = toSloSubject(row);
   const state = toSloState(row);
-  const { alert, budget } = assessSlo(
-    slo,
-    await loadSloCounts(ctx.db, row.serviceId, slo, now),
-    state.alertSeverity,
-  );
+  const { alert, budget } = await assessStoredSlo(ctx, row, now);
   const plan = planSloActions(slo, state, { alert, budget }, now.getTime());
   const unchanged = { slo, state, alert, budget, changes: [], rolledBack: [] };
   if (plan.changes.length > 0) {

@@ -1,6 +1,5 @@
-import { assessSlo } from "../../domain/slo";
 import type { ServiceContext } from "../context";
-import { loadSloCounts } from "./load-slo-counts";
+import { assessStoredSlo } from "./assess-stored-slo";
 import { sloSelect, toSloState, toSloSubject } from "./slo-row";
 
 /**
@@ -16,11 +15,8 @@ export async function listSlos(ctx: ServiceContext, filter: { service?: string }
   });
   return Promise.all(
     rows.map(async (row) => {
-      const slo = toSloSubject(row);
-      const state = toSloState(row);
-      const counts = await loadSloCounts(ctx.db, row.serviceId, slo, now);
-      const { alert, budget } = assessSlo(slo, counts, state.alertSeverity);
-      return { ...slo, ...state, budget, burnRates: alert.rules };
+      const { alert, budget } = await assessStoredSlo(ctx, row, now);
+      return { ...toSloSubject(row), ...toSloState(row), budget, burnRates: alert.rules };
     }),
   );
 }

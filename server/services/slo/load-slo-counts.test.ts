@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { storeServiceSamples } from "../metrics/store-service-samples";
+import { insertTestSamples } from "./insert-test-samples";
+import { loadSloCounts } from "./load-slo-counts";
+
+const MIN = 60_000;
+
+describe("the traffic an SLO judges", () => {
+  let demo: DemoFixture;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+  });
+  afterAll(() => demo.database.drop());
+
+  it("is the service's whole traffic from its first service sample on, and its rollouts' cohorts before", async () => {
+    const now = demo.services.now().getTime();
+    const db = demo.database.db;
+    // Rollout samples (the baseline cohort, 10% errors) 50 and 20 minutes ago.
+    await insertTestSamples(db, demo.rollouts["checkout-api"] as string, [
+      { at: now - 50 * MIN, requests: 1_000, errors: 100 },
+      { at: now - 20 * MIN, requests: 1_000, errors: 100 },
+    ]);
+    const whole = (environment: string, at: number) => ({
+      service: "checkout-api",
+      environment,
+      intervalEnd: at,
+      intervalSeconds: 60,
+      requests: 5_000,
+      errors: 5,
+      latency: { bounds: [100, 250], counts: [5_000, 0, 0] },
+    });
+    // Service samples from 30 minutes ago on; staging's are another environment's.
+    expect(
+      await storeServiceSamples(demo.services, [
+        whole("production", now - 30 * MIN),
+        whole("production", now - 10 * MIN),
+        whole("staging", now - 10 * MIN),
+      ]),
+    ).toBe(3);
+    const { serviceId } = await db.rollout.findUniqueOrThrow({
+      where: { id: demo.rollouts["checkout-api"] as string },
+      select: { serviceId: true },
+    });
+    const slo = { kind: "availability" as const, windowDays: 30, latencyThresholdMs: null };
+    const counts = await loadSloCounts(db, serviceId, { ...slo, environment: "production" }, new Date(now));
+    // The hour: the rollout sample of 50 min ago (before the first service sample) and both production
+    // service samples; the rollout sample of 20 min ago is inside the service's own traffic.
+    expect(counts.windows["1h"]).toEqual({ total: 11_000, bad: 110 });
+    expect(counts.windows["5m"]).toEqual({ total: 0, bad: 0 });
+    expect(counts.serviceSampled).toBe(true);
+    // A service without service samples is judged on its rollouts' cohorts alone.
+    await insertTestSamples(db, demo.rollouts.search as string, [
+      { at: now - 20 * MIN, requests: 800, errors: 8 },
+    ]);
+    const search = await db.service.findUniqueOrThrow({ where: { name: "search" }, select: { id: true } });
+    const cohortsOnly = await loadSloCounts(
+      db,
+      search.id,
+      { ...slo, environment: "production" },
+      new Date(now),
+    );
+    expect(cohortsOnly).toMatchObject({ serviceSampled: false, sloWindow: { total: 800, bad: 8 } });
+  });
+
+  it("refuses a sample naming its index and field, and an unknown service, storing nothing", async () => {
+    const at = demo.services.now().getTime();
+    const sample = {
+      service: "search",
+      environment: "production",
+      intervalEnd: at,
+      intervalSeconds: 60,
+      requests: 10,
+      errors: 11,
+      latency: { bounds: [100], counts: [10, 0] },
+    };
+    await expect(
+      storeServiceSamples(demo.services, [{ ...sample, errors: 1 }, sample]),
+    ).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "samples[1].errors",
+      message: "samples[1].errors: must not exceed requests",
+    });
+    await expect(
+      storeServiceSamples(demo.services, [{ ...sample, errors: 1, service: "serch" }]),
+    ).rejects.toMatchObject({ code: "NOT_FOUND", field: "samples[0].service" });
+    expect(await demo.database.db.serviceSample.count({ where: { service: { name: "search" } } })).toBe(0);
+    // Stored once: the same interval again is not stored twice, whatever its numbers.
+    expect(await storeServiceSamples(demo.services, [{ ...sample, errors: 1 }])).toBe(1);
+    expect(await storeServiceSamples(demo.services, [{ ...sample, errors: 2 }])).toBe(0);
+  });
+});
