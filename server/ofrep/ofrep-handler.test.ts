@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UnknownTokenGuard } from "../http/rate-limit";
 import { createFlag } from "../services/flags/create-flag";
@@ -5,6 +7,7 @@ import { updateFlag } from "../services/flags/update-flag";
 import { createApiToken } from "../services/tokens/create-api-token";
 import { revokeApiToken } from "../services/tokens/revoke-api-token";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
+import { createOfrepHandler } from "./ofrep-handler";
 import { type OfrepTestServer, startOfrepServer } from "./ofrep-test-server";
 import { createTokenCache } from "./token-cache";
 
@@ -83,11 +86,17 @@ describe("OFREP over HTTP", () => {
       ["/%E0%A4%A", {}, 400, "PARSE_ERROR"],
       ["", { context: [] }, 400, "INVALID_CONTEXT"],
       ["", "{", 400, "PARSE_ERROR"],
+      ["", "null", 400, "PARSE_ERROR"],
+      ["", `{"context":{"pad":"${"x".repeat(70_000)}"}}`, 400, "PARSE_ERROR"],
+      ["/search.banner", `{"context":{"pad":"${"x".repeat(70_000)}"}}`, 400, "PARSE_ERROR"],
     ];
     for (const [path, body, status, errorCode] of cases) {
       const response = await evaluate(path, body);
-      expect({ path, body, status: response.status }).toEqual({ path, body, status });
-      expect(await response.json()).toMatchObject({ errorCode, errorDetails: expect.any(String) });
+      expect({ path, status: response.status }).toEqual({ path, status });
+      const answer = await response.json();
+      expect(answer).toMatchObject({ errorCode, errorDetails: expect.any(String) });
+      // The single route's evaluationFailure names the flag; the bulk route's bulkEvaluationFailure has no key.
+      expect({ path, key: answer.key }).toEqual({ path, key: path === "" ? undefined : expect.any(String) });
     }
   });
 
@@ -118,6 +127,45 @@ describe("OFREP over HTTP", () => {
       errorCode: "INVALID_CONTEXT",
       errorDetails: "context.targetingKey: must be a string",
     });
+  });
+
+  it("answers an unexpected failure 500 without its details, naming the flag only on the single route", async () => {
+    const broken = () => {
+      throw new Error("store exploded: secret detail");
+    };
+    const logs: string[] = [];
+    const handler = createOfrepHandler({
+      store: { evaluate: broken, evaluateAll: broken },
+      services: demo.services,
+      log: (line) => logs.push(line),
+    });
+    const failing = createServer(handler);
+    await new Promise<void>((resolve) => failing.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(failing.address() as AddressInfo).port}/ofrep/v1/evaluate/flags`;
+      const call = (path: string) =>
+        fetch(`${url}${path}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${secret}` },
+          body: "{}",
+        });
+      const single = await call("/search.banner");
+      expect(single.status).toBe(500);
+      expect(await single.json()).toEqual({
+        key: "search.banner",
+        errorCode: "GENERAL",
+        errorDetails: "Internal error",
+      });
+      const bulk = await call("");
+      expect(bulk.status).toBe(500);
+      expect(await bulk.json()).toEqual({ errorCode: "GENERAL", errorDetails: "Internal error" });
+      expect(logs.join("\n")).toMatch(/secret detail/);
+    } finally {
+      await new Promise<void>((resolve) => {
+        failing.close(() => resolve());
+        failing.closeAllConnections();
+      });
+    }
   });
 
   it("refuses a missing, unknown or under-scoped token, and other methods and paths", async () => {

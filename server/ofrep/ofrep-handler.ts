@@ -10,6 +10,7 @@ import {
   entityTag,
   errorStatus,
   matchesIfNoneMatch,
+  type OfrepBulkFailure,
   type OfrepErrorCode,
   type OfrepFailure,
   toOfrepBody,
@@ -55,8 +56,23 @@ const json = (status: number, body: unknown, headers?: Record<string, string>): 
   headers,
 });
 
-const failure = (key: string, errorCode: OfrepErrorCode, errorDetails: string): Reply =>
-  json(errorStatus(errorCode), { key, errorCode, errorDetails } satisfies OfrepFailure);
+/**
+ * A refused request: the single route's evaluationFailure names the flag; the bulk route (key "") answers
+ * the spec's bulkEvaluationFailure, which has no key.
+ */
+const refusal = (
+  key: string,
+  errorCode: OfrepErrorCode,
+  errorDetails: string,
+  headers?: Record<string, string>,
+) =>
+  json(
+    errorStatus(errorCode),
+    key === ""
+      ? ({ errorCode, errorDetails } satisfies OfrepBulkFailure)
+      : ({ key, errorCode, errorDetails } satisfies OfrepFailure),
+    headers,
+  );
 
 const NO_ROUTE = json(404, { errorDetails: "No OFREP route; use POST /ofrep/v1/evaluate/flags[/{key}]" });
 const NO_CREDENTIAL = json(
@@ -99,15 +115,13 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
   /** The evaluation's reply, once the caller is known to hold a token with the scope. */
   function evaluation(req: IncomingMessage, key: string, text: string): Reply {
     const request = parseRequest(text);
-    if ("errorCode" in request) {
-      return key === "" ? json(400, request) : failure(key, request.errorCode, request.errorDetails);
-    }
+    if ("errorCode" in request) return refusal(key, request.errorCode, request.errorDetails);
     if (key !== "") {
       let flagKey: string;
       try {
         flagKey = decodeURIComponent(key);
       } catch {
-        return failure(key, "PARSE_ERROR", "The flag key is not a valid URL path segment");
+        return refusal(key, "PARSE_ERROR", "The flag key is not a valid URL path segment");
       }
       const body = toOfrepBody(store.evaluate(flagKey, request.context));
       return json("errorCode" in body ? errorStatus(body.errorCode) : 200, body);
@@ -115,7 +129,7 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     // One context for every flag: a context no flag can use is the request's fault, so the spec's bulk
     // 400 (bulkEvaluationFailure), not a 200 listing the same INVALID_CONTEXT for each flag.
     const problem = contextProblem(request.context);
-    if (problem) return json(400, { errorCode: "INVALID_CONTEXT", errorDetails: problem });
+    if (problem) return refusal(key, "INVALID_CONTEXT", problem);
     const body = JSON.stringify({ flags: store.evaluateAll(request.context).map(toOfrepBody) });
     const etag = entityTag(body);
     if (matchesIfNoneMatch(headerValue(req.headers["if-none-match"]), etag)) {
@@ -127,7 +141,7 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
   /** Unexpected failures are logged; their details never reach the client. */
   function internalError(req: IncomingMessage, key: string, error: unknown): Reply {
     log(`ofrep ${req.method} ${req.url} failed: ${(error as Error)?.stack ?? String(error)}`);
-    return json(500, { key, errorCode: "GENERAL", errorDetails: "Internal error" });
+    return refusal(key, "GENERAL", "Internal error");
   }
 
   /** Scope check, then the body, then the evaluation. */
@@ -145,15 +159,7 @@ export function createOfrepHandler(options: OfrepHandlerOptions): OfrepHandler {
     else
       collectBody(req, MAX_BODY_BYTES, (error, text) => {
         if (error instanceof BodyTooLargeError) {
-          return send(
-            res,
-            json(
-              400,
-              { key, errorCode: "PARSE_ERROR", errorDetails: error.message },
-              { Connection: "close" },
-            ),
-            cors,
-          );
+          return send(res, refusal(key, "PARSE_ERROR", error.message, { Connection: "close" }), cors);
         }
         let reply: Reply;
         try {

@@ -34,6 +34,12 @@ export interface OfrepFailure {
   errorDetails: string;
 }
 
+/** The spec's bulkEvaluationFailure: the whole bulk request is refused (400), so there is no flag key. */
+export interface OfrepBulkFailure {
+  errorCode: OfrepErrorCode;
+  errorDetails: string;
+}
+
 /** The OFREP body of one evaluation, success or failure. */
 export function toOfrepBody(evaluation: FlagEvaluation): OfrepSuccess | OfrepFailure {
   if (isEvaluationError(evaluation)) {
