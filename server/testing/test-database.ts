@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
 import { createDb, type Db } from "../db/client";
-import { migrate } from "../db/migrate";
+import { type Migration, migrate } from "../db/migrate";
 
 export interface TestDatabase {
   url: string;
@@ -10,13 +10,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, migrated database on the run's embedded PostgreSQL, isolated from other test files. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, migrated database on the run's embedded PostgreSQL, isolated from other test files. With
+ * `migrations`, only those are applied (a migration's test starts from the schema before it).
+ */
+export async function createTestDatabase(migrations?: Migration[]): Promise<TestDatabase> {
   const serverUrl = inject("postgresUrl");
   const name = `test_${randomUUID().replaceAll("-", "")}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = serverUrl.replace(/\/[^/]+$/, `/${name}`);
-  await migrate(url);
+  await migrate(url, migrations);
   const db = createDb(url);
   return {
     url,
