@@ -120,9 +120,9 @@ export function toNotification(
         : {
             ...base,
             title: `Delivery frozen: error budget exhausted`,
-            what: "Starts, advances, approvals and resumes of the service are frozen until its error budget recovers.",
+            what: `Starts, advances, approvals and resumes of the service in ${String(field(field(event.after, "slo"), "environment") ?? "its SLO's environment")} are frozen until its error budget recovers.`,
             why: event.reason,
-            link: `${context.baseUrl}/rollouts`,
+            link: `${context.baseUrl}/slos`,
           };
   }
 }

@@ -158,10 +158,21 @@ describe("notifications made from audit events", () => {
   it("freeze: an exhausted error budget says why with the budget's numbers", () => {
     const reason = "checkout-api/availability error budget exhausted (spent 104% of 43 min): frozen";
     const n = toNotification(
-      auditEvent({ action: "slo.budget-exhausted", targetType: "service", targetId: "svc1", reason }),
+      auditEvent({
+        action: "slo.budget-exhausted",
+        targetType: "service",
+        targetId: "svc1",
+        reason,
+        after: { slo: { id: "slo1", name: "availability", environment: "production" } },
+      }),
       { baseUrl: BASE },
     );
-    expect(n).toMatchObject({ kind: "freeze", why: reason, link: "https://sluice.example/rollouts" });
+    expect(n).toMatchObject({
+      kind: "freeze",
+      what: "Starts, advances, approvals and resumes of the service in production are frozen until its error budget recovers.",
+      why: reason,
+      link: "https://sluice.example/slos",
+    });
   });
 
   it("other audit events are not notifications", () => {

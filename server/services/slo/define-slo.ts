@@ -8,10 +8,10 @@ import { requireServiceId } from "../require-service";
 import { sloSelect, toSloSubject } from "./slo-row";
 
 /**
- * Defines (or redefines, by service, environment and name) an SLO. The service must have been released
- * to the environment: a misspelt one would judge no traffic and read healthy for ever. A latency threshold
- * must be one of the bucket bounds of the newest sample there, when there is one. Repeating the same
- * definition changes nothing.
+ * Defines (or redefines, by service, environment and name) an SLO. A new one's service must have been
+ * released to the environment: a misspelt one would judge no traffic and read healthy for ever. A latency
+ * threshold must be one of the bucket bounds of the newest sample there (the service's, else a rollout's),
+ * when there is one. Repeating the same definition changes nothing.
  */
 export async function defineSlo(
   ctx: ServiceContext,
@@ -22,17 +22,24 @@ export async function defineSlo(
   return ctx.db.$transaction(async (tx) => {
     const serviceId = await requireServiceId(tx, input.service);
     const { environment } = input;
-    await requireReleasedTo(tx, input.service, serviceId, environment);
-    const newest = await tx.metricSample.findFirst({
-      where: { rollout: { serviceId, release: { environment } } },
-      orderBy: { intervalEnd: "desc" },
-      select: { latencyBoundsMs: true },
-    });
+    const newest =
+      (await tx.serviceSample.findFirst({
+        where: { serviceId, environment },
+        orderBy: { intervalEnd: "desc" },
+        select: { latencyBoundsMs: true },
+      })) ??
+      (await tx.metricSample.findFirst({
+        where: { rollout: { serviceId, release: { environment } } },
+        orderBy: { intervalEnd: "desc" },
+        select: { latencyBoundsMs: true },
+      }));
     const definition = parseSloDefinition(input, newest?.latencyBoundsMs ?? null);
     const existing = await tx.slo.findUnique({
       where: { serviceId_environment_name: { serviceId, environment, name: definition.name } },
       select: sloSelect,
     });
+    // An SLO that exists may be redefined wherever a migration placed it.
+    if (!existing) await requireReleasedTo(tx, input.service, serviceId, environment);
     if (existing) {
       const before = toSloSubject(existing);
       const same =

@@ -90,8 +90,8 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
           targetType: "service",
           targetId: row.serviceId,
           reason: change.reason,
-          before: asJson({ slo: { id: slo.id, name: slo.name }, state }),
-          after: asJson({ slo: { id: slo.id, name: slo.name }, state: plan.next, alert, budget }),
+          before: asJson({ slo: { id: slo.id, name: slo.name, environment: slo.environment }, state }),
+          after: asJson({ slo: { id: slo.id, name: slo.name, environment: slo.environment }, state: plan.next, alert, budget }),
           at: now,
         });
       }
