@@ -6,8 +6,9 @@ import { ReasonForm } from "./reason-form";
 
 /**
  * The service-wide or global kill switch: asks why, and for everything also a typed confirmation. One
- * idempotency key per kill until it succeeds, so a double submit, or a retry in a reopened form after a
- * failure (which may have rolled some back), repeats nothing that was done.
+ * idempotency key per opening of the form, so a double submit repeats nothing. The server holds a key to
+ * the rollouts its first call covered, so a retry in a reopened form after a failure is a new request:
+ * it reaches every rollout active by then, and those already rolled back are no longer active.
  */
 export function KillSwitch(props: { service?: string }) {
   const trpc = useTRPC();
@@ -15,10 +16,7 @@ export function KillSwitch(props: { service?: string }) {
   const [open, setOpen] = useState(false);
   const [confirm, setConfirm] = useState("");
   const [key, setKey] = useState("");
-  const onSuccess = () => {
-    setKey("");
-    return queryClient.invalidateQueries();
-  };
+  const onSuccess = () => queryClient.invalidateQueries();
   const killService = useMutation(trpc.rollouts.killService.mutationOptions({ onSuccess }));
   const killAll = useMutation(trpc.rollouts.killAll.mutationOptions({ onSuccess }));
   const result = killService.data ?? killAll.data;
@@ -55,7 +53,7 @@ export function KillSwitch(props: { service?: string }) {
           type="button"
           className="danger"
           onClick={() => {
-            setKey((kept) => kept || crypto.randomUUID());
+            setKey(crypto.randomUUID());
             setConfirm("");
             setOpen(true);
           }}

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb } from "../../db/client";
 import { dispatchNotifications, type NotificationSettings } from "../../scheduler/notification-dispatcher";
@@ -52,7 +53,12 @@ describe("notification delivery", () => {
   }
 
   const kill = (service: string, reason = "bad release") =>
-    killRollouts(demo.services, demo.actor("operator"), { service }, { reason });
+    killRollouts(
+      demo.services,
+      demo.actor("operator"),
+      { service },
+      { reason, idempotencyKey: randomUUID() },
+    );
 
   it("retries a failing receiver with exponential back-off until it answers 2xx, logging every attempt", async () => {
     const statuses = [500, 503, 502, 200];

@@ -83,6 +83,7 @@ describe("notification messages, end to end", () => {
       { service: "search" },
       {
         reason: "search results empty for EU users",
+        idempotencyKey: "search-empty-eu",
       },
     );
     await declareIncident(demo.services, demo.actor("operator"), {

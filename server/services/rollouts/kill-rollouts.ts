@@ -7,7 +7,7 @@ import { requireServiceId } from "../require-service";
 import { type CommandOutcome, runRolloutCommand } from "./run-rollout-command";
 
 export type KillScope = { service: string } | { all: true };
-type KillInput = { reason: string; idempotencyKey?: string };
+type KillInput = { reason: string; idempotencyKey: string };
 
 const ACTIVE: RolloutState[] = ["draft", "running", "paused"];
 
@@ -26,10 +26,7 @@ export async function killRollouts(
   // Before anything is killed: a misspelt service must not answer "killed, nothing was running".
   if ("service" in scope) await requireServiceId(ctx.db, scope.service);
   const active = await activeRolloutIds(ctx.db, scope);
-  const targets = input.idempotencyKey
-    ? await claimKillRequest(ctx.db, input.idempotencyKey, scope, active)
-    : active;
-  return killEach(ctx, actor, targets, input);
+  return killEach(ctx, actor, await claimKillRequest(ctx.db, input.idempotencyKey, scope, active), input);
 }
 
 /**
@@ -40,7 +37,7 @@ export async function killActiveRollouts(
   ctx: ServiceContext,
   actor: CommandActor,
   scope: { service: string; environment: string },
-  input: Required<KillInput>,
+  input: KillInput,
 ): Promise<CommandOutcome[]> {
   return killEach(ctx, actor, await activeRolloutIds(ctx.db, scope), input);
 }
