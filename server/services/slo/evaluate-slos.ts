@@ -91,7 +91,12 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
           targetId: row.serviceId,
           reason: change.reason,
           before: asJson({ slo: { id: slo.id, name: slo.name, environment: slo.environment }, state }),
-          after: asJson({ slo: { id: slo.id, name: slo.name, environment: slo.environment }, state: plan.next, alert, budget }),
+          after: asJson({
+            slo: { id: slo.id, name: slo.name, environment: slo.environment },
+            state: plan.next,
+            alert,
+            budget,
+          }),
           at: now,
         });
       }
