@@ -490,6 +490,41 @@ describe("/api/v1 routes", () => {
     ]);
   });
 
+  it("ingests a service's whole traffic for its SLOs, naming a bad field and an unknown service", async () => {
+    const pusher = await api.token(["metrics:write"]);
+    await newRollout(api, writer, "inventory");
+    const sample = (end: string, extra: object = {}) => ({
+      service: "inventory",
+      environment: "production",
+      intervalEnd: end,
+      intervalSeconds: 30,
+      requests: 200,
+      errors: 3,
+      latency: { bounds: [100], counts: [190, 10] },
+      ...extra,
+    });
+    const push = (samples: object[]) =>
+      api.request("POST", "/api/v1/service-metrics", { token: pusher, body: { samples } });
+    const end = "2026-11-27T10:00:30Z";
+    expect(await push([sample(end)])).toMatchObject({ status: 200, json: { stored: 1, storedIndexes: [0] } });
+    expect(await push([sample(end), sample(end, { errors: 4 })])).toMatchObject({
+      status: 200,
+      json: { stored: 0, duplicateIndexes: [0], conflictIndexes: [1] },
+    });
+    expect(await push([sample(end, { cohort: "canary" })])).toMatchObject({
+      status: 400,
+      json: { field: "samples[0].cohort" },
+    });
+    expect(await push([sample(end, { service: "inventroy" })])).toMatchObject({
+      status: 404,
+      json: { field: "samples[0].service", message: "samples[0].service: no service named inventroy" },
+    });
+    const rows = await db().serviceSample.findMany({ where: { service: { name: "inventory" } } });
+    expect(rows.map((r) => [r.environment, r.intervalEnd.toISOString(), r.errors])).toEqual([
+      ["production", "2026-11-27T10:00:30.000Z", 3],
+    ]);
+  });
+
   it("kills a service's rollouts once per idempotency key, and everything with all: true", async () => {
     const ids = [
       await newRollout(api, writer, "fleet"),

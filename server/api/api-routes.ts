@@ -9,6 +9,7 @@ import { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import { declareIncident } from "../services/incidents/declare-incident";
 import { resolveIncident } from "../services/incidents/resolve-incident";
 import { ingestSamples } from "../services/metrics/ingest-samples";
+import { storeServiceSamples } from "../services/metrics/store-service-samples";
 import { advanceSchemaPhase } from "../services/rollouts/advance-schema-phase";
 import { createRollout } from "../services/rollouts/create-rollout";
 import { getRollout } from "../services/rollouts/get-rollout";
@@ -31,6 +32,7 @@ import {
   reasonedCommandBody,
   rolloutIdParams,
   rolloutListQuery,
+  serviceMetricsBody,
   serviceParams,
 } from "./api-schemas";
 import { freezesJson, incidentJson, outcomeJson, releaseJson, rolloutJson } from "./api-views";
@@ -249,6 +251,23 @@ export const API_ROUTES: readonly ApiRoute[] = [
     errors: ["NOT_FOUND"],
     async handle({ services, body }) {
       return { status: 200, body: await ingestSamples(services, body.samples) };
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/service-metrics",
+    operationId: "ingestServiceMetrics",
+    summary: "Push services' whole traffic per environment, for their SLOs",
+    description:
+      "What SLOs judge, rollout or not: without it, a push-only setup's SLOs see traffic only while a " +
+      "rollout runs. Keyed by service, environment and interval end; the reply sorts every index as for " +
+      "`/metrics`: stored, duplicate, or conflict (already there with other values: the first stands).",
+    scopes: ["metrics:write"],
+    body: serviceMetricsBody,
+    responses: { 200: "Which samples were stored, which were already there, and which conflict" },
+    errors: ["NOT_FOUND"],
+    async handle({ services, body }) {
+      return { status: 200, body: await storeServiceSamples(services, body.samples) };
     },
   }),
   defineRoute({

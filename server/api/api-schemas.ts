@@ -135,9 +135,8 @@ export const incidentBody = z.discriminatedUnion("status", [
 
 /** Samples are stored in 32-bit integer columns; the domain checks the counts are whole and ≥ 0. */
 const count = z.number().max(2_147_483_647, "must fit a 32-bit integer");
-export const sampleSchema = z.strictObject({
-  rolloutId: text(64),
-  cohort: z.enum(["baseline", "canary"]),
+/** What every pushed sample carries: one interval's traffic. */
+const trafficFields = {
   intervalEnd: z
     .union([z.number().int().min(0).max(MAX_EPOCH_MS), z.iso.datetime({ offset: true })])
     .transform((v) => (typeof v === "number" ? v : Date.parse(v)))
@@ -149,6 +148,12 @@ export const sampleSchema = z.strictObject({
     bounds: z.array(z.number()).max(100).describe("Upper bounds of the histogram buckets, ms"),
     counts: z.array(count).max(101).describe("One count per bound plus one overflow bucket"),
   }),
+};
+
+export const sampleSchema = z.strictObject({
+  rolloutId: text(64),
+  cohort: z.enum(["baseline", "canary"]),
+  ...trafficFields,
   conversions: z
     .strictObject({ successes: count, trials: count })
     .nullable()
@@ -157,6 +162,12 @@ export const sampleSchema = z.strictObject({
 });
 
 export const metricsBody = z.strictObject({ samples: z.array(sampleSchema).max(1000) });
+
+export const serviceMetricsBody = z.strictObject({
+  samples: z
+    .array(z.strictObject({ service: text(200), environment: text(200), ...trafficFields }))
+    .max(1000),
+});
 
 export const exposureHeaders = z.object({
   "if-none-match": z.string().max(1000).optional().describe("The ETag you hold; unchanged answers 304"),

@@ -97,6 +97,7 @@ const REST_POLICY: Record<string, readonly TokenScope[]> = {
   "POST /incidents": ["incidents:write"],
   "GET /freezes": ["read"],
   "POST /metrics": ["metrics:write"],
+  "POST /service-metrics": ["metrics:write"],
   "GET /exposure/{service}": ["read", "flags:evaluate"],
   "GET /audit": ["read"],
   "GET /audit/verify": ["read"],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type CohortSample,
+  cohortOf,
   describeSampleConflict,
   sampleDifferences,
   sampleProblems,
@@ -99,12 +100,12 @@ describe("sampleDifferences", () => {
   it("describes a conflict by its key and differences", () => {
     const sample = { ...valid, intervalEnd: Date.parse("2026-11-27T10:00:10Z"), requests: 120 };
     const differences = sampleDifferences(sample, { ...sample, requests: 118 });
-    expect(describeSampleConflict(sample, differences)).toBe(
+    expect(describeSampleConflict(sample, cohortOf(sample), differences)).toBe(
       "interval ending 2026-11-27T10:00:10.000Z of canary (rollout r1) already stored with other values " +
         "(sent ≠ stored: requests 120 ≠ 118); the stored sample stands",
     );
-    expect(describeSampleConflict(sample, differences, "samples[0] of this batch")).toContain(
-      "already stored by samples[0] of this batch with other values",
-    );
+    expect(
+      describeSampleConflict(sample, cohortOf(sample), differences, "samples[0] of this batch"),
+    ).toContain("already stored by samples[0] of this batch with other values");
   });
 });

@@ -149,7 +149,7 @@ export interface SampleDifference {
  * value is compared, `conversions` as a whole when only one of them has any. Empty when they are alike,
  * which makes `sent` a harmless retry; otherwise it is a correction that must not pass as one.
  */
-export function sampleDifferences(sent: CohortSample, stored: CohortSample): SampleDifference[] {
+export function sampleDifferences(sent: IntervalTraffic, stored: IntervalTraffic): SampleDifference[] {
   const differences: SampleDifference[] = [];
   const compare = (field: string, a: number | readonly number[], b: number | readonly number[]) => {
     const text = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : `[${v.join(",")}]`);
@@ -160,15 +160,18 @@ export function sampleDifferences(sent: CohortSample, stored: CohortSample): Sam
   compare("errors", sent.errors, stored.errors);
   compare("latency.bounds", sent.latency.bounds, stored.latency.bounds);
   compare("latency.counts", sent.latency.counts, stored.latency.counts);
-  if (sent.conversions && stored.conversions) {
-    compare("conversions.successes", sent.conversions.successes, stored.conversions.successes);
-    compare("conversions.trials", sent.conversions.trials, stored.conversions.trials);
-  } else if (sent.conversions || stored.conversions) {
-    const text = (c: CohortSample["conversions"]) => (c ? `${c.successes}/${c.trials}` : "none");
+  // Service samples carry no conversions: absent and none are alike.
+  const sentConversions = sent.conversions ?? null;
+  const storedConversions = stored.conversions ?? null;
+  if (sentConversions && storedConversions) {
+    compare("conversions.successes", sentConversions.successes, storedConversions.successes);
+    compare("conversions.trials", sentConversions.trials, storedConversions.trials);
+  } else if (sentConversions || storedConversions) {
+    const text = (c: IntervalTraffic["conversions"]) => (c ? `${c.successes}/${c.trials}` : "none");
     differences.push({
       field: "conversions",
-      sent: text(sent.conversions),
-      stored: text(stored.conversions),
+      sent: text(sentConversions),
+      stored: text(storedConversions),
     });
   }
   return differences;
@@ -176,13 +179,14 @@ export function sampleDifferences(sent: CohortSample, stored: CohortSample): Sam
 
 /**
  * Why a sample was not stored although valid: its key is taken by a sample with other values, and the
- * stored one stands (it may already have been judged and audited). Names the key and each difference,
- * e.g. "interval ending 2026-11-27T10:00:10.000Z of canary (rollout r1) already stored with other
- * values (sent ≠ stored: requests 120 ≠ 118); the stored sample stands". `storedBy` names what stored
- * it when that is known, e.g. an earlier sample of the same batch.
+ * stored one stands (it may already have been judged and audited). Names the key (`whose` traffic, e.g.
+ * `cohortOf(sample)`) and each difference, e.g. "interval ending 2026-11-27T10:00:10.000Z of canary
+ * (rollout r1) already stored with other values (sent ≠ stored: requests 120 ≠ 118); the stored sample
+ * stands". `storedBy` names what stored it when that is known, e.g. an earlier sample of the same batch.
  */
 export function describeSampleConflict(
-  sample: CohortSample,
+  sample: IntervalTraffic,
+  whose: string,
   differences: readonly SampleDifference[],
   storedBy?: string,
 ): string {
@@ -190,7 +194,13 @@ export function describeSampleConflict(
   const listed = differences.map((d) => `${d.field} ${d.sent} ≠ ${d.stored}`).join(", ");
   const by = storedBy === undefined ? "" : ` by ${storedBy}`;
   return (
-    `interval ending ${at} of ${sample.cohort} (rollout ${sample.rolloutId}) already stored${by} with ` +
+    `interval ending ${at} of ${whose} already stored${by} with ` +
     `other values (sent ≠ stored: ${listed}); the stored sample stands`
   );
 }
+
+/** "canary (rollout r1)": whose traffic a cohort sample is. */
+export const cohortOf = (sample: CohortSample): string => `${sample.cohort} (rollout ${sample.rolloutId})`;
+
+/** "checkout-api in production": whose traffic a service sample is. */
+export const serviceOf = (sample: ServiceSample): string => `${sample.service} in ${sample.environment}`;

@@ -1,42 +1,67 @@
 import { AppError } from "../../domain/errors";
-import { type ServiceSample, sampleProblems } from "../../domain/metrics/cohort-sample";
+import { type ServiceSample, serviceOf } from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
+import { type IngestResult, refuseInvalidSamples, storeOnce } from "./store-once";
 
 /**
  * Stores services' whole-traffic samples (what their SLOs judge), once per (service, environment, interval
- * end): an interval read again stores nothing, and its first reading stands, as for cohort samples. A
- * batch with an invalid sample or an unknown service is refused whole, naming the index and field.
- * Returns how many were new.
+ * end): a retried batch stores nothing twice, and a sample whose key is stored with other values is a
+ * conflict naming the fields, not stored (the first reading stands). A batch with an invalid sample or an
+ * unknown service is refused whole, naming the index and field.
  */
-export async function storeServiceSamples(ctx: ServiceContext, samples: ServiceSample[]): Promise<number> {
-  const now = ctx.now().getTime();
-  const problems = samples.flatMap((sample, index) =>
-    sampleProblems(sample, now).map((problem) => `samples[${index}].${problem}`),
-  );
-  if (problems.length > 0) throw new AppError("BAD_INPUT", problems.join("; "), problems[0]?.split(":")[0]);
+export async function storeServiceSamples(
+  ctx: ServiceContext,
+  samples: ServiceSample[],
+): Promise<IngestResult> {
+  refuseInvalidSamples(samples, ctx.now());
   const names = [...new Set(samples.map((s) => s.service))];
-  const ids = new Map(
-    (await ctx.db.service.findMany({ where: { name: { in: names } }, select: { id: true, name: true } })).map(
-      (s) => [s.name, s.id],
-    ),
-  );
-  const unknown = samples.findIndex((s) => !ids.has(s.service));
+  const services = await ctx.db.service.findMany({
+    where: { name: { in: names } },
+    select: { id: true, name: true },
+  });
+  const idOf = new Map(services.map((s) => [s.name, s.id]));
+  const nameOf = new Map(services.map((s) => [s.id, s.name]));
+  const unknown = samples.findIndex((s) => !idOf.has(s.service));
   if (unknown >= 0) {
     const field = `samples[${unknown}].service`;
     throw new AppError("NOT_FOUND", `${field}: no service named ${samples[unknown]?.service}`, field);
   }
-  const { count } = await ctx.db.serviceSample.createMany({
-    data: samples.map((s) => ({
-      serviceId: ids.get(s.service) as string,
-      environment: s.environment,
-      intervalEnd: new Date(s.intervalEnd),
-      intervalSeconds: s.intervalSeconds,
-      requests: s.requests,
-      errors: s.errors,
-      latencyBoundsMs: [...s.latency.bounds],
-      latencyCounts: [...s.latency.counts],
-    })),
-    skipDuplicates: true,
+  const keyOf = (s: { serviceId: string; environment: string; intervalEnd: Date }) =>
+    `${nameOf.get(s.serviceId)}|${s.environment}|${s.intervalEnd.getTime()}`;
+  const row = (s: ServiceSample) => ({
+    serviceId: idOf.get(s.service) as string,
+    environment: s.environment,
+    intervalEnd: new Date(s.intervalEnd),
   });
-  return count;
+  return storeOnce<ServiceSample>(samples, {
+    key: (s) => `${s.service}|${s.environment}|${s.intervalEnd}`,
+    whose: serviceOf,
+    async insert(batch) {
+      const stored = await ctx.db.serviceSample.createManyAndReturn({
+        data: batch.map((s) => ({
+          ...row(s),
+          intervalSeconds: s.intervalSeconds,
+          requests: s.requests,
+          errors: s.errors,
+          latencyBoundsMs: [...s.latency.bounds],
+          latencyCounts: [...s.latency.counts],
+        })),
+        skipDuplicates: true,
+        select: { serviceId: true, environment: true, intervalEnd: true },
+      });
+      return stored.map(keyOf);
+    },
+    async load(batch) {
+      const rows = await ctx.db.serviceSample.findMany({ where: { OR: batch.map(row) } });
+      return rows.map((r) => ({
+        service: nameOf.get(r.serviceId) as string,
+        environment: r.environment,
+        intervalEnd: r.intervalEnd.getTime(),
+        intervalSeconds: r.intervalSeconds,
+        requests: r.requests,
+        errors: r.errors,
+        latency: { bounds: r.latencyBoundsMs, counts: r.latencyCounts },
+      }));
+    },
+  });
 }
