@@ -62,6 +62,13 @@ const metricSourcePolls = new Counter({
   registers,
 });
 
+const sampleConflicts = new Counter({
+  name: "sluice_sample_conflicts_total",
+  help: "Samples not stored because their interval was already stored with other values (the first stands).",
+  labelNames: ["sample"] as const,
+  registers,
+});
+
 const socketClientCounts = new Set<() => number>();
 new Gauge({
   name: "sluice_socket_clients",
@@ -123,6 +130,11 @@ export function observeSocketClients(count: () => number): () => void {
 
 export function countMetricSourcePoll(source: string, result: "ok" | "failed"): void {
   metricSourcePolls.inc({ source, result });
+}
+
+/** A source or pusher that keeps resending other numbers shows here, whether or not it reads the reply. */
+export function countSampleConflicts(sample: "cohort" | "service", count: number): void {
+  if (count > 0) sampleConflicts.inc({ sample }, count);
 }
 
 let processMetrics = false;

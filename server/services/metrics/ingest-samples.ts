@@ -30,6 +30,7 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     throw new AppError("NOT_FOUND", `${field}: no rollout with id ${samples[unknown]?.rolloutId}`, field);
   }
   const result = await storeOnce<CohortSample>(samples, {
+    kind: "cohort",
     key: sampleKey,
     whose: cohortOf,
     insert: async (batch) => (await insertSampleRows(ctx.db, batch)).map(sampleKey),

@@ -5,6 +5,7 @@ import {
   sampleDifferences,
   sampleProblems,
 } from "../../domain/metrics/cohort-sample";
+import { countSampleConflicts } from "../../observability/sluice-metrics";
 
 /** A valid sample not stored because its key holds a sample with other values. */
 export interface SampleConflict {
@@ -40,6 +41,7 @@ export function refuseInvalidSamples(samples: readonly IntervalTraffic[], now: D
 
 /** How one kind of sample is keyed, named, stored and read back. */
 export interface SampleTable<S extends IntervalTraffic> {
+  kind: "cohort" | "service";
   key(sample: S): string;
   /** Whose traffic it is, for messages: "canary (rollout r1)". */
   whose(sample: S): string;
@@ -95,6 +97,7 @@ export async function storeOnce<S extends IntervalTraffic>(
       message: `samples[${index}]: ${describeSampleConflict(sample, table.whose(sample), differences, storedFrom)}`,
     });
   }
+  countSampleConflicts(table.kind, conflicts.length);
   return classified(storedIndexes, duplicateIndexes, conflicts);
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sluiceRegistry } from "../../observability/sluice-metrics";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { storeServiceSamples } from "./store-service-samples";
 
@@ -58,5 +59,8 @@ describe("storing a service's whole traffic", () => {
       { requests: 10, errors: 1 },
       { requests: 10, errors: 1 },
     ]);
+    // Counted on Sluice's own /metrics too, for pushers that never read the reply.
+    const counted = await sluiceRegistry.getSingleMetric("sluice_sample_conflicts_total")?.get();
+    expect(counted?.values.find((v) => v.labels.sample === "service")?.value).toBe(1);
   });
 });

@@ -34,6 +34,7 @@ export async function storeServiceSamples(
     intervalEnd: new Date(s.intervalEnd),
   });
   return storeOnce<ServiceSample>(samples, {
+    kind: "service",
     key: (s) => `${s.service}|${s.environment}|${s.intervalEnd}`,
     whose: serviceOf,
     async insert(batch) {
