@@ -9,22 +9,47 @@ import { z } from "zod";
  * label value, and `$interval` (the interval as a duration, e.g. `30s`). Each rollout gets its own
  * rendering; rollouts whose renderings are identical share one query and its numbers, so templates that
  * use only `$service` give every live rollout of a service the same samples.
+ *
+ * `serviceErrors` and `serviceLatencyBuckets` read a service's whole traffic in an environment (what its
+ * SLOs judge), for every service environment an SLO watches, rollout or not: no `cohort` label (every
+ * series of a result counts), `le` on the buckets, and no `$rollout`, which has no value there. Omitted,
+ * they are the defaults below.
  */
+const serviceTemplate = z
+  .string()
+  .min(1)
+  .refine((template) => !template.includes("$rollout"), {
+    message: "uses $rollout, but a service's whole traffic belongs to no rollout",
+  });
+
 export const prometheusQueriesSchema = z.strictObject({
   errors: z.string().min(1),
   latencyBuckets: z.string().min(1),
   conversionSuccesses: z.string().min(1).optional(),
   conversionTrials: z.string().min(1).optional(),
+  serviceErrors: serviceTemplate.optional(),
+  serviceLatencyBuckets: serviceTemplate.optional(),
 });
 
 export type PrometheusQueries = z.infer<typeof prometheusQueriesSchema>;
 
 const SELECTOR = 'service="$service",cohort=~"baseline|canary"';
 
-export const DEFAULT_PROMETHEUS_QUERIES: PrometheusQueries = {
+export const DEFAULT_PROMETHEUS_QUERIES = {
   errors: `sum by (cohort) (increase(http_requests_total{${SELECTOR},status=~"5.."}[$interval]))`,
   latencyBuckets: `sum by (cohort, le) (increase(http_request_duration_seconds_bucket{${SELECTOR}}[$interval]))`,
-};
+  serviceErrors: 'sum(increase(http_requests_total{service="$service",status=~"5.."}[$interval]))',
+  serviceLatencyBuckets:
+    'sum by (le) (increase(http_request_duration_seconds_bucket{service="$service"}[$interval]))',
+} satisfies PrometheusQueries;
+
+/** The templates of a service's whole traffic: the configured ones, else the defaults. */
+export function serviceQueries(queries: PrometheusQueries): { errors: string; latencyBuckets: string } {
+  return {
+    errors: queries.serviceErrors ?? DEFAULT_PROMETHEUS_QUERIES.serviceErrors,
+    latencyBuckets: queries.serviceLatencyBuckets ?? DEFAULT_PROMETHEUS_QUERIES.serviceLatencyBuckets,
+  };
+}
 
 /** The templates in a JSON file (keys as in `prometheusQueriesSchema`), or the defaults without one. */
 export async function loadPrometheusQueries(file: string | undefined): Promise<PrometheusQueries> {
@@ -42,6 +67,9 @@ export async function loadPrometheusQueries(file: string | undefined): Promise<P
   }
   if (!parsed.data.conversionSuccesses !== !parsed.data.conversionTrials) {
     throw new Error(`Prometheus queries ${file}: conversionSuccesses and conversionTrials go together`);
+  }
+  if (!parsed.data.serviceErrors !== !parsed.data.serviceLatencyBuckets) {
+    throw new Error(`Prometheus queries ${file}: serviceErrors and serviceLatencyBuckets go together`);
   }
   return parsed.data;
 }

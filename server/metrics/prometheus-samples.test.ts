@@ -5,8 +5,13 @@ import { describe, expect, it } from "vitest";
 import { type AnalysisSample, defaultGates, evaluateStep } from "../domain/analysis";
 import { sampleProblems } from "../domain/metrics/cohort-sample";
 import type { VectorElement } from "./prometheus-api";
-import { DEFAULT_PROMETHEUS_QUERIES, loadPrometheusQueries, renderQuery } from "./prometheus-queries";
-import { toCohortCounts } from "./prometheus-samples";
+import {
+  DEFAULT_PROMETHEUS_QUERIES,
+  loadPrometheusQueries,
+  renderQuery,
+  serviceQueries,
+} from "./prometheus-queries";
+import { toCohortCounts, toServiceCounts } from "./prometheus-samples";
 
 const el = (labels: Record<string, string>, value: number): VectorElement => ({ labels, value });
 const buckets = (cohort: string, cumulative: Record<string, number>) =>
@@ -152,6 +157,44 @@ describe("toCohortCounts", () => {
   });
 });
 
+describe("toServiceCounts", () => {
+  const le = (cumulative: Record<string, number>, labels: Record<string, string> = {}) =>
+    Object.entries(cumulative).map(([bound, value]) => el({ ...labels, le: bound }, value));
+
+  it("counts a service's whole traffic by the cohorts' rules, every series of a result adding up", () => {
+    const counts = toServiceCounts({
+      errors: [el({}, 3.4), el({ instance: "b" }, 500)],
+      latencyBuckets: [
+        ...le({ "0": 2, "0.05": 50.4, "0.1": 40, "0.25": 99.6, "+Inf": 100.4 }),
+        ...le({ "0.05": 10, "0.1": 20, "0.25": 30, "+Inf": 40 }, { instance: "b" }),
+      ],
+    });
+    expect(counts).toEqual({
+      requests: 140,
+      errors: 140,
+      latency: { bounds: [50, 100, 250], counts: [60, 0, 70, 10] },
+    });
+    expect(sampleProblems({ ...(counts as object), intervalEnd: 1, intervalSeconds: 5 } as never)).toEqual(
+      [],
+    );
+  });
+
+  it("gives no counts, and says why, without a histogram or with NaN; no errors series is zero", () => {
+    expect(toServiceCounts({ errors: [el({}, 1)], latencyBuckets: [] })).toBe("no latency histogram");
+    expect(
+      toServiceCounts({ errors: [el({}, Number.NaN)], latencyBuckets: le({ "0.1": 1, "+Inf": 1 }) }),
+    ).toBe("errors is NaN");
+    expect(toServiceCounts({ errors: [], latencyBuckets: le({ "0.1": 1, "+Inf": Infinity }) })).toBe(
+      "latency bucket le=+Inf is Infinity",
+    );
+    expect(toServiceCounts({ errors: [], latencyBuckets: le({ "0.1": 1, "+Inf": 2 }) })).toEqual({
+      requests: 2,
+      errors: 0,
+      latency: { bounds: [100], counts: [1, 1] },
+    });
+  });
+});
+
 describe("prometheus queries", () => {
   it("fills placeholders, escaping the service for a quoted label value", () => {
     expect(
@@ -186,5 +229,33 @@ describe("prometheus queries", () => {
     await expect(loadPrometheusQueries(bad)).rejects.toThrow(/latencyBuckets/);
     await writeFile(bad, JSON.stringify({ ...DEFAULT_PROMETHEUS_QUERIES, conversionTrials: "t" }));
     await expect(loadPrometheusQueries(bad)).rejects.toThrow(/go together/);
+  });
+
+  it("refuses a service template that uses $rollout, naming the key, and defaults omitted ones", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sluice-queries-"));
+    const file = path.join(dir, "queries.json");
+    const cohortOnly = { errors: "e", latencyBuckets: "l" };
+    await writeFile(
+      file,
+      JSON.stringify({ ...cohortOnly, serviceErrors: "e", serviceLatencyBuckets: 'l{r="$rollout"}' }),
+    );
+    await expect(loadPrometheusQueries(file)).rejects.toThrow(
+      /^Prometheus queries .*: serviceLatencyBuckets: uses \$rollout/,
+    );
+    await writeFile(file, JSON.stringify({ ...cohortOnly, serviceErrors: "e" }));
+    await expect(loadPrometheusQueries(file)).rejects.toThrow(
+      /serviceErrors and serviceLatencyBuckets go together/,
+    );
+    await writeFile(file, JSON.stringify(cohortOnly));
+    expect(serviceQueries(await loadPrometheusQueries(file))).toEqual({
+      errors: 'sum(increase(http_requests_total{service="$service",status=~"5.."}[$interval]))',
+      latencyBuckets:
+        'sum by (le) (increase(http_request_duration_seconds_bucket{service="$service"}[$interval]))',
+    });
+    await writeFile(
+      file,
+      JSON.stringify({ ...cohortOnly, serviceErrors: "se", serviceLatencyBuckets: "sl" }),
+    );
+    expect(serviceQueries(await loadPrometheusQueries(file))).toEqual({ errors: "se", latencyBuckets: "sl" });
   });
 });

@@ -1,4 +1,4 @@
-import type { Cohort, CohortSample } from "../domain/metrics/cohort-sample";
+import type { Cohort, CohortSample, IntervalTraffic } from "../domain/metrics/cohort-sample";
 import type { VectorElement } from "./prometheus-api";
 
 const COHORTS: readonly Cohort[] = ["baseline", "canary"];
@@ -11,7 +11,18 @@ export interface IntervalResults {
   conversions: { successes: readonly VectorElement[]; trials: readonly VectorElement[] } | null;
 }
 
+/** The query results of a service's whole traffic over one interval: no `cohort` label, `le` on buckets. */
+export type ServiceResults = Pick<IntervalResults, "errors" | "latencyBuckets">;
+
 export type CohortCounts = Pick<CohortSample, "cohort" | "requests" | "errors" | "latency" | "conversions">;
+
+export type ServiceCounts = Pick<IntervalTraffic, "requests" | "errors" | "latency">;
+
+/** Picks a part of the traffic (a cohort, or all of it) out of a result by an element's labels. */
+type Select = (labels: VectorElement["labels"]) => boolean;
+
+/** A part's counts: a cohort's without its name (a service's have no conversions). */
+type Counts = Omit<CohortCounts, "cohort">;
 
 export interface IntervalConversion {
   samples: CohortCounts[];
@@ -31,47 +42,74 @@ export interface IntervalConversion {
  * errors (or successes) result without the cohort means no such series: zero.
  */
 export function toCohortCounts(results: IntervalResults): IntervalConversion {
-  const cumulatives = COHORTS.map((cohort) => ({
-    cohort,
-    cumulative: cohortCumulative(results.latencyBuckets, cohort),
-  }));
-  const bounds = sharedBounds(cumulatives.flatMap(({ cumulative: c }) => (typeof c === "string" ? [] : [c])));
   const samples: CohortCounts[] = [];
   const skipped: IntervalConversion["skipped"] = [];
-  for (const { cohort, cumulative } of cumulatives) {
-    const latency = typeof cumulative === "string" ? cumulative : perBucket(cumulative, bounds);
-    if (typeof latency === "string") {
-      skipped.push({ cohort, reason: latency });
-      continue;
-    }
-    const requests = latency.counts.reduce((sum, c) => sum + c, 0);
-    const errors = sumFor(results.errors, cohort) ?? 0;
-    if (!Number.isFinite(errors)) {
-      skipped.push({ cohort, reason: `errors is ${errors}` });
-      continue;
-    }
-    samples.push({
-      cohort,
-      requests,
-      errors: Math.min(requests, wholeCount(errors)),
-      latency,
-      conversions: results.conversions && cohortConversions(results.conversions, cohort),
-    });
+  const parts = COHORTS.map((cohort) => ({
+    cohort,
+    select: (labels: VectorElement["labels"]) => labels.cohort === cohort,
+  }));
+  for (const { part, counts } of toCounts(results, parts)) {
+    if (typeof counts === "string") skipped.push({ cohort: part.cohort, reason: counts });
+    else samples.push({ cohort: part.cohort, ...counts });
   }
   return { samples, skipped };
 }
 
-/** One cohort's cumulative bucket values by finite bound (ms), and its +Inf bucket. */
+/**
+ * Turns the results of a service's whole-traffic queries into its counts, by the same rules as a
+ * cohort's (above), every element being the service's: elements that share a bound (or the errors
+ * result's several series) add up. Returns why there is none when the results give no sample.
+ */
+export function toServiceCounts(results: ServiceResults): ServiceCounts | string {
+  const counts = toCounts({ ...results, conversions: null }, [{ select: () => true }])[0]?.counts ?? "";
+  if (typeof counts === "string") return counts;
+  const { conversions: _, ...traffic } = counts;
+  return traffic;
+}
+
+/**
+ * The counts of each part of the traffic (a cohort, or the whole service), each part picking its
+ * elements out of every result by their labels, or why a part has none. The parts' histograms are
+ * compared on the bounds all usable ones report.
+ */
+function toCounts<P extends { select: Select }>(
+  results: IntervalResults,
+  parts: readonly P[],
+): { part: P; counts: Counts | string }[] {
+  const cumulatives = parts.map((part) => ({
+    part,
+    cumulative: partCumulative(results.latencyBuckets, part.select),
+  }));
+  const bounds = sharedBounds(cumulatives.flatMap(({ cumulative: c }) => (typeof c === "string" ? [] : [c])));
+  return cumulatives.map(({ part, cumulative }) => {
+    const latency = typeof cumulative === "string" ? cumulative : perBucket(cumulative, bounds);
+    if (typeof latency === "string") return { part, counts: latency };
+    const requests = latency.counts.reduce((sum, c) => sum + c, 0);
+    const errors = sumFor(results.errors, part.select) ?? 0;
+    if (!Number.isFinite(errors)) return { part, counts: `errors is ${errors}` };
+    return {
+      part,
+      counts: {
+        requests,
+        errors: Math.min(requests, wholeCount(errors)),
+        latency,
+        conversions: results.conversions && partConversions(results.conversions, part.select),
+      },
+    };
+  });
+}
+
+/** One part's cumulative bucket values by finite bound (ms), and its +Inf bucket. */
 interface Cumulative {
   byBound: Map<number, number>;
   overflow: number;
 }
 
-function cohortCumulative(buckets: readonly VectorElement[], cohort: Cohort): Cumulative | string {
+function partCumulative(buckets: readonly VectorElement[], select: Select): Cumulative | string {
   const byBound = new Map<number, number>();
   let overflow: number | null = null;
   for (const element of buckets) {
-    if (element.labels.cohort !== cohort) continue;
+    if (!select(element.labels)) continue;
     const le = parseLe(element.labels.le);
     if (le === null) continue;
     if (!Number.isFinite(element.value)) return `latency bucket le=${element.labels.le} is ${element.value}`;
@@ -87,7 +125,7 @@ function cohortCumulative(buckets: readonly VectorElement[], cohort: Cohort): Cu
 }
 
 /**
- * The bounds every usable cohort histogram reports, ascending. Comparing cohorts on a bound one lacks
+ * The bounds every usable part's histogram reports, ascending. Comparing cohorts on a bound one lacks
  * would read its requests there as in the next bucket up, i.e. slower; without the bound both merge.
  */
 function sharedBounds(histograms: readonly Cumulative[]): number[] {
@@ -104,7 +142,7 @@ function perBucket(
   if (bounds.length === 0) return "latency histograms share no finite bucket bound";
   const counts: number[] = [];
   let below = 0;
-  // Shared bounds are the cohort's own (`?? 0` is for the type); its other bounds merge into the next.
+  // Shared bounds are the part's own (`?? 0` is for the type); its other bounds merge into the next.
   for (const value of [...bounds.map((b) => byBound.get(b) ?? 0), overflow]) {
     // A bound that fell below its predecessor after extrapolation adds nothing.
     const atOrBelow = Math.max(below, wholeCount(value));
@@ -114,20 +152,20 @@ function perBucket(
   return { bounds: [...bounds], counts };
 }
 
-function cohortConversions(
+function partConversions(
   conversions: NonNullable<IntervalResults["conversions"]>,
-  cohort: Cohort,
+  select: Select,
 ): CohortSample["conversions"] {
-  const trials = sumFor(conversions.trials, cohort);
-  const successes = sumFor(conversions.successes, cohort) ?? 0;
+  const trials = sumFor(conversions.trials, select);
+  const successes = sumFor(conversions.successes, select) ?? 0;
   if (trials === null || !Number.isFinite(trials) || !Number.isFinite(successes)) return null;
   const wholeTrials = wholeCount(trials);
   return { successes: Math.min(wholeTrials, wholeCount(successes)), trials: wholeTrials };
 }
 
-/** The cohort's value, adding up elements that share it; null when the vector lacks the cohort. */
-function sumFor(vector: readonly VectorElement[], cohort: Cohort): number | null {
-  const values = vector.filter((e) => e.labels.cohort === cohort).map((e) => e.value);
+/** The part's value, adding up its elements; null when the vector has none of the part's. */
+function sumFor(vector: readonly VectorElement[], select: Select): number | null {
+  const values = vector.filter((e) => select(e.labels)).map((e) => e.value);
   return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0);
 }
 

@@ -1,11 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { freePort } from "../testing/free-port";
 import {
   type CohortTraffic,
+  type CountingProxy,
   findPrometheus,
+  startCountingProxy,
   startPrometheus,
   startTestExporter,
   type TestExporter,
@@ -45,35 +45,12 @@ const staging = {
 const sleepUntil = (at: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.max(0, at - Date.now())));
 
-/** Forwards queries to Prometheus and remembers each one, so a test can count them. */
-async function countingProxy(target: string) {
-  const queries: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString();
-    queries.push(new URLSearchParams(body).get("query") ?? "");
-    const upstream = await fetch(new URL(req.url ?? "/", target), {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body,
-    });
-    res.writeHead(upstream.status, { "Content-Type": "application/json" }).end(await upstream.text());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    queries,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one service", () => {
   let demo: DemoFixture;
   let productionExporter: TestExporter;
   let stagingExporter: TestExporter;
   let prometheus: TestPrometheus;
-  let proxy: Awaited<ReturnType<typeof countingProxy>>;
+  let proxy: CountingProxy;
   let ids: { production: string; staging: string; search: string; payments: string };
   let end = 0;
   const logs: string[] = [];
@@ -93,6 +70,8 @@ describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one
     // Intervals are real time; ingestSamples refuses samples more than 5 minutes ahead of the clock.
     demo = await createDemoFixture(new Date());
     const db = demo.database.db;
+    // Rollouts only: services' whole traffic (polled for their SLOs) is prometheus-source-services.test.ts's.
+    await db.slo.deleteMany();
     const live = await db.rollout.findUniqueOrThrow({
       where: { id: demo.rollouts["checkout-api"] },
       include: { release: true },
@@ -124,7 +103,7 @@ describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one
     productionExporter = await startTestExporter("checkout-api-production");
     stagingExporter = await startTestExporter("checkout-api-staging");
     prometheus = await startPrometheus(binary as string, [productionExporter.target, stagingExporter.target]);
-    proxy = await countingProxy(prometheus.url);
+    proxy = await startCountingProxy(prometheus.url);
     const started = Date.now();
     const stops = [
       productionExporter.drive(() => ({ baseline: production, canary: production })),

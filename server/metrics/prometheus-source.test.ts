@@ -72,6 +72,8 @@ describe.skipIf(!binary)("Prometheus metric source (real Prometheus)", () => {
   beforeAll(async () => {
     // Intervals are real time; ingestSamples refuses samples more than 5 minutes ahead of the clock.
     demo = await createDemoFixture(new Date());
+    // Rollouts only: services' whole traffic (polled for their SLOs) is prometheus-source-services.test.ts's.
+    await demo.database.db.slo.deleteMany();
     exporter = await startTestExporter("checkout-api");
     prometheus = await startPrometheus(binary as string, [exporter.target]);
     const started = Date.now();

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -201,6 +201,31 @@ export async function startTestExporter(service: string) {
 }
 
 export type TestExporter = Awaited<ReturnType<typeof startTestExporter>>;
+
+/** Forwards queries to Prometheus and remembers each one, so a test can count them. */
+export async function startCountingProxy(target: string) {
+  const queries: string[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    queries.push(new URLSearchParams(body).get("query") ?? "");
+    const upstream = await fetch(new URL(req.url ?? "/", target), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+    });
+    res.writeHead(upstream.status, { "Content-Type": "application/json" }).end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    queries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type CountingProxy = Awaited<ReturnType<typeof startCountingProxy>>;
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
