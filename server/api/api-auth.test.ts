@@ -136,6 +136,7 @@ describe("/api/v1 authentication, scopes and error format", () => {
       "post /incidents",
       "get /freezes",
       "post /metrics",
+      "post /service-metrics",
       "get /exposure/{service}",
       "post /rollouts/{id}/schema-phase",
       "get /audit",
