@@ -13,13 +13,14 @@ describe("the traffic an SLO judges", () => {
   });
   afterAll(() => demo.database.drop());
 
-  it("is the service's whole traffic from its first service sample on, and its rollouts' cohorts before", async () => {
+  it("is the service's whole traffic, and its rollouts' cohorts for the intervals no service sample covers", async () => {
     const now = demo.services.now().getTime();
     const db = demo.database.db;
-    // Rollout samples (the baseline cohort, 10% errors) 50 and 20 minutes ago.
+    // Rollout samples (the baseline cohort, 10% errors) 50, 20 and 10 minutes ago.
     await insertTestSamples(db, demo.rollouts["checkout-api"] as string, [
       { at: now - 50 * MIN, requests: 1_000, errors: 100 },
       { at: now - 20 * MIN, requests: 1_000, errors: 100 },
+      { at: now - 10 * MIN, requests: 1_000, errors: 100 },
     ]);
     const whole = (environment: string, at: number) => ({
       service: "checkout-api",
@@ -30,7 +31,7 @@ describe("the traffic an SLO judges", () => {
       errors: 5,
       latency: { bounds: [100, 250], counts: [5_000, 0, 0] },
     });
-    // Service samples from 30 minutes ago on; staging's are another environment's.
+    // Service samples of the minutes ending 30 and 10 minutes ago; staging's are another environment's.
     const { stored } = await storeServiceSamples(demo.services, [
       whole("production", now - 30 * MIN),
       whole("production", now - 10 * MIN),
@@ -43,9 +44,10 @@ describe("the traffic an SLO judges", () => {
     });
     const slo = { kind: "availability" as const, windowDays: 30, latencyThresholdMs: null };
     const counts = await loadSloCounts(db, serviceId, { ...slo, environment: "production" }, new Date(now));
-    // The hour: the rollout sample of 50 min ago (before the first service sample) and both production
-    // service samples; the rollout sample of 20 min ago is inside the service's own traffic.
-    expect(counts.windows["1h"]).toEqual({ total: 11_000, bad: 110 });
+    // The hour: both production service samples, and the rollout samples no service sample covers: 50 min
+    // ago (before service samples began) and 20 min ago (a gap in them). The one of 10 min ago is inside
+    // the service sample of that minute.
+    expect(counts.windows["1h"]).toEqual({ total: 12_000, bad: 210 });
     expect(counts.windows["5m"]).toEqual({ total: 0, bad: 0 });
     expect(counts.serviceSampled).toBe(true);
     // A service without service samples is judged on its rollouts' cohorts alone.

@@ -2,15 +2,19 @@ import { type Db, Prisma } from "../../db/client";
 import { BURN_WINDOW_NAMES, BURN_WINDOWS, type SloCounts, type SloDefinition } from "../../domain/slo";
 
 const DAY = 86_400_000;
+/** Service samples this recent mean a source samples the service: an empty window then is an outage. */
+const SAMPLED_LATELY_MS = 6 * 3_600_000;
 
 /**
  * Sums one service's requests and bad requests in the SLO's environment per alert window and over the
  * SLO window, in one SQL pass. The traffic is the service's ServiceSample rows (its whole traffic, rollout
- * or not) from the first one in the SLO window on, and before that the MetricSample rows of both cohorts
- * of its rollouts there, so an SLO defined before its service had service samples keeps its history. A
- * window holds the samples with now − window < intervalEnd ≤ now (a sample ahead of the clock counts once
- * its time has come). `serviceSampled`: whether any service sample is in the SLO window. Latency "bad" is the histogram tail: buckets whose lower bound is at or above the
- * threshold (bucket i covers (bounds[i-1], bounds[i]], the last one is the overflow).
+ * or not), and the MetricSample rows of both cohorts of its rollouts there for the intervals no service
+ * sample covers (before service samples began, or a gap in them), so nothing is counted twice and a
+ * stalled service source does not blind the SLO while rollouts report. A window holds the samples with
+ * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come).
+ * `serviceSampled`: whether a service sample arrived in the last 6 hours. Latency "bad" is the histogram
+ * tail: buckets whose lower bound is at or above the threshold (bucket i covers (bounds[i-1], bounds[i]],
+ * the last one is the overflow).
  */
 export async function loadSloCounts(
   db: Db,
@@ -50,10 +54,16 @@ export async function loadSloCounts(
       FROM "MetricSample" ms JOIN "Rollout" r ON r."id" = ms."rolloutId"
         JOIN "Release" rel ON rel."id" = r."releaseId"
       WHERE r."serviceId" = ${serviceId} AND rel."environment" = ${slo.environment} AND ${inWindow("ms")}
-        AND ms."intervalEnd" < coalesce((SELECT min(t) FROM service), 'infinity'::timestamp)
+        -- Covered by a service sample (the first one ending at or after it, one index probe): counted there.
+        AND NOT coalesce((
+          SELECT sv."intervalEnd" - make_interval(secs => sv."intervalSeconds") < ms."intervalEnd"
+          FROM "ServiceSample" sv
+          WHERE sv."serviceId" = ${serviceId} AND sv."environment" = ${slo.environment}
+            AND sv."intervalEnd" >= ms."intervalEnd"
+          ORDER BY sv."intervalEnd" LIMIT 1), false)
     )
     SELECT ARRAY[${sums("total")}] AS totals, ARRAY[${sums("bad")}] AS bads,
-      EXISTS (SELECT 1 FROM service) AS "serviceSampled" FROM s`;
+      EXISTS (SELECT 1 FROM service WHERE t > ${since(SAMPLED_LATELY_MS)}) AS "serviceSampled" FROM s`;
   const row = rows[0];
   const counts = spans.map((_, i) => ({ total: row?.totals[i] ?? 0, bad: row?.bads[i] ?? 0 }));
   const sloWindow = counts[spans.length - 1] ?? { total: 0, bad: 0 };
