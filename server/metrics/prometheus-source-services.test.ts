@@ -233,4 +233,43 @@ describe.skipIf(!binary)("Prometheus metric source: services' whole traffic for 
     expect(logs[0]).toContain("whole traffic of ledger/production");
     expect(await demo.database.db.serviceSample.count({ where: { intervalEnd: new Date(later) } })).toBe(0);
   });
+
+  it("refuses to give two environments of a service the same whole traffic, naming the fix", async () => {
+    const db = demo.database.db;
+    const ledgerId = (await db.service.findUniqueOrThrow({ where: { name: "ledger" } })).id;
+    const staging = await db.slo.create({
+      data: {
+        serviceId: ledgerId,
+        environment: "staging",
+        name: "availability",
+        kind: "availability",
+        objective: 0.99,
+      },
+    });
+    try {
+      // The default templates filter on $service alone: production and staging would read the same series.
+      const report = await poller().poll(end + 2 * INTERVAL_MS);
+      const ledgers = report.services.failures.filter((f) => f.service === "ledger");
+      expect(named(ledgers)).toEqual(["ledger/production", "ledger/staging"]);
+      for (const f of ledgers) {
+        expect(f.error).toBe(
+          "the service queries read the same series for ledger in production and staging: " +
+            "use $environment in serviceErrors and serviceLatencyBuckets",
+        );
+      }
+      expect(report.services.samples.some((s) => s.service === "ledger")).toBe(false);
+      // Templates that tell environments apart query each on its own.
+      const apart: PrometheusQueries = {
+        ...DEFAULT_PROMETHEUS_QUERIES,
+        serviceErrors:
+          'sum(increase(http_requests_total{service="$service",env="$environment",status=~"5.."}[$interval]))',
+        serviceLatencyBuckets:
+          'sum by (le) (increase(http_request_duration_seconds_bucket{service="$service",env="$environment"}[$interval]))',
+      };
+      const separate = await poller(apart).poll(end + 2 * INTERVAL_MS);
+      expect(separate.services.failures.filter((f) => f.service === "ledger")).toEqual([]);
+    } finally {
+      await db.slo.delete({ where: { id: staging.id } });
+    }
+  });
 });

@@ -199,11 +199,23 @@ export function createPrometheusPoller(
   }
 
   async function pollServices(
-    { queries, members: services }: QueryGroup<PolledService>,
+    { queries, members }: QueryGroup<PolledService>,
     intervalEnd: number,
     report: PollReport,
   ): Promise<void> {
     const { services: into } = report;
+    let services = members;
+    // Queries that read the same series for two environments of a service would give each SLO all of
+    // them: staging's canaries spending production's budget, production's burn paging staging.
+    const mixed = servicesInSeveralEnvironments(services);
+    for (const s of services.filter((s) => mixed.has(s.service))) {
+      into.failures.push({
+        ...s,
+        error: `the service queries read the same series for ${s.service} in ${mixed.get(s.service)}: use $environment in serviceErrors and serviceLatencyBuckets`,
+      });
+    }
+    services = services.filter((s) => !mixed.has(s.service));
+    if (services.length === 0) return;
     let counts: ReturnType<typeof toServiceCounts>;
     try {
       counts = toServiceCounts(await queryInterval(queries, intervalEnd));
@@ -299,6 +311,19 @@ function groupByQueries<T>(members: readonly T[], render: (member: T) => QuerySe
     byQueries.set(key, group);
   }
   return [...byQueries.values()];
+}
+
+/** Services that appear in several environments among `members`, each with those environments listed. */
+function servicesInSeveralEnvironments(members: readonly PolledService[]): Map<string, string> {
+  const environments = new Map<string, string[]>();
+  for (const { service, environment } of members) {
+    environments.set(service, [...(environments.get(service) ?? []), environment]);
+  }
+  return new Map(
+    [...environments]
+      .filter(([, list]) => list.length > 1)
+      .map(([service, list]) => [service, list.sort().join(" and ")]),
+  );
 }
 
 /**
