@@ -90,6 +90,9 @@ describe.skipIf(!binary)("Prometheus metric source: services' whole traffic for 
     demo = await createDemoFixture(new Date());
     const db = demo.database.db;
     const ledgerService = await db.service.create({ data: { name: "ledger" } });
+    await db.release.create({
+      data: { serviceId: ledgerService.id, environment: "production", version: "1", artifact: "ledger:1" },
+    });
     await db.slo.create({
       data: {
         serviceId: ledgerService.id,
@@ -237,6 +240,9 @@ describe.skipIf(!binary)("Prometheus metric source: services' whole traffic for 
   it("refuses to give two environments of a service the same whole traffic, naming the fix", async () => {
     const db = demo.database.db;
     const ledgerId = (await db.service.findUniqueOrThrow({ where: { name: "ledger" } })).id;
+    const release = await db.release.create({
+      data: { serviceId: ledgerId, environment: "staging", version: "1", artifact: "ledger:1" },
+    });
     const staging = await db.slo.create({
       data: {
         serviceId: ledgerId,
@@ -270,6 +276,7 @@ describe.skipIf(!binary)("Prometheus metric source: services' whole traffic for 
       expect(separate.services.failures.filter((f) => f.service === "ledger")).toEqual([]);
     } finally {
       await db.slo.delete({ where: { id: staging.id } });
+      await db.release.delete({ where: { id: release.id } });
     }
   });
 });

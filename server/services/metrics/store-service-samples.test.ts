@@ -22,7 +22,7 @@ describe("storing a service's whole traffic", () => {
   const storedRows = () =>
     demo.database.db.serviceSample.findMany({ select: { requests: true, errors: true } });
 
-  it("refuses a batch with an invalid sample or an unknown service, naming the index and field", async () => {
+  it("refuses a batch with an invalid sample, an unknown service or environment, naming the index and field", async () => {
     await expect(
       storeServiceSamples(demo.services, [sample(), { ...sample(), errors: 11 }]),
     ).rejects.toMatchObject({
@@ -37,6 +37,14 @@ describe("storing a service's whole traffic", () => {
       field: "samples[0].service",
       message: "samples[0].service: no service named serch",
     });
+    // An environment search was never released to: an SLO could never read it.
+    await expect(
+      storeServiceSamples(demo.services, [{ ...sample(), environment: "prod" }]),
+    ).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "samples[0].environment",
+      message: "samples[0].environment: search has no release in prod (it has: production)",
+    });
     expect(await storedRows()).toEqual([]);
   });
 
@@ -48,7 +56,7 @@ describe("storing a service's whole traffic", () => {
     const again = await storeServiceSamples(demo.services, [
       sample(),
       { ...sample(), errors: 2 },
-      { ...sample(), environment: "staging" },
+      { ...sample(), intervalEnd: sample().intervalEnd - 60_000 },
     ]);
     expect(again).toMatchObject({ storedIndexes: [2], duplicateIndexes: [0], conflictIndexes: [1] });
     expect(again.conflictDetails[0]?.message).toBe(

@@ -1,6 +1,7 @@
 import { AppError } from "../../domain/errors";
 import { type ServiceSample, serviceOf } from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
+import { checkReleasedTo, releasedEnvironments } from "../require-service";
 import { type IngestResult, refuseInvalidSamples, storeOnce } from "./store-once";
 
 /**
@@ -26,6 +27,11 @@ export async function storeServiceSamples(
     const field = `samples[${unknown}].service`;
     throw new AppError("NOT_FOUND", `${field}: no service named ${samples[unknown]?.service}`, field);
   }
+  const released = await releasedEnvironments(ctx.db, [...nameOf.keys()]);
+  samples.forEach((s, index) => {
+    const known = released.get(idOf.get(s.service) as string) ?? [];
+    checkReleasedTo(s.service, s.environment, known, `samples[${index}].environment`);
+  });
   const keyOf = (s: { serviceId: string; environment: string; intervalEnd: Date }) =>
     `${nameOf.get(s.serviceId)}|${s.environment}|${s.intervalEnd.getTime()}`;
   const row = (s: ServiceSample) => ({

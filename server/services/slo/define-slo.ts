@@ -1,10 +1,8 @@
-import type { Prisma } from "../../db/client";
-import { AppError } from "../../domain/errors";
 import { parseSloDefinition, type SloInput } from "../../domain/slo";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
-import { requireServiceId } from "../require-service";
+import { checkReleasedTo, releasedEnvironments, requireServiceId } from "../require-service";
 import { sloSelect, toSloSubject } from "./slo-row";
 
 /**
@@ -39,7 +37,10 @@ export async function defineSlo(
       select: sloSelect,
     });
     // An SLO that exists may be redefined wherever a migration placed it.
-    if (!existing) await requireReleasedTo(tx, input.service, serviceId, environment);
+    if (!existing) {
+      const known = (await releasedEnvironments(tx, [serviceId])).get(serviceId) ?? [];
+      checkReleasedTo(input.service, environment, known);
+    }
     if (existing) {
       const before = toSloSubject(existing);
       const same =
@@ -65,27 +66,4 @@ export async function defineSlo(
     });
     return after;
   });
-}
-
-async function requireReleasedTo(
-  tx: Prisma.TransactionClient,
-  service: string,
-  serviceId: string,
-  environment: string,
-): Promise<void> {
-  const releases = await tx.release.findMany({
-    where: { serviceId },
-    distinct: ["environment"],
-    select: { environment: true },
-    orderBy: { environment: "asc" },
-  });
-  const known = releases.map((r) => r.environment);
-  if (!known.includes(environment)) {
-    throw new AppError(
-      "BAD_INPUT",
-      `environment: ${service} has no release in ${environment}` +
-        (known.length > 0 ? ` (it has: ${known.join(", ")})` : ""),
-      "environment",
-    );
-  }
 }

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { systemActor } from "../actors";
+import { registerDeploy } from "../deploys/register-deploy";
 import { storeServiceSamples } from "../metrics/store-service-samples";
 import { insertTestSamples } from "./insert-test-samples";
 import { loadSloCounts } from "./load-slo-counts";
@@ -30,6 +32,12 @@ describe("the traffic an SLO judges", () => {
       requests: 5_000,
       errors: 5,
       latency: { bounds: [100, 250], counts: [5_000, 0, 0] },
+    });
+    await registerDeploy(demo.services, systemActor("ci"), {
+      service: "checkout-api",
+      environment: "staging",
+      version: "9.9.9",
+      artifact: "checkout-api:9.9.9",
     });
     // Service samples of the minutes ending 30 and 10 minutes ago; staging's are another environment's.
     const { stored } = await storeServiceSamples(demo.services, [
