@@ -4,6 +4,7 @@ import { countMetricSourcePoll } from "../observability/sluice-metrics";
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
 import { storeServiceSamples } from "../services/metrics/store-service-samples";
+import { listWatchedEnvironments } from "../services/slo/list-watched-environments";
 import { startIntervalLoop } from "./interval-loop";
 import { queryInstant, type VectorElement } from "./prometheus-api";
 import { type PrometheusQueries, renderQuery, serviceQueries } from "./prometheus-queries";
@@ -107,10 +108,7 @@ export function createPrometheusPoller(
         where: { state: { in: ["running", "paused"] } },
         select: { id: true, service: { select: { name: true } }, release: { select: { environment: true } } },
       }),
-      ctx.db.slo.findMany({
-        distinct: ["serviceId", "environment"],
-        select: { environment: true, service: { select: { name: true } } },
-      }),
+      listWatchedEnvironments(ctx.db),
     ]);
     const rollouts = groupByQueries(
       rows.map((row) => ({
@@ -120,10 +118,7 @@ export function createPrometheusPoller(
       })),
       renderQueries,
     );
-    const services = groupByQueries(
-      watched.map((row) => ({ service: row.service.name, environment: row.environment })),
-      renderServiceQueries,
-    );
+    const services = groupByQueries(watched, renderServiceQueries);
     const report: PollReport = {
       intervalEnd,
       stored: 0,

@@ -111,4 +111,24 @@ describe("simulator", () => {
       expect(quiet.requests).toBeGreaterThan(0);
     }
   });
+
+  it("still writes the services' whole traffic when the cohort samples cannot be stored", async () => {
+    demo.advanceClock(10_000);
+    const broken = {
+      ...demo.services,
+      db: new Proxy(demo.database.db, {
+        get(target, prop, receiver) {
+          // Cohort samples are inserted with one raw statement: refuse it.
+          if (prop === "$queryRaw") return () => Promise.reject(new Error("disk full"));
+          return Reflect.get(target, prop, receiver);
+        },
+      }),
+    };
+    const simulator = startSimulator(broken, { intervalSeconds: 10, random: seededRandom(8) });
+    await expect(simulator.tick()).rejects.toThrow("disk full");
+    await simulator.stop();
+    const at = new Date(demo.services.now().getTime());
+    expect(await demo.database.db.metricSample.count({ where: { intervalEnd: at } })).toBe(0);
+    expect(await demo.database.db.serviceSample.count({ where: { intervalEnd: at } })).toBeGreaterThan(0);
+  });
 });

@@ -2,6 +2,7 @@ import { combineTraffic } from "../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../services/context";
 import { ingestSamples } from "../services/metrics/ingest-samples";
 import { storeServiceSamples } from "../services/metrics/store-service-samples";
+import { listWatchedEnvironments } from "../services/slo/list-watched-environments";
 import { startIntervalLoop } from "./interval-loop";
 import { NO_REGRESSION, type Regression, type ServiceProfile, simulateInterval } from "./simulated-traffic";
 
@@ -55,10 +56,7 @@ export function startSimulator(
         orderBy: { createdAt: "desc" },
       }),
       // The services' environments that an SLO watches get their whole traffic too.
-      ctx.db.slo.findMany({
-        distinct: ["serviceId", "environment"],
-        select: { environment: true, service: { select: { name: true } } },
-      }),
+      listWatchedEnvironments(ctx.db),
     ]);
     const draw = (rolloutId: string, exposurePercent: number, regression: Regression) =>
       simulateInterval({
@@ -73,18 +71,21 @@ export function startSimulator(
     const byRollout = new Map(
       rollouts.map((r) => [r.id, draw(r.id, r.exposurePercent, r.simulatedRegression ?? NO_REGRESSION)]),
     );
-    // An interval written again (tick() after the timer) draws other random numbers: ingest keeps the
-    // stored ones and reports conflicts, which a simulation can ignore.
-    await ingestSamples(ctx, [...byRollout.values()].flat());
     const serviceSamples = watched.map(({ service, environment }) => {
       // Each simulated rollout's cohorts are its service's whole traffic; without one, it runs unchanged.
-      const live = rollouts.find(
-        (r) => r.service.name === service.name && r.release.environment === environment,
-      );
+      const live = rollouts.find((r) => r.service.name === service && r.release.environment === environment);
       const cohorts = (live && byRollout.get(live.id)) || draw("", 0, NO_REGRESSION);
-      return { ...combineTraffic(cohorts), service: service.name, environment };
+      return { ...combineTraffic(cohorts), service, environment };
     });
-    await storeServiceSamples(ctx, serviceSamples);
+    // An interval written again (tick() after the timer) draws other random numbers: the stores keep the
+    // first ones and report conflicts, which a simulation can ignore. One store failing costs the other
+    // nothing: the gates and the SLOs each get their interval.
+    const stored = await Promise.allSettled([
+      ingestSamples(ctx, [...byRollout.values()].flat()),
+      storeServiceSamples(ctx, serviceSamples),
+    ]);
+    const failed = stored.find((result) => result.status === "rejected");
+    if (failed) throw failed.reason;
   }
 
   // Each interval is written as it ends, as a live source would deliver it.
