@@ -7,6 +7,7 @@ import {
   type SloState,
   type SloSubject,
 } from "../../domain/slo";
+import { eachLimited } from "../../each-limited";
 import { type CommandActor, systemActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -14,6 +15,8 @@ import { requireServiceId } from "../require-service";
 import { killActiveRollouts } from "../rollouts/kill-rollouts";
 import { assessStoredSlo } from "./assess-stored-slo";
 import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
+
+const SERVICES_AT_ONCE = 4;
 
 export interface SloEvaluation {
   slo: SloSubject;
@@ -44,19 +47,27 @@ export async function evaluateSlos(
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
   if ("service" in scope && rows.length === 0) await requireServiceId(ctx.db, scope.service);
-  const evaluations: SloEvaluation[] = [];
+  const evaluations: (SloEvaluation | undefined)[] = new Array(rows.length);
   const failures: unknown[] = [];
-  for (const row of rows) {
-    try {
-      evaluations.push(await evaluateSlo(ctx, actor, row));
-    } catch (error) {
-      failures.push(error);
+  // Each SLO mostly waits on PostgreSQL summing its windows, so several services are judged at once; one
+  // service's SLOs go in turn, as two pages of one service must not race to kill the same rollouts.
+  const byService = new Map<string, { row: SloRow; index: number }[]>();
+  rows.forEach((row, index) => {
+    byService.set(row.serviceId, [...(byService.get(row.serviceId) ?? []), { row, index }]);
+  });
+  await eachLimited([...byService.values()], SERVICES_AT_ONCE, async (slos) => {
+    for (const { row, index } of slos) {
+      try {
+        evaluations[index] = await evaluateSlo(ctx, actor, row);
+      } catch (error) {
+        failures.push(error);
+      }
     }
-  }
+  });
   if (failures.length > 0) {
     throw new AggregateError(failures, `${failures.length} of ${rows.length} SLO evaluations failed`);
   }
-  return evaluations;
+  return evaluations.filter((e) => e !== undefined);
 }
 
 async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow): Promise<SloEvaluation> {
