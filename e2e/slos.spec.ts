@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signedInPage } from "./fixtures";
+import { signedInPage, signIn } from "./fixtures";
 
 test("an admin sees every SLO's budget and burn rates, defines one, and is told which field is wrong", async ({
   browser,
@@ -32,10 +32,15 @@ test("an admin sees every SLO's budget and burn rates, defines one, and is told 
   await page.screenshot({ path: "test-results/e2e/slos.png", fullPage: true });
   await context.close();
 
-  // Everyone reads them; only an admin defines them.
-  const viewer = await signedInPage(browser, "viewer");
-  await viewer.page.goto("/slos");
-  await expect(viewer.page.getByTestId("slo-search-production-availability-90")).toBeVisible();
-  await expect(viewer.page.getByRole("form", { name: "Define an SLO" })).toHaveCount(0);
-  await viewer.context.close();
+  // Everyone reads them, on a phone too; only an admin defines them.
+  const viewer = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await signIn(viewer, "viewer");
+  const phone = await viewer.newPage();
+  await phone.goto("/slos");
+  await expect(phone.getByTestId("slo-search-production-availability-90")).toBeVisible();
+  await expect(phone.getByText("Admins define SLOs.")).toBeVisible();
+  await expect(phone.getByRole("form", { name: "Define an SLO" })).toHaveCount(0);
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await phone.screenshot({ path: "test-results/e2e/slos-phone.png", fullPage: true });
+  await viewer.close();
 });

@@ -15,6 +15,8 @@ function percent(share: number): string {
   return `${Number((share * 100).toFixed(2))}%`;
 }
 
+const at = (ms: number) => new Date(ms).toLocaleString(undefined, { timeZoneName: "short" });
+
 function Slos() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -34,7 +36,8 @@ function Slos() {
       environment: String(form.get("environment")).trim(),
       name: String(form.get("name")).trim(),
       kind,
-      objective: Number(form.get("objective")) / 100,
+      // 99.9 / 100 is 0.9990000000000001 in binary: stored as typed, a later 0.999 would read as a change.
+      objective: Number((Number(form.get("objective")) / 100).toFixed(10)),
       windowDays: Number(form.get("windowDays")),
       latencyThresholdMs: kind === "latency" ? Number(form.get("latencyThresholdMs")) : null,
     });
@@ -49,6 +52,7 @@ function Slos() {
         short window does not clear an alert.
       </p>
       <ErrorAlert error={slos.error} />
+      {slos.isPending ? <p className="muted">Loading SLOs…</p> : null}
       <table className="rollouts">
         <thead>
           <tr>
@@ -66,19 +70,21 @@ function Slos() {
               <td data-label="Service">{slo.service}</td>
               <td data-label="Environment">{slo.environment}</td>
               <td data-label="Objective">
-                <strong>{slo.name}</strong>: {describeObjective(slo)}
+                <span>
+                  <strong>{slo.name}</strong>: {describeObjective(slo)}
+                </span>
               </td>
               <td data-label="Budget left">
-                {slo.budget.total === 0 ? "no traffic yet" : percent(slo.budget.remaining)}
-                {slo.budgetExhaustedSince ? (
-                  <div className="danger-text">
-                    frozen since {new Date(slo.budgetExhaustedSince).toLocaleString()}
-                  </div>
-                ) : null}
+                <span>
+                  {slo.budget.total === 0 ? "no traffic yet" : percent(slo.budget.remaining)}
+                  {slo.budgetExhaustedSince ? (
+                    <span className="danger-text"> (frozen since {at(slo.budgetExhaustedSince)})</span>
+                  ) : null}
+                </span>
               </td>
               <td data-label="Alert">
                 {slo.alertSeverity && slo.alertSince
-                  ? `${slo.alertSeverity} since ${new Date(slo.alertSince).toLocaleString()}`
+                  ? `${slo.alertSeverity} since ${at(slo.alertSince)}`
                   : "none"}
               </td>
               <td data-label="Burn rates">
@@ -97,56 +103,66 @@ function Slos() {
         </tbody>
       </table>
       {slos.data?.length === 0 ? <p className="muted">No SLOs yet.</p> : null}
-      {canManage ? (
-        <form className="card reason-form" onSubmit={submit} aria-label="Define an SLO">
-          <h2>Define or redefine an SLO</h2>
-          <label>
-            Service
-            <input name="service" required />
-          </label>
-          <label>
-            Environment
-            <input name="environment" required defaultValue="production" />
-          </label>
-          <label>
-            Name
-            <input name="name" required placeholder="availability" />
-          </label>
-          <label>
-            Kind
-            <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-              <option value="availability">availability (requests without error)</option>
-              <option value="latency">latency (requests at or below a threshold)</option>
-            </select>
-          </label>
-          <label>
-            Objective (%)
-            <input
-              name="objective"
-              type="number"
-              required
-              min="1"
-              max="99.999"
-              step="any"
-              defaultValue="99.5"
-            />
-          </label>
-          <label>
-            Window (days)
-            <input name="windowDays" type="number" required min="1" max="90" step="1" defaultValue="30" />
-          </label>
-          {kind === "latency" ? (
+      {!me.data ? null : canManage ? (
+        <>
+          <h2 id="define-slo">Define an SLO</h2>
+          <p className="muted">The same service, environment and name redefines it.</p>
+          <form className="card reason-form" onSubmit={submit} aria-labelledby="define-slo">
             <label>
-              Latency threshold (ms, a histogram bucket bound)
-              <input name="latencyThresholdMs" type="number" required min="1" step="any" defaultValue="250" />
+              Service
+              <input name="service" required />
             </label>
-          ) : null}
-          <button type="submit" disabled={define.isPending}>
-            Save SLO
-          </button>
-          <ErrorAlert error={define.error} />
-          {define.isSuccess && !define.error ? <p role="status">Saved {define.data.name}.</p> : null}
-        </form>
+            <label>
+              Environment
+              <input name="environment" required defaultValue="production" />
+            </label>
+            <label>
+              Name
+              <input name="name" required placeholder="availability" />
+            </label>
+            <label>
+              Kind
+              <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+                <option value="availability">availability (requests without error)</option>
+                <option value="latency">latency (requests at or below a threshold)</option>
+              </select>
+            </label>
+            <label>
+              Objective (%)
+              <input
+                name="objective"
+                type="number"
+                required
+                min="1"
+                max="99.999"
+                step="any"
+                defaultValue="99.5"
+              />
+            </label>
+            <label>
+              Window (days)
+              <input name="windowDays" type="number" required min="1" max="90" step="1" defaultValue="30" />
+            </label>
+            {kind === "latency" ? (
+              <label>
+                Latency threshold (ms, a histogram bucket bound)
+                <input
+                  name="latencyThresholdMs"
+                  type="number"
+                  required
+                  min="1"
+                  step="any"
+                  defaultValue="250"
+                />
+              </label>
+            ) : null}
+            <button type="submit" disabled={define.isPending}>
+              Save SLO
+            </button>
+            <ErrorAlert error={define.error} />
+            {define.isSuccess && !define.error ? <p role="status">Saved {define.data.name}.</p> : null}
+          </form>
+        </>
       ) : (
         <p className="muted">Admins define SLOs.</p>
       )}
