@@ -47,9 +47,10 @@ function Slos() {
     <section>
       <h1>Service-level objectives</h1>
       <p className="muted">
-        What each service promises in each environment. Every ~30 s a fast burn (both windows of a page rule
-        above its rate) rolls that environment&apos;s rollouts back; a spent budget freezes them. An empty
-        short window does not clear an alert.
+        What each service promises in each environment, with its budget and burn rates as slo-watch last
+        judged them. Every ~30 s a fast burn (both windows of a page rule above its rate) rolls that
+        environment&apos;s rollouts back; a spent budget freezes them. An empty short window does not clear an
+        alert while traffic is expected.
       </p>
       <ErrorAlert error={slos.error} />
       {slos.isPending ? <p className="muted">Loading SLOs…</p> : null}
@@ -97,6 +98,7 @@ function Slos() {
                     </li>
                   ))}
                 </ul>
+                <span className="muted">judged {at(slo.assessedAt)}</span>
               </td>
             </tr>
           ))}

@@ -75,6 +75,12 @@ async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow
   const slo = toSloSubject(row);
   const state = toSloState(row);
   const { alert, budget } = await assessStoredSlo(ctx, row, now);
+  // What the SLOs page shows: this judgement, not a sum of every SLO's window again per viewer.
+  await ctx.db.slo.update({
+    where: { id: row.id },
+    data: { assessment: asJson({ alert, budget }), assessedAt: now },
+    select: { id: true },
+  });
   const plan = planSloActions(slo, state, { alert, budget }, now.getTime());
   const unchanged = { slo, state, alert, budget, changes: [], rolledBack: [] };
   if (plan.changes.length > 0) {

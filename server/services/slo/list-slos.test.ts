@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import type { ServiceContext } from "../context";
+import { evaluateSlos } from "./evaluate-slos";
+import { insertTestSamples } from "./insert-test-samples";
 import { listSlos } from "./list-slos";
 
 describe("the SLOs page's list", () => {
@@ -10,7 +12,7 @@ describe("the SLOs page's list", () => {
   });
   afterAll(() => demo.database.drop());
 
-  it("sums an SLO's windows at most once in 15 s however many viewers ask", async () => {
+  it("shows slo-watch's last judgement without summing any samples, and judges an SLO not judged yet", async () => {
     let sums = 0;
     const counting: ServiceContext = {
       ...demo.services,
@@ -23,13 +25,31 @@ describe("the SLOs page's list", () => {
       }),
     };
     const slos = await demo.database.db.slo.count();
-    expect(slos).toBeGreaterThan(0);
-    const first = await listSlos(counting);
+    const now = demo.services.now().getTime();
+    await insertTestSamples(demo.database.db, demo.rollouts.search as string, [
+      { at: now - 60_000, requests: 1_000, errors: 10 },
+    ]);
+    // Nothing judged yet: each SLO is assessed for the page.
+    const live = await listSlos(counting);
     expect(sums).toBe(slos);
-    expect(await listSlos(counting)).toEqual(first);
-    expect(sums).toBe(slos);
-    demo.advanceClock(15_000);
-    await listSlos(counting);
-    expect(sums).toBe(2 * slos);
+    const judged = await evaluateSlos(demo.services, { all: true });
+    const searchAvailability = judged.find(
+      (e) => e.slo.service === "search" && e.slo.name === "availability",
+    );
+    expect(searchAvailability?.budget).toMatchObject({ total: 1_000, bad: 10 });
+
+    // A later sample changes nothing on the page until slo-watch judges again.
+    await insertTestSamples(demo.database.db, demo.rollouts.search as string, [
+      { at: now - 30_000, requests: 1_000, errors: 10 },
+    ]);
+    sums = 0;
+    const shown = await listSlos(counting);
+    expect(sums).toBe(0);
+    const row = shown.find((s) => s.service === "search" && s.name === "availability");
+    // As judged (1 000 requests, not 2 000); JSON keeps doubles to 15 significant digits.
+    expect(row).toMatchObject({ budget: { total: 1_000, bad: 10, exhausted: false }, assessedAt: now });
+    expect(row?.budget.allowedBad).toBeCloseTo(searchAvailability?.budget.allowedBad ?? Number.NaN, 9);
+    expect(row?.burnRates).toEqual(searchAvailability?.alert.rules);
+    expect(live.map((s) => s.id)).toEqual(shown.map((s) => s.id));
   });
 });

@@ -5,35 +5,35 @@ import { assessStoredSlo } from "./assess-stored-slo";
 import { sloSelect, toSloState, toSloSubject } from "./slo-row";
 
 /**
- * How long an SLO's assessment serves the SLOs page: every open page refetches every 30 s, and summing
- * an SLO's windows reads its whole window of samples, so this instance does it at most once per SLO in
- * that time whatever the number of viewers. A changed alert state (slo-watch's) is assessed afresh.
- */
-const FRESH_MS = 15_000;
-const recent = new Map<string, { at: number; alerting: string | null; assessment: SloAssessment }>();
-
-/**
- * Every SLO (or one service's) by service, environment and name: its remembered alert and freeze state
- * (what slo-watch acted on), and its budget and burn rates now, read as slo-watch reads them.
+ * Every SLO (or one service's) by service, environment and name: its alert and freeze state, and its
+ * budget and burn rates as slo-watch last judged them (every ~30 s, stored with the SLO), so a page read
+ * sums no samples however many watch it. An SLO not judged yet is assessed now.
  */
 export async function listSlos(ctx: ServiceContext, filter: { service?: string } = {}) {
   const now = ctx.now();
   const rows = await ctx.db.slo.findMany({
     where: filter.service ? { service: { name: filter.service } } : {},
-    select: sloSelect,
+    select: { ...sloSelect, assessment: true, assessedAt: true },
     orderBy: [{ service: { name: "asc" } }, { environment: "asc" }, { name: "asc" }],
   });
-  const assessments = new Map<string, SloAssessment>();
+  const assessments = new Map<string, { assessment: SloAssessment; at: Date }>();
   await eachLimited(rows, 4, async (row) => {
-    const cached = recent.get(row.id);
-    const fresh =
-      cached && cached.alerting === row.alertSeverity && Math.abs(now.getTime() - cached.at) < FRESH_MS;
-    const assessment = fresh ? cached.assessment : await assessStoredSlo(ctx, row, now);
-    if (!fresh) recent.set(row.id, { at: now.getTime(), alerting: row.alertSeverity, assessment });
-    assessments.set(row.id, assessment);
+    const stored = row.assessment as unknown as SloAssessment | null;
+    assessments.set(
+      row.id,
+      stored && row.assessedAt
+        ? { assessment: stored, at: row.assessedAt }
+        : { assessment: await assessStoredSlo(ctx, row, now), at: now },
+    );
   });
   return rows.map((row) => {
-    const { alert, budget } = assessments.get(row.id) as SloAssessment;
-    return { ...toSloSubject(row), ...toSloState(row), budget, burnRates: alert.rules };
+    const { assessment, at } = assessments.get(row.id) as { assessment: SloAssessment; at: Date };
+    return {
+      ...toSloSubject(row),
+      ...toSloState(row),
+      budget: assessment.budget,
+      burnRates: assessment.alert.rules,
+      assessedAt: at.getTime(),
+    };
   });
 }
