@@ -89,16 +89,18 @@ function Slos() {
                   : "none"}
               </td>
               <td data-label="Burn rates">
-                <ul className="burn-rates">
-                  {slo.burnRates.map((rule) => (
-                    <li key={rule.long} className={rule.firing ? "firing" : undefined}>
-                      {rule.severity} {rule.long}/{rule.short}: {formatBurnRate(rule.longBurnRate)} /{" "}
-                      {rule.heldWithoutData ? "no data" : formatBurnRate(rule.shortBurnRate)} (
-                      {rule.threshold}){rule.firing ? " firing" : ""}
-                    </li>
-                  ))}
-                </ul>
-                <span className="muted">judged {at(slo.assessedAt)}</span>
+                <div>
+                  <ul className="burn-rates">
+                    {slo.burnRates.map((rule) => (
+                      <li key={rule.long} className={rule.firing ? "firing" : undefined}>
+                        {rule.severity} {rule.long}/{rule.short}: {formatBurnRate(rule.longBurnRate)} /{" "}
+                        {rule.heldWithoutData ? "no data" : formatBurnRate(rule.shortBurnRate)} (
+                        {rule.threshold}){rule.firing ? " firing" : ""}
+                      </li>
+                    ))}
+                  </ul>
+                  <span className="muted">judged {at(slo.assessedAt)}</span>
+                </div>
               </td>
             </tr>
           ))}
