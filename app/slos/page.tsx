@@ -1,7 +1,7 @@
 "use client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { formatBurnRate } from "../../server/domain/slo/burn-rate";
+import { formatBurnRate, formatShare } from "../../server/domain/slo/burn-rate";
 import { describeObjective } from "../../server/domain/slo/slo-definition";
 import { ErrorAlert } from "../_components/error-alert";
 import { RequireSession } from "../_components/require-session";
@@ -10,10 +10,6 @@ import { useTRPC } from "../_lib/trpc";
 
 /** slo-watch judges every ~30 s; the burn rates shown are read again as often. */
 const REFRESH_MS = 30_000;
-
-function percent(share: number): string {
-  return `${Number((share * 100).toFixed(2))}%`;
-}
 
 const at = (ms: number) => new Date(ms).toLocaleString(undefined, { timeZoneName: "short" });
 
@@ -77,7 +73,7 @@ function Slos() {
               </td>
               <td data-label="Budget left">
                 <span>
-                  {slo.budget.total === 0 ? "no traffic yet" : percent(slo.budget.remaining)}
+                  {slo.budget.total === 0 ? "no traffic yet" : formatShare(slo.budget.remaining)}
                   {slo.budgetExhaustedSince ? (
                     <span className="danger-text"> (frozen since {at(slo.budgetExhaustedSince)})</span>
                   ) : null}

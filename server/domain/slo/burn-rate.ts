@@ -37,3 +37,8 @@ export function errorBudget(counts: GoodBadCounts, objective: number): ErrorBudg
 export function formatBurnRate(rate: number): string {
   return rate < 10 ? rate.toFixed(2) : rate.toFixed(1);
 }
+
+/** A share as a percentage with at most two decimals: 0.5581 → "55.81%", -9 → "-900%". */
+export function formatShare(share: number): string {
+  return `${Number((share * 100).toFixed(2))}%`;
+}

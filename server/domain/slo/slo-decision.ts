@@ -6,7 +6,7 @@ import {
   evaluateBurnAlerts,
   type WindowCounts,
 } from "./alert-rules";
-import { type ErrorBudget, errorBudget, type GoodBadCounts } from "./burn-rate";
+import { type ErrorBudget, errorBudget, formatShare, type GoodBadCounts } from "./burn-rate";
 import { describeObjective, type SloDefinition } from "./slo-definition";
 
 /** An SLO as stored: its definition, its service's name, the environment it judges, and its id. */
@@ -73,14 +73,10 @@ function label(slo: SloSubject): string {
   return `SLO ${slo.service}/${slo.name} in ${slo.environment} (${describeObjective(slo)})`;
 }
 
-function percent(share: number): string {
-  return `${Number((share * 100).toFixed(2))}%`;
-}
-
 function describeBudget(slo: SloSubject, budget: ErrorBudget): string {
   return (
     `${budget.bad} bad of ${budget.total} requests in ${slo.windowDays}d against ` +
-    `${Number(budget.allowedBad.toFixed(1))} allowed, remaining ${percent(budget.remaining)}`
+    `${Number(budget.allowedBad.toFixed(1))} allowed, remaining ${formatShare(budget.remaining)}`
   );
 }
 
