@@ -12,14 +12,17 @@ import { type SloRow, toSloState, toSloSubject } from "./slo-row";
 export async function assessStoredSlo(ctx: ServiceContext, row: SloRow, now: Date): Promise<SloAssessment> {
   const slo = toSloSubject(row);
   const counts = await loadSloCounts(ctx.db, row.serviceId, slo, now);
+  const { alertSeverity } = toSloState(row);
+  // Only a raised alert can hold: the live rollouts are looked up for it alone, not every SLO every beat.
   const expected =
-    counts.serviceSampled ||
-    (await ctx.db.rollout.count({
-      where: {
-        serviceId: row.serviceId,
-        state: { in: ["running", "paused"] },
-        release: { environment: row.environment },
-      },
-    })) > 0;
-  return assessSlo(slo, counts, expected ? toSloState(row).alertSeverity : null);
+    alertSeverity !== null &&
+    (counts.serviceSampled ||
+      (await ctx.db.rollout.count({
+        where: {
+          serviceId: row.serviceId,
+          state: { in: ["running", "paused"] },
+          release: { environment: row.environment },
+        },
+      })) > 0);
+  return assessSlo(slo, counts, expected ? alertSeverity : null);
 }
