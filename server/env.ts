@@ -30,6 +30,8 @@ const envSchema = z
     SLUICE_PROMETHEUS_QUERY_DELAY_SECONDS: z.coerce.number().min(0).max(300).default(5),
     SLUICE_PROMETHEUS_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(5),
     SLUICE_PROMETHEUS_QUERIES_FILE: z.string().min(1).optional(),
+    /** Raw metric samples older than this go, except live rollouts' and what an SLO window still counts. */
+    SLUICE_SAMPLE_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
     SLUICE_METRICS_TOKEN: z
       .string()
       .min(16, "SLUICE_METRICS_TOKEN must be at least 16 characters")

@@ -24,6 +24,7 @@ import { startDemoReleases } from "./scheduler/demo-releases";
 import { type Leadership, startLeadership } from "./scheduler/leadership";
 import { startNotificationDispatcher } from "./scheduler/notification-dispatcher";
 import { startRolloutScheduler } from "./scheduler/rollout-scheduler";
+import { startSampleRetention } from "./scheduler/sample-retention";
 import { startSloWatch } from "./scheduler/slo-watch";
 import { judgeStep } from "./services/analysis/judge-step";
 import type { ServiceContext } from "./services/context";
@@ -158,6 +159,13 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
           intervalMs: 30_000,
           onError: (error) => log(`slo-watch: ${describeError(error)}`),
         });
+        const sampleRetention = startSampleRetention(services, {
+          retentionDays: env.SLUICE_SAMPLE_RETENTION_DAYS,
+          intervalMs: 3_600_000,
+          onPruned: ({ cohort, service }) =>
+            log(`sample retention: deleted ${cohort} cohort and ${service} service samples`),
+          onError: (error) => log(`sample retention: ${describeError(error)}`),
+        });
         const notifications = startNotificationDispatcher(services, {
           baseUrl: (env.SLUICE_PUBLIC_URL ?? publicUrl).replace(/\/+$/, ""),
           timeoutMs: env.SLUICE_NOTIFICATION_TIMEOUT_SECONDS * 1000,
@@ -176,6 +184,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
         return async () => {
           await demoReleases?.stop();
           await notifications.stop();
+          await sampleRetention.stop();
           await sloWatch.stop();
           await scheduler.stop();
           await metricSource.stop();

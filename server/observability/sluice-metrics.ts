@@ -69,6 +69,13 @@ const sampleConflicts = new Counter({
   registers,
 });
 
+const prunedSamples = new Counter({
+  name: "sluice_samples_pruned_total",
+  help: "Metric samples deleted past the retention (SLUICE_SAMPLE_RETENTION_DAYS), by sample kind.",
+  labelNames: ["sample"] as const,
+  registers,
+});
+
 const socketClientCounts = new Set<() => number>();
 new Gauge({
   name: "sluice_socket_clients",
@@ -135,6 +142,10 @@ export function countMetricSourcePoll(source: string, result: "ok" | "failed"): 
 /** A source or pusher that keeps resending other numbers shows here, whether or not it reads the reply. */
 export function countSampleConflicts(sample: "cohort" | "service", count: number): void {
   if (count > 0) sampleConflicts.inc({ sample }, count);
+}
+
+export function countPrunedSamples(sample: "cohort" | "service", count: number): void {
+  if (count > 0) prunedSamples.inc({ sample }, count);
 }
 
 let processMetrics = false;

@@ -1,6 +1,7 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { use } from "react";
+import { isTerminalState } from "../../../server/domain/rollout/rollout-types";
 import { ErrorAlert } from "../../_components/error-alert";
 import { appliedByLabel, formatDuration, formatState, stepLabel } from "../../_components/format";
 import { KillSwitch } from "../../_components/kill-switch";
@@ -90,7 +91,7 @@ function RolloutDetail({ id }: { id: string }) {
       {permissions.includes("rollouts:kill") ? <KillSwitch service={r.service.name} /> : null}
       {permissions.includes("simulator:control") ? <RegressionSwitch rollout={r} /> : null}
       <MechanismView rolloutId={id} />
-      <RolloutCharts rolloutId={id} />
+      <RolloutCharts rolloutId={id} finished={isTerminalState(r.state)} />
       <VerdictFeed rolloutId={id} />
       <HistoryList rolloutId={id} />
     </section>

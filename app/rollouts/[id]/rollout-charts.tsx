@@ -87,7 +87,7 @@ function useThrottled<T>(value: T, ms: number): T {
  * The four gate metrics. Live points and verdicts are written into the query cache as they arrive, so
  * only these charts re-render, never the page; boundaries are re-read when the rollout changes.
  */
-export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
+export function RolloutCharts({ rolloutId, finished }: { rolloutId: string; finished: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const series = useQuery(trpc.rollouts.series.queryOptions({ id: rolloutId }));
@@ -126,7 +126,13 @@ export function RolloutCharts({ rolloutId }: { rolloutId: string }) {
       </p>
       <ErrorAlert error={series.error ?? marks.error} />
       {/* Empty charts say "no data yet", which is true only once the series has loaded. */}
-      {series.data ? (
+      {series.data?.length === 0 && finished ? (
+        <p className="muted" data-testid="charts-pruned">
+          No traffic samples are stored for this rollout: it ended before its first interval, or its samples
+          are past the retention (SLUICE_SAMPLE_RETENTION_DAYS, 90 days by default). Its verdicts remain
+          below.
+        </p>
+      ) : series.data ? (
         <div className="charts">
           {CHARTS.map((chart) => (
             <MetricChart key={chart.metric} chart={chart} points={points} marks={shownMarks} />

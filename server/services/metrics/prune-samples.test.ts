@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { systemActor } from "../actors";
+import { registerDeploy } from "../deploys/register-deploy";
+import { insertTestSamples } from "../slo/insert-test-samples";
+import { pruneSamples } from "./prune-samples";
+
+const DAY = 86_400_000;
+
+describe("pruning old metric samples", () => {
+  let demo: DemoFixture;
+  let now: number;
+  beforeAll(async () => {
+    demo = await createDemoFixture();
+    now = demo.services.now().getTime();
+    const db = demo.database.db;
+    // checkout-api and search have finished; payments is still live. Only checkout-api keeps its SLOs
+    // (30-day windows, in production).
+    await db.rollout.updateMany({
+      where: { id: { in: [demo.rollouts["checkout-api"] as string, demo.rollouts.search as string] } },
+      data: { state: "completed", phase: null },
+    });
+    await db.slo.deleteMany({ where: { service: { name: { not: "checkout-api" } } } });
+    const daysAgo = (...days: number[]) => days.map((d) => ({ at: now - d * DAY, requests: 10, errors: 0 }));
+    await insertTestSamples(db, demo.rollouts["checkout-api"] as string, daysAgo(20, 40, 41));
+    await insertTestSamples(db, demo.rollouts.search as string, daysAgo(3, 10));
+    await insertTestSamples(db, demo.rollouts.payments as string, daysAgo(100));
+    await registerDeploy(demo.services, systemActor("ci"), {
+      service: "checkout-api",
+      environment: "staging",
+      version: "9.9.9",
+      artifact: "checkout-api:9.9.9",
+    });
+    const checkout = await db.service.findUniqueOrThrow({ where: { name: "checkout-api" } });
+    const whole = (environment: string, days: number) => ({
+      serviceId: checkout.id,
+      environment,
+      intervalEnd: new Date(now - days * DAY),
+      intervalSeconds: 60,
+      requests: 10,
+      errors: 0,
+      latencyBoundsMs: [100],
+      latencyCounts: [10, 0],
+    });
+    await db.serviceSample.createMany({
+      data: [whole("production", 20), whole("production", 40), whole("staging", 3), whole("staging", 10)],
+    });
+  });
+  afterAll(() => demo.database.drop());
+
+  const ages = async () => {
+    const db = demo.database.db;
+    const daysAgo = (at: Date) => Math.round((now - at.getTime()) / DAY);
+    const cohort = await db.metricSample.findMany({
+      select: { intervalEnd: true, rollout: { select: { service: { select: { name: true } } } } },
+      orderBy: { intervalEnd: "desc" },
+    });
+    const service = await db.serviceSample.findMany({
+      select: { intervalEnd: true, environment: true },
+      orderBy: { intervalEnd: "desc" },
+    });
+    return {
+      cohort: cohort.map((s) => `${s.rollout.service.name} ${daysAgo(s.intervalEnd)}d`),
+      service: service.map((s) => `${s.environment} ${daysAgo(s.intervalEnd)}d`),
+    };
+  };
+
+  it("keeps live rollouts' samples and each SLO's whole window, and deletes the rest past the retention", async () => {
+    // One row per DELETE, so the batches must go round until nothing old is left.
+    const pruned = await pruneSamples(demo.services, { retentionDays: 7, batchSize: 1 });
+    expect(pruned).toEqual({ cohort: 3, service: 2 });
+    expect(await ages()).toEqual({
+      cohort: ["search 3d", "checkout-api 20d", "payments 100d"],
+      service: ["staging 3d", "production 20d"],
+    });
+    // Nothing is left to prune: a second run deletes nothing.
+    expect(await pruneSamples(demo.services, { retentionDays: 7 })).toEqual({ cohort: 0, service: 0 });
+  });
+});
