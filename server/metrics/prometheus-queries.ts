@@ -99,3 +99,43 @@ export function renderQuery(template: string, values: QueryValues): string {
 function escapeLabelValue(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
+
+/** One rollout's rendered PromQL. */
+export interface QuerySet {
+  errors: string;
+  latencyBuckets: string;
+  conversions: { successes: string; trials: string } | null;
+}
+
+/** Rollouts (or service environments) whose rendered queries are identical: one query serves them all. */
+export interface QueryGroup<T> {
+  queries: QuerySet;
+  members: T[];
+}
+
+export function groupByQueries<T>(members: readonly T[], render: (member: T) => QuerySet): QueryGroup<T>[] {
+  const byQueries = new Map<string, QueryGroup<T>>();
+  for (const member of members) {
+    const queries = render(member);
+    const key = JSON.stringify(queries);
+    const group = byQueries.get(key) ?? { queries, members: [] };
+    group.members.push(member);
+    byQueries.set(key, group);
+  }
+  return [...byQueries.values()];
+}
+
+/** Services that appear in several environments among `members`, each with those environments listed. */
+export function servicesInSeveralEnvironments(
+  members: readonly Pick<QueryValues, "service" | "environment">[],
+): Map<string, string> {
+  const environments = new Map<string, string[]>();
+  for (const { service, environment } of members) {
+    environments.set(service, [...(environments.get(service) ?? []), environment]);
+  }
+  return new Map(
+    [...environments]
+      .filter(([, list]) => list.length > 1)
+      .map(([service, list]) => [service, list.sort().join(" and ")]),
+  );
+}

@@ -7,7 +7,15 @@ import { storeServiceSamples } from "../services/metrics/store-service-samples";
 import { listWatchedEnvironments } from "../services/slo/list-watched-environments";
 import { startIntervalLoop } from "./interval-loop";
 import { queryInstant, type VectorElement } from "./prometheus-api";
-import { type PrometheusQueries, renderQuery, serviceQueries } from "./prometheus-queries";
+import {
+  groupByQueries,
+  type PrometheusQueries,
+  type QueryGroup,
+  type QuerySet,
+  renderQuery,
+  serviceQueries,
+  servicesInSeveralEnvironments,
+} from "./prometheus-queries";
 import { type IntervalResults, toCohortCounts, toServiceCounts } from "./prometheus-samples";
 
 export interface PrometheusPollerOptions {
@@ -281,44 +289,6 @@ export function createPrometheusPoller(
   }
 
   return { poll };
-}
-
-/** One rollout's rendered PromQL. */
-interface QuerySet {
-  errors: string;
-  latencyBuckets: string;
-  conversions: { successes: string; trials: string } | null;
-}
-
-/** Rollouts (or service environments) whose rendered queries are identical: one query serves them all. */
-interface QueryGroup<T> {
-  queries: QuerySet;
-  members: T[];
-}
-
-function groupByQueries<T>(members: readonly T[], render: (member: T) => QuerySet): QueryGroup<T>[] {
-  const byQueries = new Map<string, QueryGroup<T>>();
-  for (const member of members) {
-    const queries = render(member);
-    const key = JSON.stringify(queries);
-    const group = byQueries.get(key) ?? { queries, members: [] };
-    group.members.push(member);
-    byQueries.set(key, group);
-  }
-  return [...byQueries.values()];
-}
-
-/** Services that appear in several environments among `members`, each with those environments listed. */
-function servicesInSeveralEnvironments(members: readonly PolledService[]): Map<string, string> {
-  const environments = new Map<string, string[]>();
-  for (const { service, environment } of members) {
-    environments.set(service, [...(environments.get(service) ?? []), environment]);
-  }
-  return new Map(
-    [...environments]
-      .filter(([, list]) => list.length > 1)
-      .map(([service, list]) => [service, list.sort().join(" and ")]),
-  );
 }
 
 /**
