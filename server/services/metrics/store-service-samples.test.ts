@@ -1,6 +1,11 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb } from "../../db/client";
+import type { ServiceSample } from "../../domain/metrics/cohort-sample";
 import { sluiceRegistry } from "../../observability/sluice-metrics";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { EventBus } from "../events/event-bus";
+import type { IngestResult } from "./store-once";
 import { storeServiceSamples } from "./store-service-samples";
 
 describe("storing a service's whole traffic", () => {
@@ -71,4 +76,87 @@ describe("storing a service's whole traffic", () => {
     const counted = await sluiceRegistry.getSingleMetric("sluice_sample_conflicts_total")?.get();
     expect(counted?.values.find((v) => v.labels.sample === "service")?.value).toBe(1);
   });
+
+  // Intervals before those of the tests above, `count` minutes apart, ending `minutesAgo` before now.
+  const batchOf = (count: number, minutesAgo: number): ServiceSample[] =>
+    Array.from({ length: count }, (_, i) => ({
+      ...sample(),
+      intervalEnd: sample().intervalEnd - (minutesAgo + i) * 60_000,
+    }));
+
+  it("round-trips a batch of 1,000: all stored, all duplicates when resent, a changed one a conflict", async () => {
+    const batch = batchOf(1000, 10);
+    const indexes = batch.map((_, i) => i);
+    expect(await storeServiceSamples(demo.services, batch)).toMatchObject({
+      storedIndexes: indexes,
+      duplicates: 0,
+      conflicts: 0,
+    });
+    expect(await storeServiceSamples(demo.services, batch)).toMatchObject({
+      stored: 0,
+      duplicateIndexes: indexes,
+      conflicts: 0,
+    });
+    const changed = batch.map((s, i) =>
+      i === 617 ? { ...s, requests: 11, latency: { bounds: [100], counts: [11, 0] } } : s,
+    );
+    const result = await storeServiceSamples(demo.services, changed);
+    expect(result).toMatchObject({ stored: 0, duplicates: 999, conflictIndexes: [617] });
+    expect(result.conflictDetails[0]?.fields).toEqual(["requests", "latency.counts"]);
+  });
+
+  it("stores one row per key when two instances push the same batch at once, each sample stored or duplicate", async () => {
+    const batch = batchOf(500, 2000);
+    const other = { ...demo.services, db: createDb(demo.database.url), events: new EventBus() };
+    try {
+      const results = await racing(demo.database.url, [
+        () => storeServiceSamples(demo.services, batch),
+        () => storeServiceSamples(other, batch),
+      ]);
+      const byIndex = (pick: (r: IngestResult) => number[]) => results.flatMap(pick).sort((a, b) => a - b);
+      const indexes = batch.map((_, i) => i);
+      expect(byIndex((r) => r.storedIndexes)).toEqual(indexes);
+      expect(byIndex((r) => r.duplicateIndexes)).toEqual(indexes);
+      expect(byIndex((r) => r.conflictIndexes)).toEqual([]);
+      const ends = batch.map((s) => new Date(s.intervalEnd));
+      expect(await demo.database.db.serviceSample.count({ where: { intervalEnd: { in: ends } } })).toBe(500);
+    } finally {
+      await other.db.$disconnect();
+    }
+  });
 });
+
+/**
+ * Runs the pushes with ServiceSample locked against inserts until each waits at its insert, then lets
+ * them all go: their inserts of the same keys overlap, as two instances' would at worst.
+ */
+async function racing<T>(url: string, pushes: (() => Promise<T>)[]): Promise<T[]> {
+  const locker = new pg.Client({ connectionString: url });
+  await locker.connect();
+  try {
+    await locker.query("BEGIN");
+    await locker.query('LOCK TABLE "ServiceSample" IN SHARE ROW EXCLUSIVE MODE');
+    const all = Promise.allSettled(pushes.map((push) => push()));
+    let settled = false;
+    void all.then(() => {
+      settled = true;
+    });
+    while (!settled && (await waitingInserts(locker)) < pushes.length) await sleep(5);
+    await locker.query("COMMIT");
+    return (await all).map((result) => {
+      if (result.status === "rejected") throw result.reason;
+      return result.value;
+    });
+  } finally {
+    await locker.end();
+  }
+}
+
+async function waitingInserts(client: pg.Client): Promise<number> {
+  const { rows } = await client.query<{ waiting: number }>(
+    `SELECT count(*)::int AS waiting FROM pg_locks WHERE relation = '"ServiceSample"'::regclass AND NOT granted`,
+  );
+  return rows[0]?.waiting ?? 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
