@@ -43,6 +43,31 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     demo.database.db.stepEvaluation.create({
       data: { rolloutId, stepIndex, intervalEnd: clock, at: clock, decision, reason, gates: gates as never },
     });
+  /** A draft canary rollout of `version` (its deploy registered first); returns its id. */
+  const rolloutOf = async (service: string, version: string, environment = "production") => {
+    const release = { service, environment, version };
+    await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: { ...release, artifact: `registry.local/${service}:${version}` },
+    });
+    const created = await api.request("POST", "/api/v1/rollouts", {
+      token: writer,
+      body: { ...release, mechanism: "canary", steps: plan([10, 100]) },
+    });
+    expect(created.status, created.text).toBe(201);
+    return (created.json as { id: string }).id;
+  };
+  /** A rollout of `version` taken to completed, each step judged promote. */
+  const completedRollout = async (service: string, version: string, environment = "production") => {
+    const id = await rolloutOf(service, version, environment);
+    await runRolloutCommand(ctx, demo.actor("release_manager"), id, { type: "start" });
+    await judge(id, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
+    await passCurrentStep(ctx, setNow, id);
+    await runRolloutCommand(ctx, systemActor("scheduler"), id, { type: "advance" });
+    await judge(id, 1, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
+    await passCurrentStep(ctx, setNow, id, "completed");
+    return id;
+  };
 
   beforeAll(async () => {
     demo = await createDemoFixture(clock);
@@ -155,17 +180,7 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
 
   it("asks which environment while a service is live in two, and answers for the one named", async () => {
     const production = await running("argo-envs");
-    const release = { service: "argo-envs", environment: "staging", version: "1.0.0" };
-    await api.request("POST", "/api/v1/deploys", {
-      token: writer,
-      body: { ...release, artifact: "registry.local/argo-envs:1.0.0" },
-    });
-    const created = await api.request("POST", "/api/v1/rollouts", {
-      token: writer,
-      body: { ...release, mechanism: "canary", steps: plan([10, 100]) },
-    });
-    expect(created.status, created.text).toBe(201);
-    const staging = (created.json as { id: string }).id;
+    const staging = await rolloutOf("argo-envs", "1.0.0", "staging");
     await runRolloutCommand(ctx, demo.actor("release_manager"), staging, { type: "start" });
     await judge(staging, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
 
@@ -187,6 +202,97 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
       environment: "production",
       verdict: "inconclusive",
     });
+  });
+
+  it("with ?release=, passes on a promote judgement of that release's live step", async () => {
+    await completedRollout("argo-rel-live", "1.0.0");
+    const id = await rolloutOf("argo-rel-live", "2.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), id, { type: "start" });
+    await judge(id, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine: pass")]);
+    expect((await analysis("argo-rel-live?release=2.0.0")).json).toMatchObject({
+      rolloutId: id,
+      release: "2.0.0",
+      environment: "production",
+      state: "running",
+      verdict: "pass",
+    });
+  });
+
+  it("with ?release=, is inconclusive for a release Sluice has no rollout of, whatever else completed", async () => {
+    await completedRollout("argo-rel-none", "1.0.0");
+    // Argo reverts to an older image: deployed, but no Sluice rollout judged it.
+    await api.request("POST", "/api/v1/deploys", {
+      token: writer,
+      body: {
+        service: "argo-rel-none",
+        environment: "production",
+        version: "0.9.0",
+        artifact: "registry.local/argo-rel-none:0.9.0",
+      },
+    });
+    expect((await analysis("argo-rel-none?release=0.9.0")).json).toMatchObject({
+      rolloutId: null,
+      release: "0.9.0",
+      verdict: "inconclusive",
+      score: null,
+      reason: expect.stringContaining("no rollout of release 0.9.0"),
+      gates: [],
+    });
+    // Without the release, the newest finished rollout answers (kept for compatibility: the risk).
+    expect((await analysis("argo-rel-none")).json).toMatchObject({ release: "1.0.0", verdict: "pass" });
+  });
+
+  it("with ?release=, a completed rollout superseded by another release's does not pass", async () => {
+    const old = await completedRollout("argo-rel-revert", "1.0.0");
+    const newer = await completedRollout("argo-rel-revert", "2.0.0");
+    const reverted = (await analysis("argo-rel-revert?release=1.0.0")).json;
+    expect(reverted).toMatchObject({
+      rolloutId: old,
+      release: "1.0.0",
+      state: "completed",
+      verdict: "inconclusive",
+      score: null,
+      gates: [],
+      reason: expect.stringContaining("release 2.0.0"),
+    });
+    expect((reverted as { reason: string }).reason).toContain(newer);
+    expect((await analysis("argo-rel-revert?release=2.0.0")).json).toMatchObject({
+      rolloutId: newer,
+      verdict: "pass",
+    });
+  });
+
+  it("with ?release=, asks which environment while the service is released to several", async () => {
+    await completedRollout("argo-rel-envs", "1.0.0", "staging");
+    await rolloutOf("argo-rel-envs", "0.9.0");
+    // Production's template must not pass on staging's rollout of the same version.
+    expect(await analysis("argo-rel-envs?release=1.0.0")).toMatchObject({
+      status: 409,
+      json: { code: "CONFLICT", field: "environment" },
+    });
+    expect((await analysis("argo-rel-envs?release=1.0.0&environment=production")).json).toMatchObject({
+      verdict: "inconclusive",
+      reason: expect.stringContaining("no rollout of release 1.0.0"),
+    });
+    expect((await analysis("argo-rel-envs?release=1.0.0&environment=staging")).json).toMatchObject({
+      environment: "staging",
+      verdict: "pass",
+    });
+  });
+
+  it("refuses an invalid release, naming it", async () => {
+    const refusals: [string, RegExp][] = [
+      ["", /^release: must not be empty$/],
+      ["%20%20", /^release: must not be empty$/],
+      ["a%00b", /^release: must be valid Unicode without NUL characters$/],
+      ["v".repeat(101), /^release: .*100/],
+    ];
+    for (const [bad, message] of refusals) {
+      expect(await analysis(`argo-pass?release=${bad}`)).toMatchObject({
+        status: 400,
+        json: { code: "BAD_INPUT", field: "release", message: expect.stringMatching(message) },
+      });
+    }
   });
 
   it("answers 404 for an unknown service, 401 without a token and 403 for a token without read", async () => {

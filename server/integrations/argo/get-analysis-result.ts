@@ -1,3 +1,4 @@
+import type { Prisma } from "../../db/client";
 import type { GateVerdict } from "../../domain/analysis";
 import { analysisVerdict } from "../../domain/controllers/analysis-verdict";
 import { AppError } from "../../domain/errors";
@@ -5,11 +6,45 @@ import type { RolloutState } from "../../domain/rollout";
 import type { ServiceContext } from "../../services/context";
 import { requireServiceId } from "../../services/require-service";
 
+export interface AnalysisQuery {
+  environment?: string;
+  /** The release version Argo is analysing; without it, the service's current rollout answers. */
+  release?: string;
+}
+
 /** Live rollouts first; otherwise the newest that exposed anything. Drafts have no verdict to give. */
 const STATE_PRIORITY: RolloutState[][] = [
   ["running", "paused"],
   ["completed", "rolled_back", "aborted"],
 ];
+
+const ROLLOUT_FIELDS = {
+  id: true,
+  state: true,
+  currentStep: true,
+  exposurePercent: true,
+  createdAt: true,
+  release: { select: { version: true, environment: true } },
+  evaluations: {
+    orderBy: { id: "desc" },
+    take: 1,
+    select: { stepIndex: true, intervalEnd: true, decision: true, reason: true, gates: true },
+  },
+} satisfies Prisma.RolloutSelect;
+
+type AnalysedRollout = Prisma.RolloutGetPayload<{ select: typeof ROLLOUT_FIELDS }>;
+
+async function newestRollout(ctx: ServiceContext, where: Prisma.RolloutWhereInput) {
+  for (const states of STATE_PRIORITY) {
+    const row = await ctx.db.rollout.findFirst({
+      where: { ...where, state: { in: states } },
+      orderBy: { createdAt: "desc" },
+      select: ROLLOUT_FIELDS,
+    });
+    if (row) return row;
+  }
+  return null;
+}
 
 async function currentRollout(ctx: ServiceContext, serviceId: string, environment: string | undefined) {
   const live = environment
@@ -28,45 +63,90 @@ async function currentRollout(ctx: ServiceContext, serviceId: string, environmen
       "environment",
     );
   }
-  for (const states of STATE_PRIORITY) {
-    const row = await ctx.db.rollout.findFirst({
-      where: { serviceId, state: { in: states }, ...(environment ? { release: { environment } } : {}) },
-      orderBy: { createdAt: "desc" },
-      select: {
-        id: true,
-        state: true,
-        currentStep: true,
-        exposurePercent: true,
-        release: { select: { version: true, environment: true } },
-        evaluations: {
-          orderBy: { id: "desc" },
-          take: 1,
-          select: { stepIndex: true, intervalEnd: true, decision: true, reason: true, gates: true },
-        },
-      },
-    });
-    if (row) return row;
-  }
-  return null;
+  return newestRollout(ctx, { serviceId, ...(environment ? { release: { environment } } : {}) });
 }
 
 /**
- * The analysis result of a service's current rollout, shaped for Argo Rollouts' Web metric provider:
- * `verdict` (pass | fail | inconclusive), `score`, and each gate's verdict with its explanation, from the
- * newest stored judgement. No rollout or no judgement reads as inconclusive, never as a pass.
+ * The environment a release is asked about: the one named, else the service's only one. Released to
+ * several, one environment's rollout of a version must not answer for another's.
  */
-export async function getAnalysisResult(ctx: ServiceContext, service: string, environment?: string) {
-  const rollout = await currentRollout(ctx, await requireServiceId(ctx.db, service), environment);
-  if (!rollout) {
-    return {
-      service,
-      rolloutId: null,
-      verdict: "inconclusive",
-      score: null,
-      reason: "no rollout",
-      gates: [],
-    };
+async function releaseEnvironment(ctx: ServiceContext, serviceId: string, environment: string | undefined) {
+  if (environment) return environment;
+  const released = await ctx.db.release.findMany({
+    where: { serviceId },
+    distinct: ["environment"],
+    orderBy: { environment: "asc" },
+    select: { environment: true },
+  });
+  if (released.length > 1) {
+    const names = released.map((r) => r.environment).join(" and ");
+    throw new AppError(
+      "CONFLICT",
+      `environment: the service is released to ${names}; name one with ?environment=`,
+      "environment",
+    );
   }
+  return released[0]?.environment ?? null;
+}
+
+/** The first rollout of another release in the environment since this one (a tie counts: never pass on doubt). */
+function supersedingRollout(ctx: ServiceContext, serviceId: string, rollout: AnalysedRollout) {
+  return ctx.db.rollout.findFirst({
+    where: {
+      serviceId,
+      state: { not: "draft" },
+      createdAt: { gte: rollout.createdAt },
+      release: { environment: rollout.release.environment, version: { not: rollout.release.version } },
+    },
+    orderBy: { createdAt: "asc" },
+    select: { id: true, state: true, release: { select: { version: true } } },
+  });
+}
+
+/**
+ * The analysis result of a service's rollout, shaped for Argo Rollouts' Web metric provider: `verdict`
+ * (pass | fail | inconclusive), `score`, and each gate's verdict with its explanation, from the newest
+ * stored judgement. No rollout or no judgement reads as inconclusive, never as a pass. With `release`,
+ * only that release's rollouts answer; without it, the service's current rollout does, whichever
+ * release Argo is analysing.
+ */
+export async function getAnalysisResult(ctx: ServiceContext, service: string, query: AnalysisQuery = {}) {
+  const serviceId = await requireServiceId(ctx.db, service);
+  if (query.release !== undefined) {
+    return releaseAnalysis(ctx, { service, serviceId, version: query.release }, query.environment);
+  }
+  const rollout = await currentRollout(ctx, serviceId, query.environment);
+  return rollout ? analysisOf(service, rollout) : noRollout(service, "no rollout");
+}
+
+async function releaseAnalysis(
+  ctx: ServiceContext,
+  asked: { service: string; serviceId: string; version: string },
+  environment: string | undefined,
+) {
+  const { service, serviceId, version } = asked;
+  const where = await releaseEnvironment(ctx, serviceId, environment);
+  const rollout = where
+    ? await newestRollout(ctx, { serviceId, release: { environment: where, version } })
+    : null;
+  if (!rollout) {
+    const reason = `no rollout of release ${version}${where ? ` in ${where}` : ""}`;
+    return { ...noRollout(service, reason), release: version };
+  }
+  const newer = rollout.state === "completed" ? await supersedingRollout(ctx, serviceId, rollout) : null;
+  if (!newer) return analysisOf(service, rollout);
+  // Its gates judged the release before another replaced it; a revert to it is unjudged.
+  const reason =
+    `release ${version} was superseded by release ${newer.release.version} (rollout ${newer.id}, ` +
+    `${newer.state}); a revert to ${version} needs a new rollout`;
+  return { ...analysisOf(service, { ...rollout, evaluations: [] }), verdict: "inconclusive", reason };
+}
+
+function noRollout(service: string, reason: string) {
+  return { service, rolloutId: null, verdict: "inconclusive", score: null, reason, gates: [] };
+}
+
+function analysisOf(service: string, rollout: AnalysedRollout) {
   const evaluation = rollout.evaluations[0] ?? null;
   const gates = (evaluation?.gates ?? []) as unknown as GateVerdict[];
   const judged = evaluation ? { ...evaluation, gates } : null;
