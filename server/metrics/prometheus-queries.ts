@@ -8,7 +8,9 @@ import { z } from "zod";
  * `$environment` (its release's environment) and `$rollout` (its id), each escaped for a double-quoted
  * label value, and `$interval` (the interval as a duration, e.g. `30s`). Each rollout gets its own
  * rendering; rollouts whose renderings are identical share one query and its numbers, so templates that
- * use only `$service` give every live rollout of a service the same samples.
+ * use only `$service` give a service's live rollouts in one environment the same samples. Rollouts of a
+ * service in two environments whose rendering of any template is the same get no sample, each a failure
+ * naming the keys (`refuseMixedEnvironments`): use `$environment` there.
  *
  * `serviceErrors` and `serviceLatencyBuckets` read a service's whole traffic in an environment (what its
  * SLOs judge), for every service environment an SLO watches, rollout or not: no `cohort` label (every
@@ -100,21 +102,21 @@ function escapeLabelValue(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
 
-/** One rollout's rendered PromQL. */
+/** One rollout's (or service environment's) rendered PromQL. */
 export interface QuerySet {
   errors: string;
   latencyBuckets: string;
   conversions: { successes: string; trials: string } | null;
 }
 
-/** Rollouts (or service environments) whose rendered queries are identical: one query serves them all. */
-export interface QueryGroup<T> {
-  queries: QuerySet;
+/** Members whose renderings are identical (a query set, or one template's): one query serves them all. */
+export interface QueryGroup<T, Q = QuerySet> {
+  queries: Q;
   members: T[];
 }
 
-export function groupByQueries<T>(members: readonly T[], render: (member: T) => QuerySet): QueryGroup<T>[] {
-  const byQueries = new Map<string, QueryGroup<T>>();
+export function groupByQueries<T, Q>(members: readonly T[], render: (member: T) => Q): QueryGroup<T, Q>[] {
+  const byQueries = new Map<string, QueryGroup<T, Q>>();
   for (const member of members) {
     const queries = render(member);
     const key = JSON.stringify(queries);
@@ -125,17 +127,78 @@ export function groupByQueries<T>(members: readonly T[], render: (member: T) => 
   return [...byQueries.values()];
 }
 
-/** Services that appear in several environments among `members`, each with those environments listed. */
-export function servicesInSeveralEnvironments(
-  members: readonly Pick<QueryValues, "service" | "environment">[],
-): Map<string, string> {
-  const environments = new Map<string, string[]>();
-  for (const { service, environment } of members) {
-    environments.set(service, [...(environments.get(service) ?? []), environment]);
-  }
-  return new Map(
-    [...environments]
-      .filter(([, list]) => list.length > 1)
-      .map(([service, list]) => [service, list.sort().join(" and ")]),
+type Placed = Pick<QueryValues, "service" | "environment">;
+
+/** A query set's renderings, by the key of their template in a queries file. */
+export type TemplateKeys = (queries: QuerySet) => Record<string, string>;
+
+export const rolloutTemplateKeys: TemplateKeys = ({ errors, latencyBuckets, conversions }) => ({
+  errors,
+  latencyBuckets,
+  ...(conversions && { conversionSuccesses: conversions.successes, conversionTrials: conversions.trials }),
+});
+
+export const serviceTemplateKeys: TemplateKeys = ({ errors, latencyBuckets }) => ({
+  serviceErrors: errors,
+  serviceLatencyBuckets: latencyBuckets,
+});
+
+/**
+ * Takes out of `groups` the members whose rendering of any template is also their service's in another
+ * environment: that query would give each environment both's traffic (staging's canary rolled back on
+ * production's numbers, staging's burn spending production's budget). Each is refused with the
+ * environments and the keys to fix instead. Members of one environment still share a query.
+ */
+export function refuseMixedEnvironments<T extends Placed>(
+  groups: readonly QueryGroup<T>[],
+  templateKeys: TemplateKeys,
+  kind: "rollout" | "service",
+): { groups: QueryGroup<T>[]; refused: (T & { error: string })[] } {
+  const mixed = mixedEnvironments(
+    groups.flatMap(({ queries, members }) =>
+      members.map((member) => ({ member, texts: templateKeys(queries) })),
+    ),
   );
+  return {
+    groups: groups
+      .map((group) => ({ ...group, members: group.members.filter((m) => !mixed.has(m)) }))
+      .filter((group) => group.members.length > 0),
+    refused: [...mixed].map(([member, { environments, keys }]) => {
+      const where = `${member.service} in ${[...environments].sort().join(" and ")}`;
+      return {
+        ...member,
+        error: `the ${kind} queries read the same series for ${where}: use $environment in ${keys.join(" and ")}`,
+      };
+    }),
+  };
+}
+
+/** Per member that shares a template's rendering with its service in another environment: where, which. */
+function mixedEnvironments<T extends Placed>(
+  rendered: readonly { member: T; texts: Record<string, string> }[],
+) {
+  const mixed = new Map<T, { environments: Set<string>; keys: string[] }>();
+  for (const key of Object.keys(rendered[0]?.texts ?? {})) {
+    for (const { members: sharing } of groupByQueries(rendered, ({ texts }) => texts[key])) {
+      const several = servicesInSeveralEnvironments(sharing.map(({ member }) => member));
+      for (const { member } of sharing) {
+        const environments = several.get(member.service);
+        if (!environments) continue;
+        const found = mixed.get(member) ?? { environments: new Set(), keys: [] };
+        for (const environment of environments) found.environments.add(environment);
+        found.keys.push(key);
+        mixed.set(member, found);
+      }
+    }
+  }
+  return mixed;
+}
+
+/** Services that appear in several environments among `members`, each with those environments. */
+function servicesInSeveralEnvironments(members: readonly Placed[]): Map<string, Set<string>> {
+  const environments = new Map<string, Set<string>>();
+  for (const { service, environment } of members) {
+    environments.set(service, (environments.get(service) ?? new Set()).add(environment));
+  }
+  return new Map([...environments].filter(([, set]) => set.size > 1));
 }

@@ -33,7 +33,13 @@ const withService = (label: string): PrometheusQueries => ({
   ),
 });
 const BY_ENVIRONMENT = withService("$service-$environment");
-const PRODUCTION_ONLY = withService("$service-production");
+// Without $environment: staging's rollout renders as production's and would read its series.
+const WITHOUT_ENVIRONMENT = withService("$service-production");
+// The same series over a wider window: other numbers for an interval already read.
+const WIDER = {
+  errors: BY_ENVIRONMENT.errors.replace("[$interval]", "[10s]"),
+  latencyBuckets: BY_ENVIRONMENT.latencyBuckets.replace("[$interval]", "[10s]"),
+};
 
 // Production serves 200 requests a second, staging 50 with a failing canary.
 const production: CohortTraffic = { requests: 20, errors: 0, latencyMs: [20, 40, 80] };
@@ -65,6 +71,8 @@ describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one
     });
   const samplesOf = (report: PollReport, rolloutId: string) =>
     report.samples.filter((s) => s.rolloutId === rolloutId);
+  const countsOf = (report: PollReport, rolloutId: string) =>
+    samplesOf(report, rolloutId).map(({ rolloutId: _, ...counts }) => counts);
 
   beforeAll(async () => {
     // Intervals are real time; ingestSamples refuses samples more than 5 minutes ahead of the clock.
@@ -158,31 +166,82 @@ describe.skipIf(!binary)("Prometheus metric source with two live rollouts of one
     );
   });
 
-  it("shares one query between rollouts whose renderings are the same", async () => {
+  it("refuses to give a service's staging and production rollouts the same numbers, naming the fix", async () => {
     proxy.queries.length = 0;
-    const report = await poller(PRODUCTION_ONLY).poll(end);
-    expect(report.failures).toEqual([]);
-    // checkout-api's two rollouts render alike; search and payments each differ.
-    expect(proxy.queries).toHaveLength(6);
-    expect(proxy.queries.filter((q) => q.includes('"checkout-api-production"'))).toHaveLength(2);
-    const strip = (report: PollReport, id: string) =>
-      samplesOf(report, id).map(({ rolloutId: _, ...counts }) => counts);
-    expect(strip(report, ids.staging)).toEqual(strip(report, ids.production));
-    expect(strip(report, ids.production)).toHaveLength(2);
-    // The interval was polled before with staging's own numbers: those stand, reported, not a failure.
-    expect(report.stored).toBe(0);
-    expect(report.conflicts.map((c) => `${c.rolloutId} ${c.cohort}`)).toEqual([
-      `${ids.staging} baseline`,
-      `${ids.staging} canary`,
-    ]);
-    expect(report.conflicts[0]?.fields).toContain("requests");
-    expect(logs).toEqual([]);
+    logs.length = 0;
+    const report = await poller(WITHOUT_ENVIRONMENT).poll(end);
+    const checkout = report.failures.filter((f) => f.service === "checkout-api");
+    expect(checkout.map((f) => f.rolloutId).sort()).toEqual([ids.production, ids.staging].sort());
+    for (const f of checkout) {
+      expect(f.error).toBe(
+        "the rollout queries read the same series for checkout-api in production and staging: " +
+          "use $environment in errors and latencyBuckets",
+      );
+    }
+    expect(report.failures).toHaveLength(2);
+    expect(samplesOf(report, ids.production)).toEqual([]);
+    expect(samplesOf(report, ids.staging)).toEqual([]);
+    // Neither is queried; search and payments are, as before.
+    expect(proxy.queries).toHaveLength(4);
+    expect(proxy.queries.some((q) => q.includes("checkout-api"))).toBe(false);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toContain(`checkout-api/production (${ids.production})`);
+    expect(logs[0]).toContain(`checkout-api/staging (${ids.staging})`);
+
+    // Templates that tell the environments apart give each its own numbers again.
+    const apart = await poller(BY_ENVIRONMENT).poll(end);
+    expect(apart.failures).toEqual([]);
+    expect(countsOf(apart, ids.production)).toHaveLength(2);
+    expect(countsOf(apart, ids.staging)).toHaveLength(2);
+    expect(countsOf(apart, ids.staging)).not.toEqual(countsOf(apart, ids.production));
+  });
+
+  it("shares one query between rollouts of a service in the same environment", async () => {
+    const db = demo.database.db;
+    const live = await db.rollout.findUniqueOrThrow({ where: { id: ids.production } });
+    const second = await db.rollout.create({
+      data: {
+        serviceId: live.serviceId,
+        releaseId: live.releaseId,
+        mechanism: live.mechanism,
+        steps: [],
+        state: "running",
+      },
+    });
+    try {
+      proxy.queries.length = 0;
+      logs.length = 0;
+      const report = await poller(BY_ENVIRONMENT).poll(end);
+      expect(report.failures).toEqual([]);
+      // Five rollouts, four renderings: production's two share one query set.
+      expect(proxy.queries).toHaveLength(8);
+      expect(proxy.queries.filter((q) => q.includes('"checkout-api-production"'))).toHaveLength(2);
+      expect(countsOf(report, second.id)).toEqual(countsOf(report, ids.production));
+      expect(countsOf(report, second.id)).toHaveLength(2);
+      // Only the new rollout's samples are new: the others' interval was read before, alike.
+      expect(report.stored).toBe(2);
+      expect(report.conflicts).toEqual([]);
+
+      // Read again with other numbers: the first reading stands for every rollout sharing the query,
+      // reported, neither a failure nor logged.
+      const again = await poller(WIDER).poll(end);
+      expect(again.failures).toEqual([]);
+      expect(again.stored).toBe(0);
+      const conflicted = (id: string) =>
+        again.conflicts.filter((c) => c.rolloutId === id).map((c) => c.cohort);
+      expect(conflicted(second.id)).toEqual(["baseline", "canary"]);
+      expect(conflicted(ids.production)).toEqual(["baseline", "canary"]);
+      expect(again.conflicts[0]?.fields).toContain("requests");
+      expect(logs).toEqual([]);
+    } finally {
+      await db.rollout.delete({ where: { id: second.id } });
+    }
   });
 
   it("names every rollout a failed query cost, once per rollout", async () => {
     logs.length = 0;
     const down = `http://127.0.0.1:${await freePort()}`;
-    const report = await poller(PRODUCTION_ONLY, down).poll(end);
+    const report = await poller(BY_ENVIRONMENT, down).poll(end);
     expect(report.samples).toEqual([]);
     expect(report.failures.map((f) => f.rolloutId).sort()).toEqual(Object.values(ids).sort());
     expect(report.failures.find((f) => f.rolloutId === ids.staging)).toMatchObject({

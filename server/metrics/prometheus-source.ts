@@ -12,9 +12,11 @@ import {
   type PrometheusQueries,
   type QueryGroup,
   type QuerySet,
+  refuseMixedEnvironments,
   renderQuery,
+  rolloutTemplateKeys,
   serviceQueries,
-  servicesInSeveralEnvironments,
+  serviceTemplateKeys,
 } from "./prometheus-queries";
 import { type IntervalResults, toCohortCounts, toServiceCounts } from "./prometheus-samples";
 
@@ -59,7 +61,10 @@ export interface PollReport {
   conflicts: (PolledRollout & { cohort: string; fields: string[] })[];
   /** Rollouts' cohorts that got no sample because Prometheus had no usable data for them. */
   missing: (PolledRollout & { cohort: string; reason: string })[];
-  /** Rollouts whose queries failed (Prometheus down, slow or refusing) or whose samples were refused. */
+  /**
+   * Rollouts whose queries failed (Prometheus down, slow or refusing), would read another environment's
+   * series too (not queried), or whose samples were refused.
+   */
   failures: (PolledRollout & { error: string })[];
   /** The whole traffic of every service environment an SLO watches (what the SLOs judge). */
   services: {
@@ -71,7 +76,7 @@ export interface PollReport {
     conflicts: (PolledService & { fields: string[] })[];
     /** Service environments without usable data (no series, NaN): no sample, the SLO sees no traffic. */
     missing: (PolledService & { reason: string })[];
-    /** Service environments whose queries failed or whose samples were refused. */
+    /** Service environments whose queries failed, would read another environment's too, or were refused. */
     failures: (PolledService & { error: string })[];
   };
 }
@@ -118,27 +123,33 @@ export function createPrometheusPoller(
       }),
       listWatchedEnvironments(ctx.db),
     ]);
-    const rollouts = groupByQueries(
-      rows.map((row) => ({
-        rolloutId: row.id,
-        service: row.service.name,
-        environment: row.release.environment,
-      })),
-      renderQueries,
+    const live = rows.map((row) => ({
+      rolloutId: row.id,
+      service: row.service.name,
+      environment: row.release.environment,
+    }));
+    const rollouts = refuseMixedEnvironments(
+      groupByQueries(live, renderQueries),
+      rolloutTemplateKeys,
+      "rollout",
     );
-    const services = groupByQueries(watched, renderServiceQueries);
+    const services = refuseMixedEnvironments(
+      groupByQueries(watched, renderServiceQueries),
+      serviceTemplateKeys,
+      "service",
+    );
     const report: PollReport = {
       intervalEnd,
       stored: 0,
       samples: [],
       conflicts: [],
       missing: [],
-      failures: [],
-      services: { stored: 0, samples: [], conflicts: [], missing: [], failures: [] },
+      failures: rollouts.refused,
+      services: { stored: 0, samples: [], conflicts: [], missing: [], failures: services.refused },
     };
     const work = [
-      ...rollouts.map((group) => () => pollRollouts(group, intervalEnd, report)),
-      ...services.map((group) => () => pollServices(group, intervalEnd, report)),
+      ...rollouts.groups.map((group) => () => pollRollouts(group, intervalEnd, report)),
+      ...services.groups.map((group) => () => pollServices(group, intervalEnd, report)),
     ];
     await eachLimited(work, options.concurrency ?? 4, (run) => run());
     const { failures, missing } = report.services;
@@ -202,23 +213,11 @@ export function createPrometheusPoller(
   }
 
   async function pollServices(
-    { queries, members }: QueryGroup<PolledService>,
+    { queries, members: services }: QueryGroup<PolledService>,
     intervalEnd: number,
     report: PollReport,
   ): Promise<void> {
     const { services: into } = report;
-    let services = members;
-    // Queries that read the same series for two environments of a service would give each SLO all of
-    // them: staging's canaries spending production's budget, production's burn paging staging.
-    const mixed = servicesInSeveralEnvironments(services);
-    for (const s of services.filter((s) => mixed.has(s.service))) {
-      into.failures.push({
-        ...s,
-        error: `the service queries read the same series for ${s.service} in ${mixed.get(s.service)}: use $environment in serviceErrors and serviceLatencyBuckets`,
-      });
-    }
-    services = services.filter((s) => !mixed.has(s.service));
-    if (services.length === 0) return;
     let counts: ReturnType<typeof toServiceCounts>;
     try {
       counts = toServiceCounts(await queryInterval(queries, intervalEnd));
