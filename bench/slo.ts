@@ -1,13 +1,15 @@
 // npm run bench:slo — what SLOs cost on PostgreSQL: one slo-watch beat (every SLO's eight windows
 // summed, judged, the judgement stored, the plan carried out) and one read of the SLOs page, for
 // BENCH_SERVICES services (default 100) with an availability and a latency SLO each and BENCH_DAYS
-// (default 30) of whole-traffic samples at one a minute, the SLO window's worth.
+// (default 30) of whole-traffic samples at one a minute, the SLO window's worth; and the sample retention's
+// prune of that table.
 import { performance } from "node:perf_hooks";
 import { createDb } from "../server/db/client";
 import { systemActor } from "../server/services/actors";
 import type { ServiceContext } from "../server/services/context";
 import { registerDeploy } from "../server/services/deploys/register-deploy";
 import { EventBus } from "../server/services/events/event-bus";
+import { pruneSamples } from "../server/services/metrics/prune-samples";
 import { defineSlo } from "../server/services/slo/define-slo";
 import { evaluateSlos } from "../server/services/slo/evaluate-slos";
 import { listSlos } from "../server/services/slo/list-slos";
@@ -99,6 +101,19 @@ try {
   const page = percentiles(await timed(() => listSlos(services)));
   console.log(
     `SLOs page read (every SLO as slo-watch judged it): median ${ms(page.median)}, p95 ${ms(page.p95)}`,
+  );
+
+  // Retention: nothing to prune while every sample is inside the SLOs' 30-day windows; then the SLOs
+  // shrink to 7-day windows and the first prune deletes everything older than a week.
+  const [idle] = await timed(() => pruneSamples(services, { retentionDays: 7 }), 1);
+  console.log(`sample retention with nothing to prune: ${ms(idle ?? 0)}`);
+  await db.slo.updateMany({ data: { windowDays: 7 } });
+  let pruned = 0;
+  const [prune] = await timed(async () => {
+    pruned = (await pruneSamples(services, { retentionDays: 7 })).service;
+  }, 1);
+  console.log(
+    `sample retention, first prune to 7 days: ${pruned.toLocaleString("en")} service samples in ${ms(prune ?? 0)}`,
   );
 } finally {
   await db.$disconnect();

@@ -24,21 +24,24 @@ export async function pruneSamples(
   ctx: ServiceContext,
   { retentionDays, batchSize = 5_000 }: RetentionPolicy,
 ): Promise<PrunedSamples> {
-  const nowMs = ctx.now().getTime();
-  const cutoff = (serviceId: Prisma.Sql, environment: Prisma.Sql) => Prisma.sql`
-    timestamp 'epoch' + ${nowMs}::bigint * interval '1 millisecond' - make_interval(days => greatest(${retentionDays}::integer,
-      (SELECT coalesce(max(o."windowDays"), 0) FROM "Slo" o
-       WHERE o."serviceId" = ${serviceId} AND o."environment" = ${environment})))`;
+  const now = Prisma.sql`timestamp 'epoch' + ${ctx.now().getTime()}::bigint * interval '1 millisecond'`;
+  // LATERAL: each rollout's or pair's samples are read as one range of the sample table's unique index.
+  // A plain join let the planner scan the whole table to find nothing (0.9 s per 1.4 million rows).
+  const cutoff = Prisma.sql`${now} - make_interval(days => greatest(${retentionDays}::integer, coalesce(k."days", 0)))`;
+  const windows = Prisma.sql`(SELECT "serviceId", "environment", max("windowDays") AS "days" FROM "Slo"
+    GROUP BY "serviceId", "environment") k`;
   const cohort = await deleteInBatches(
     ctx,
     batchSize,
     (limit) => Prisma.sql`
       DELETE FROM "MetricSample" WHERE "id" IN (
-        SELECT m."id" FROM "Rollout" r
-        JOIN "Release" rel ON rel."id" = r."releaseId"
-        JOIN "MetricSample" m ON m."rolloutId" = r."id"
-          AND m."intervalEnd" < ${cutoff(Prisma.sql`r."serviceId"`, Prisma.sql`rel."environment"`)}
-        WHERE r."state" IN (${Prisma.join([...TERMINAL_STATES])})
+        SELECT m."id" FROM (
+          SELECT r."id", ${cutoff} AS "cutoff" FROM "Rollout" r
+          JOIN "Release" rel ON rel."id" = r."releaseId"
+          LEFT JOIN ${windows} ON k."serviceId" = r."serviceId" AND k."environment" = rel."environment"
+          WHERE r."state" IN (${Prisma.join([...TERMINAL_STATES])})) f
+        CROSS JOIN LATERAL (SELECT "id" FROM "MetricSample"
+          WHERE "rolloutId" = f."id" AND "intervalEnd" < f."cutoff" LIMIT ${limit}) m
         LIMIT ${limit})`,
   );
   // Every (service, environment) that can hold whole-traffic samples: released ones, and SLOs' own.
@@ -48,10 +51,13 @@ export async function pruneSamples(
     (limit) => Prisma.sql`
       DELETE FROM "ServiceSample" WHERE "id" IN (
         SELECT s."id" FROM (
-          SELECT "serviceId", "environment" FROM "Release"
-          UNION SELECT "serviceId", "environment" FROM "Slo") p
-        JOIN "ServiceSample" s ON s."serviceId" = p."serviceId" AND s."environment" = p."environment"
-          AND s."intervalEnd" < ${cutoff(Prisma.sql`p."serviceId"`, Prisma.sql`p."environment"`)}
+          SELECT p."serviceId", p."environment", ${cutoff} AS "cutoff" FROM (
+            SELECT "serviceId", "environment" FROM "Release"
+            UNION SELECT "serviceId", "environment" FROM "Slo") p
+          LEFT JOIN ${windows} ON k."serviceId" = p."serviceId" AND k."environment" = p."environment") f
+        CROSS JOIN LATERAL (SELECT "id" FROM "ServiceSample"
+          WHERE "serviceId" = f."serviceId" AND "environment" = f."environment" AND "intervalEnd" < f."cutoff"
+          LIMIT ${limit}) s
         LIMIT ${limit})`,
   );
   countPrunedSamples("cohort", cohort);
