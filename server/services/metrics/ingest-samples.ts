@@ -6,7 +6,7 @@ import {
   toSeriesPoint,
 } from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
-import { type InsertedSampleKey, insertSampleRows, loadSampleRows } from "./insert-sample-rows";
+import { COHORT_ROWS, sampleRows } from "./insert-sample-rows";
 import { type IngestResult, refuseInvalidSamples, storeOnce } from "./store-once";
 
 /**
@@ -29,22 +29,16 @@ export async function ingestSamples(ctx: ServiceContext, samples: CohortSample[]
     const field = `samples[${unknown}].rolloutId`;
     throw new AppError("NOT_FOUND", `${field}: no rollout with id ${samples[unknown]?.rolloutId}`, field);
   }
-  const result = await storeOnce<CohortSample>(samples, {
+  const result = await storeOnce(samples, {
     kind: "cohort",
-    key: sampleKey,
     whose: cohortOf,
-    insert: async (batch) => (await insertSampleRows(ctx.db, batch)).map(sampleKey),
-    load: (batch) => loadSampleRows(ctx.db, batch),
+    ...sampleRows(ctx.db, COHORT_ROWS),
   });
   publishIngested(
     ctx,
     result.storedIndexes.map((index) => samples[index] as CohortSample),
   );
   return result;
-}
-
-function sampleKey(sample: InsertedSampleKey): string {
-  return `${sample.rolloutId}|${sample.cohort}|${sample.intervalEnd}`;
 }
 
 /** One event per rollout with its new points: charts draw them, and the engine judges the rollout. */
