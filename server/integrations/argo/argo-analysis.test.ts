@@ -204,6 +204,24 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     });
   });
 
+  it("with nothing live, asks which environment rather than answer from another's finished rollout", async () => {
+    const production = await completedRollout("argo-finished-envs", "1.0.0");
+    await completedRollout("argo-finished-envs", "2.0.0", "staging");
+    expect(await analysis("argo-finished-envs")).toMatchObject({
+      status: 409,
+      json: {
+        code: "CONFLICT",
+        field: "environment",
+        message: expect.stringContaining("production and staging"),
+      },
+    });
+    expect((await analysis("argo-finished-envs?environment=production")).json).toMatchObject({
+      rolloutId: production,
+      release: "1.0.0",
+      verdict: "pass",
+    });
+  });
+
   it("with ?release=, passes on a promote judgement of that release's live step", async () => {
     await completedRollout("argo-rel-live", "1.0.0");
     const id = await rolloutOf("argo-rel-live", "2.0.0");

@@ -25,7 +25,7 @@ export const ARGO_ROUTES: readonly ApiRoute[] = [
       environment: text(200)
         .optional()
         .describe(
-          "The release environment; required while the service is live in more than one, and with `release` while it is released to more than one",
+          "The release environment; required while the service is live in more than one, and while it is released to more than one with nothing live or with `release`",
         ),
       release: text(100)
         .optional()

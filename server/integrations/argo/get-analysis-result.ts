@@ -63,7 +63,10 @@ async function currentRollout(ctx: ServiceContext, serviceId: string, environmen
       "environment",
     );
   }
-  return newestRollout(ctx, { serviceId, ...(environment ? { release: { environment } } : {}) });
+  // Nothing live: the newest finished rollout must be the named (or only) environment's, never staging's
+  // answering for production.
+  const scope = environment ?? environments[0] ?? (await releaseEnvironment(ctx, serviceId, undefined));
+  return newestRollout(ctx, { serviceId, ...(scope ? { release: { environment: scope } } : {}) });
 }
 
 /**
