@@ -226,6 +226,7 @@ function parseRequest(text: string): ParsedRequest {
   }
   // A context that is not valid is left to evaluation: a single flag answers INVALID_CONTEXT unless it is
   // off (a kill wins), the bulk route refuses the request.
+  // `null` reads as no context: a client with none may send it so (Go marshals a nil map as null).
   return { context: (body.context ?? {}) as EvaluationContext };
 }
 
