@@ -1,6 +1,7 @@
 import { assessSlo, type SloAssessment } from "../../domain/slo";
 import type { ServiceContext } from "../context";
 import { loadSloCounts } from "./load-slo-counts";
+import type { LongWindowSums } from "./long-window-sums";
 import { type SloRow, toSloState, toSloSubject } from "./slo-row";
 
 /**
@@ -9,9 +10,14 @@ import { type SloRow, toSloState, toSloSubject } from "./slo-row";
  * rollout is live in the environment. Otherwise the data stopped because nothing runs (a page's own kill
  * ended the last rollout), which is no outage, and the alert clears as its short window empties.
  */
-export async function assessStoredSlo(ctx: ServiceContext, row: SloRow, now: Date): Promise<SloAssessment> {
+export async function assessStoredSlo(
+  ctx: ServiceContext,
+  row: SloRow,
+  now: Date,
+  longSums?: LongWindowSums,
+): Promise<SloAssessment> {
   const slo = toSloSubject(row);
-  const counts = await loadSloCounts(ctx.db, row.serviceId, slo, now);
+  const counts = await loadSloCounts(ctx.db, row.serviceId, slo, now, longSums);
   const { alertSeverity } = toSloState(row);
   // Only a raised alert can hold: the live rollouts are looked up for it alone, not every SLO every beat.
   const expected =

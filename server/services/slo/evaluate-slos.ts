@@ -14,6 +14,7 @@ import type { ServiceContext } from "../context";
 import { requireServiceId } from "../require-service";
 import { killActiveRollouts } from "../rollouts/kill-rollouts";
 import { assessStoredSlo } from "./assess-stored-slo";
+import type { LongWindowSums } from "./long-window-sums";
 import { type SloRow, sloSelect, toSloState, toSloSubject } from "./slo-row";
 
 const SERVICES_AT_ONCE = 4;
@@ -39,7 +40,9 @@ export interface SloEvaluation {
 export async function evaluateSlos(
   ctx: ServiceContext,
   scope: { service: string } | { all: true },
+  longSums?: LongWindowSums,
 ): Promise<SloEvaluation[]> {
+  longSums?.sweep(ctx.now().getTime());
   const actor = systemActor("slo-watch");
   const rows = await ctx.db.slo.findMany({
     where: "service" in scope ? { service: { name: scope.service } } : {},
@@ -58,7 +61,7 @@ export async function evaluateSlos(
   await eachLimited([...byService.values()], SERVICES_AT_ONCE, async (slos) => {
     for (const { row, index } of slos) {
       try {
-        evaluations[index] = await evaluateSlo(ctx, actor, row);
+        evaluations[index] = await evaluateSlo(ctx, actor, row, longSums);
       } catch (error) {
         failures.push(error);
       }
@@ -70,11 +73,16 @@ export async function evaluateSlos(
   return evaluations.filter((e) => e !== undefined);
 }
 
-async function evaluateSlo(ctx: ServiceContext, actor: CommandActor, row: SloRow): Promise<SloEvaluation> {
+async function evaluateSlo(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  row: SloRow,
+  longSums: LongWindowSums | undefined,
+): Promise<SloEvaluation> {
   const now = ctx.now();
   const slo = toSloSubject(row);
   const state = toSloState(row);
-  const { alert, budget } = await assessStoredSlo(ctx, row, now);
+  const { alert, budget } = await assessStoredSlo(ctx, row, now, longSums);
   // What the SLOs page shows: this judgement, not a sum of every SLO's window again per viewer.
   await ctx.db.slo.update({
     where: { id: row.id },

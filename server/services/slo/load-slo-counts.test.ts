@@ -5,6 +5,7 @@ import { registerDeploy } from "../deploys/register-deploy";
 import { storeServiceSamples } from "../metrics/store-service-samples";
 import { insertTestSamples } from "./insert-test-samples";
 import { loadSloCounts } from "./load-slo-counts";
+import { LongWindowSums } from "./long-window-sums";
 
 const MIN = 60_000;
 
@@ -70,5 +71,44 @@ describe("the traffic an SLO judges", () => {
       new Date(now),
     );
     expect(cohortsOnly).toMatchObject({ serviceSampled: false, sloWindow: { total: 800, bad: 8 } });
+  });
+
+  it("with slo-watch's long-window sums, reuses the day-and-longer windows for five minutes only", async () => {
+    const db = demo.database.db;
+    const payments = await db.service.findUniqueOrThrow({
+      where: { name: "payments" },
+      select: { id: true },
+    });
+    const slo = {
+      kind: "availability" as const,
+      windowDays: 30,
+      latencyThresholdMs: null,
+      environment: "production",
+    };
+    const now = demo.services.now().getTime();
+    const longSums = new LongWindowSums();
+    const load = (at: number, definition = slo) =>
+      loadSloCounts(db, payments.id, definition, new Date(at), longSums);
+    const first = await load(now);
+    // Samples arrive after that beat: one 10 minutes ago (every window) and one 2 days ago (long ones only).
+    await insertTestSamples(db, demo.rollouts.payments as string, [
+      { at: now - 10 * MIN, requests: 1_000, errors: 30 },
+      { at: now - 2 * 24 * 60 * MIN, requests: 500, errors: 5 },
+    ]);
+    const reused = await load(now + MIN);
+    expect(reused.windows["1h"]).toEqual({
+      total: first.windows["1h"].total + 1_000,
+      bad: first.windows["1h"].bad + 30,
+    });
+    expect(reused.windows["1d"]).toEqual(first.windows["1d"]);
+    expect(reused.sloWindow).toEqual(first.sloWindow);
+    // Another definition (a 7-day window) is summed at once; five minutes on, so is this one.
+    expect((await load(now + MIN, { ...slo, windowDays: 7 })).sloWindow.total).toBe(
+      first.sloWindow.total + 1_500,
+    );
+    const fresh = await load(now + 5 * MIN);
+    expect(fresh.windows["1d"].total).toBe(first.windows["1d"].total + 1_000);
+    expect(fresh.windows["3d"].total).toBe(first.windows["3d"].total + 1_500);
+    expect(fresh.sloWindow).toEqual({ total: first.sloWindow.total + 1_500, bad: first.sloWindow.bad + 35 });
   });
 });

@@ -1,5 +1,12 @@
 import { type Db, Prisma } from "../../db/client";
-import { BURN_WINDOW_NAMES, BURN_WINDOWS, type SloCounts, type SloDefinition } from "../../domain/slo";
+import {
+  BURN_WINDOW_NAMES,
+  BURN_WINDOWS,
+  type GoodBadCounts,
+  type SloCounts,
+  type SloDefinition,
+} from "../../domain/slo";
+import { LONG_WINDOW_MS, type LongWindowSums } from "./long-window-sums";
 
 const DAY = 86_400_000;
 /** Service samples this recent mean a source samples the service: an empty window then is an outage. */
@@ -14,15 +21,20 @@ const SAMPLED_LATELY_MS = 6 * 3_600_000;
  * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come).
  * `serviceSampled`: whether a service sample arrived in the last 6 hours. Latency "bad" is the histogram
  * tail: buckets whose lower bound is at or above the threshold (bucket i covers (bounds[i-1], bounds[i]],
- * the last one is the overflow).
+ * the last one is the overflow). With `longSums` (slo-watch's), the windows of a day or more are summed
+ * at most every five minutes and reused in between.
  */
 export async function loadSloCounts(
   db: Db,
   serviceId: string,
   slo: Pick<SloDefinition, "kind" | "windowDays" | "latencyThresholdMs"> & { environment: string },
   now: Date,
+  longSums?: LongWindowSums,
 ): Promise<SloCounts & { serviceSampled: boolean }> {
-  const spans = [...BURN_WINDOW_NAMES.map((w) => BURN_WINDOWS[w]), slo.windowDays * DAY];
+  const allSpans = [...BURN_WINDOW_NAMES.map((w) => BURN_WINDOWS[w]), slo.windowDays * DAY];
+  const key = [serviceId, slo.environment, slo.kind, slo.windowDays, slo.latencyThresholdMs].join(" ");
+  const reused = longSums?.get(key, now.getTime());
+  const spans = reused ? allSpans.filter((span) => span < LONG_WINDOW_MS) : allSpans;
   // Prisma stores DateTime as UTC in timestamp(3) columns; compare in UTC whatever the session zone.
   const since = (ms: number) =>
     Prisma.sql`(to_timestamp(${(now.getTime() - ms) / 1000}::float8) AT TIME ZONE 'UTC')`;
@@ -65,8 +77,15 @@ export async function loadSloCounts(
     SELECT ARRAY[${sums("total")}] AS totals, ARRAY[${sums("bad")}] AS bads,
       EXISTS (SELECT 1 FROM service WHERE t > ${since(SAMPLED_LATELY_MS)}) AS "serviceSampled" FROM s`;
   const row = rows[0];
-  const counts = spans.map((_, i) => ({ total: row?.totals[i] ?? 0, bad: row?.bads[i] ?? 0 }));
-  const sloWindow = counts[spans.length - 1] ?? { total: 0, bad: 0 };
+  const bySpan = new Map<number, GoodBadCounts>([
+    ...(reused ?? []),
+    ...spans.map((span, i) => [span, { total: row?.totals[i] ?? 0, bad: row?.bads[i] ?? 0 }] as const),
+  ]);
+  if (!reused) {
+    longSums?.set(key, now.getTime(), new Map([...bySpan].filter(([span]) => span >= LONG_WINDOW_MS)));
+  }
+  const counts = allSpans.map((span) => bySpan.get(span) ?? { total: 0, bad: 0 });
+  const sloWindow = counts[allSpans.length - 1] ?? { total: 0, bad: 0 };
   const windows = Object.fromEntries(
     BURN_WINDOW_NAMES.map((w, i) => [w, counts[i] ?? { total: 0, bad: 0 }]),
   ) as SloCounts["windows"];
