@@ -114,12 +114,12 @@ try {
 
   // Retention: nothing to prune while every sample is inside the SLOs' 30-day windows; then the SLOs
   // shrink to 7-day windows and the first prune deletes everything older than a week.
-  const [idle] = await timed(() => pruneSamples(services, { retentionDays: 7 }), 1);
+  const [idle] = await timed(() => pruneSamples(services, 7), 1);
   console.log(`sample retention with nothing to prune: ${ms(idle ?? 0)}`);
   await db.slo.updateMany({ data: { windowDays: 7 } });
   let pruned = 0;
   const [prune] = await timed(async () => {
-    pruned = (await pruneSamples(services, { retentionDays: 7 })).service;
+    pruned = (await pruneSamples(services, 7)).service;
   }, 1);
   console.log(
     `sample retention, first prune to 7 days: ${pruned.toLocaleString("en")} service samples in ${ms(prune ?? 0)}`,

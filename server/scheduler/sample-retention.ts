@@ -16,7 +16,7 @@ export function startSampleRetention(
   },
 ): SerialLoop {
   const loop = startSerialLoop(async () => {
-    const pruned = await pruneSamples(ctx, { retentionDays: options.retentionDays });
+    const pruned = await pruneSamples(ctx, options.retentionDays);
     if (pruned.cohort + pruned.service > 0) options.onPruned(pruned);
   }, options);
   loop.beat().catch(options.onError);

@@ -23,7 +23,8 @@ describe("pruning old metric samples", () => {
     await db.slo.deleteMany({ where: { service: { name: { not: "checkout-api" } } } });
     const daysAgo = (...days: number[]) => days.map((d) => ({ at: now - d * DAY, requests: 10, errors: 0 }));
     await insertTestSamples(db, demo.rollouts["checkout-api"] as string, daysAgo(20, 40, 41));
-    await insertTestSamples(db, demo.rollouts.search as string, daysAgo(3, 10));
+    // A stray sample years old: the prune skips the empty days between, not one DELETE per day.
+    await insertTestSamples(db, demo.rollouts.search as string, daysAgo(3, 10, 3_000));
     await insertTestSamples(db, demo.rollouts.payments as string, daysAgo(100));
     await registerDeploy(demo.services, systemActor("ci"), {
       service: "checkout-api",
@@ -66,14 +67,14 @@ describe("pruning old metric samples", () => {
   };
 
   it("keeps live rollouts' samples and each SLO's whole window, and deletes the rest past the retention", async () => {
-    // One row per DELETE, so the batches must go round until nothing old is left.
-    const pruned = await pruneSamples(demo.services, { retentionDays: 7, batchSize: 1 });
-    expect(pruned).toEqual({ cohort: 3, service: 2 });
+    // checkout-api's two old samples are a day apart: two DELETEs, one per day.
+    const pruned = await pruneSamples(demo.services, 7);
+    expect(pruned).toEqual({ cohort: 4, service: 2 });
     expect(await ages()).toEqual({
       cohort: ["search 3d", "checkout-api 20d", "payments 100d"],
       service: ["staging 3d", "production 20d"],
     });
     // Nothing is left to prune: a second run deletes nothing.
-    expect(await pruneSamples(demo.services, { retentionDays: 7 })).toEqual({ cohort: 0, service: 0 });
+    expect(await pruneSamples(demo.services, 7)).toEqual({ cohort: 0, service: 0 });
   });
 });
