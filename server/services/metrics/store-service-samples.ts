@@ -2,13 +2,16 @@ import { AppError } from "../../domain/errors";
 import { type ServiceSample, serviceOf } from "../../domain/metrics/cohort-sample";
 import type { ServiceContext } from "../context";
 import { checkReleasedTo, releasedEnvironments } from "../require-service";
+import { type SampleLayout, sampleRows } from "./insert-sample-rows";
 import { type IngestResult, refuseInvalidSamples, storeOnce } from "./store-once";
 
 /**
  * Stores services' whole-traffic samples (what their SLOs judge), once per (service, environment, interval
  * end): a retried batch stores nothing twice, and a sample whose key is stored with other values is a
  * conflict naming the fields, not stored (the first reading stands). A batch with an invalid sample or an
- * unknown service is refused whole, naming the index and field.
+ * unknown service is refused whole, naming the index and field. A batch of new samples costs three
+ * statements (its services and their environments looked up, one multi-row insert), whatever its size;
+ * one with samples already there, a fourth reading those back to compare.
  */
 export async function storeServiceSamples(
   ctx: ServiceContext,
@@ -32,43 +35,27 @@ export async function storeServiceSamples(
     const known = released.get(idOf.get(s.service) as string) ?? [];
     checkReleasedTo(s.service, s.environment, known, `samples[${index}].environment`);
   });
-  const keyOf = (s: { serviceId: string; environment: string; intervalEnd: Date }) =>
-    `${nameOf.get(s.serviceId)}|${s.environment}|${s.intervalEnd.getTime()}`;
-  const row = (s: ServiceSample) => ({
-    serviceId: idOf.get(s.service) as string,
-    environment: s.environment,
-    intervalEnd: new Date(s.intervalEnd),
-  });
-  return storeOnce<ServiceSample>(samples, {
+  return storeOnce(samples, {
     kind: "service",
-    key: (s) => `${s.service}|${s.environment}|${s.intervalEnd}`,
     whose: serviceOf,
-    async insert(batch) {
-      const stored = await ctx.db.serviceSample.createManyAndReturn({
-        data: batch.map((s) => ({
-          ...row(s),
-          intervalSeconds: s.intervalSeconds,
-          requests: s.requests,
-          errors: s.errors,
-          latencyBoundsMs: [...s.latency.bounds],
-          latencyCounts: [...s.latency.counts],
-        })),
-        skipDuplicates: true,
-        select: { serviceId: true, environment: true, intervalEnd: true },
-      });
-      return stored.map(keyOf);
-    },
-    async load(batch) {
-      const rows = await ctx.db.serviceSample.findMany({ where: { OR: batch.map(row) } });
-      return rows.map((r) => ({
-        service: nameOf.get(r.serviceId) as string,
-        environment: r.environment,
-        intervalEnd: r.intervalEnd.getTime(),
-        intervalSeconds: r.intervalSeconds,
-        requests: r.requests,
-        errors: r.errors,
-        latency: { bounds: r.latencyBoundsMs, counts: r.latencyCounts },
-      }));
-    },
+    ...sampleRows(ctx.db, serviceRows(idOf, nameOf)),
   });
+}
+
+/** Service samples: one row per (service, environment, interval end) in ServiceSample, keyed by service id. */
+function serviceRows(
+  idOf: ReadonlyMap<string, string>,
+  nameOf: ReadonlyMap<string, string>,
+): SampleLayout<ServiceSample> {
+  return {
+    table: "ServiceSample",
+    keyColumns: ["serviceId", "environment"],
+    keyOf: (s) => [idOf.get(s.service) as string, s.environment],
+    conversions: false,
+    sampleOf: ([serviceId, environment], traffic) => ({
+      service: nameOf.get(serviceId) as string,
+      environment,
+      ...traffic,
+    }),
+  };
 }
