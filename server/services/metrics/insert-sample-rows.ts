@@ -71,9 +71,12 @@ async function insertRows<S extends IntervalTraffic>(
 ): Promise<string[]> {
   if (samples.length === 0) return [];
   const columns = [...table.keys, ...table.values];
+  // Rows go in key order whatever the batch's, so two batches sharing keys never each wait for a key the
+  // other holds (a deadlock); the batch's order breaks ties, so a repeated key's first occurrence is stored.
   const rows = await table.db.$queryRaw<StoredKey[]>`
     INSERT INTO ${quoted(table.layout.table)} (${names(columns)})
     SELECT ${storedValues(columns)} FROM ${unnested(columns, samples)}
+    ORDER BY ${names(table.keys)}, "ordinality"
     ON CONFLICT (${names(table.keys)}) DO NOTHING
     RETURNING ${readKey(table.layout)}`;
   return rows.map((row) => rowKey(row.first, row.second, Number(row.intervalEndMs)));
@@ -147,10 +150,10 @@ const names = <S>(columns: readonly Column<S>[]) => Prisma.join(columns.map((c) 
 const storedValues = <S>(columns: readonly Column<S>[]) =>
   Prisma.join(columns.map((c) => c.stored ?? quoted(c.name)));
 
-/** The samples' rows as `input`, its columns named as in the table. */
+/** The samples' rows as `input`, its columns named as in the table, and "ordinality" (1 for samples[0]). */
 function unnested<S>(columns: readonly Column<S>[], samples: readonly S[]): Prisma.Sql {
   const arrays = columns.map((c) => Prisma.sql`${samples.map((s) => c.value(s))}::${Prisma.raw(c.type)}[]`);
-  return Prisma.sql`unnest(${Prisma.join(arrays)}) AS input(${names(columns)})`;
+  return Prisma.sql`unnest(${Prisma.join(arrays)}) WITH ORDINALITY AS input(${names(columns)}, "ordinality")`;
 }
 
 interface StoredKey {

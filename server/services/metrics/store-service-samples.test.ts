@@ -105,25 +105,47 @@ describe("storing a service's whole traffic", () => {
     expect(result.conflictDetails[0]?.fields).toEqual(["requests", "latency.counts"]);
   });
 
-  it("stores one row per key when two instances push the same batch at once, each sample stored or duplicate", async () => {
-    const batch = batchOf(500, 2000);
-    const other = { ...demo.services, db: createDb(demo.database.url), events: new EventBus() };
-    try {
-      const results = await racing(demo.database.url, [
-        () => storeServiceSamples(demo.services, batch),
-        () => storeServiceSamples(other, batch),
-      ]);
-      const byIndex = (pick: (r: IngestResult) => number[]) => results.flatMap(pick).sort((a, b) => a - b);
-      const indexes = batch.map((_, i) => i);
-      expect(byIndex((r) => r.storedIndexes)).toEqual(indexes);
-      expect(byIndex((r) => r.duplicateIndexes)).toEqual(indexes);
-      expect(byIndex((r) => r.conflictIndexes)).toEqual([]);
-      const ends = batch.map((s) => new Date(s.intervalEnd));
-      expect(await demo.database.db.serviceSample.count({ where: { intervalEnd: { in: ends } } })).toBe(500);
-    } finally {
-      await other.db.$disconnect();
-    }
+  it("stores a key repeated within a batch from its first occurrence, each later one with other values a conflict", async () => {
+    const first = batchOf(500, 1500);
+    const repeats = first.map((s) => ({ ...s, errors: 2 }));
+    const result = await storeServiceSamples(demo.services, [...first, ...repeats]);
+    expect(result.storedIndexes).toEqual(first.map((_, i) => i));
+    expect(result.conflictIndexes).toEqual(repeats.map((_, i) => 500 + i));
+    const ends = first.map((s) => new Date(s.intervalEnd));
+    const rows = await demo.database.db.serviceSample.findMany({ where: { intervalEnd: { in: ends } } });
+    expect(rows.filter((r) => r.errors !== 1)).toEqual([]);
   });
+
+  it.each([
+    ["in the same order", 2000, (batch: ServiceSample[]) => batch],
+    // Their inserts would take the keys' locks in opposite orders: each waiting for the other.
+    ["in opposite orders", 3000, (batch: ServiceSample[]) => [...batch].reverse()],
+  ])(
+    "stores one row per key when two instances push a batch at once %s, each sample stored or duplicate",
+    async (_, minutesAgo, order) => {
+      const pushed = [batchOf(500, minutesAgo), order(batchOf(500, minutesAgo))];
+      const other = { ...demo.services, db: createDb(demo.database.url), events: new EventBus() };
+      try {
+        const results = await racing(demo.database.url, [
+          () => storeServiceSamples(demo.services, pushed[0] ?? []),
+          () => storeServiceSamples(other, pushed[1] ?? []),
+        ]);
+        // Each interval stored by one push and a duplicate in the other.
+        const intervals = (pick: (r: IngestResult) => number[]) =>
+          results.flatMap((r, i) => pick(r).map((index) => pushed[i]?.[index]?.intervalEnd)).sort();
+        const all = pushed[0]?.map((s) => s.intervalEnd).sort();
+        expect(intervals((r) => r.storedIndexes)).toEqual(all);
+        expect(intervals((r) => r.duplicateIndexes)).toEqual(all);
+        expect(intervals((r) => r.conflictIndexes)).toEqual([]);
+        const ends = all?.map((end) => new Date(end));
+        expect(await demo.database.db.serviceSample.count({ where: { intervalEnd: { in: ends } } })).toBe(
+          500,
+        );
+      } finally {
+        await other.db.$disconnect();
+      }
+    },
+  );
 });
 
 /**
