@@ -93,17 +93,18 @@ export function registerApiDeploy(browser: Browser, service: string): Promise<vo
 
 /**
  * What a pipeline does: an admin-made token registers a deploy of `service` and a draft rollout of it,
- * started too when `start` is set.
+ * started too when `start` is set, or aborted with `abortReason`.
  */
 export function createApiRollout(
   browser: Browser,
   service: string,
   plan: { mechanism: string; steps: unknown[] },
-  options: { start?: boolean } = {},
+  options: { start?: boolean; abortReason?: string } = {},
 ): Promise<void> {
   return asPipeline(browser, service, async (post) => {
     await deploy(post, service);
     const rollout = await post("/rollouts", { ...release(service), ...plan });
     if (options.start) await post(`/rollouts/${rollout.id}/start`, {});
+    if (options.abortReason) await post(`/rollouts/${rollout.id}/abort`, { reason: options.abortReason });
   });
 }

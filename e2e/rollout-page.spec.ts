@@ -1,5 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
-import { createApiRollout, openRollout, signIn } from "./fixtures";
+import { createApiRollout, oneStepCanary, openRollout, signIn } from "./fixtures";
 import { calmGates } from "./instance-client";
 
 /** The demo's four rollouts, one per mechanism, with what their page must show. */
@@ -189,4 +189,19 @@ test("the rollout page works on a phone, by keyboard, and in dark mode", async (
   }
   expect(reached).toBe(true);
   await page.screenshot({ path: testInfo.outputPath("ring-390x844-dark.png"), fullPage: true });
+});
+
+test("a finished rollout without samples says why its charts are empty", async ({
+  browser,
+  context,
+  page,
+}) => {
+  // Aborted before its first interval: the same page as a rollout whose samples the retention pruned.
+  await createApiRollout(browser, "e2e-no-samples", oneStepCanary(10), { abortReason: "wrong build" });
+  await signIn(context, "viewer");
+  await openRollout(page, "e2e-no-samples");
+  await expect(page.getByTestId("rollout-state")).toContainText("aborted");
+  await expect(page.getByTestId("charts-pruned")).toContainText("past the retention");
+  // Not four empty charts that say the first interval has not arrived yet.
+  await expect(page.getByRole("figure", { name: "Error rate" })).toHaveCount(0);
 });
