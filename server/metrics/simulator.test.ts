@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "../db/client";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { seededRandom } from "../testing/seeded-random";
 import { NO_REGRESSION, simulateInterval } from "./simulated-traffic";
@@ -118,8 +119,12 @@ describe("simulator", () => {
       ...demo.services,
       db: new Proxy(demo.database.db, {
         get(target, prop, receiver) {
-          // Cohort samples are inserted with one raw statement: refuse it.
-          if (prop === "$queryRaw") return () => Promise.reject(new Error("disk full"));
+          // Cohort samples are inserted with one raw statement: refuse it (service samples' too are raw).
+          if (prop === "$queryRaw")
+            return (query: TemplateStringsArray, ...values: Prisma.Sql[]) =>
+              Prisma.sql(query, ...values).sql.includes('"MetricSample"')
+                ? Promise.reject(new Error("disk full"))
+                : target.$queryRaw(query, ...values);
           return Reflect.get(target, prop, receiver);
         },
       }),
