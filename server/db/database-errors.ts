@@ -14,6 +14,10 @@ const UNAVAILABLE_SYSTEM_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDO
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
 /** Serialization failures and deadlocks: someone else's write won; retrying may succeed. */
 const CONFLICT_PRISMA_CODES = new Set(["P2002", "P2034"]);
+/** The same for raw queries, which fail as P2010 with PostgreSQL's own SQLSTATE: unique key, serialization, deadlock. */
+const CONFLICT_SQLSTATE = /^(23505|40001|40P01)$/;
+/** A foreign key to nothing, from a raw query. */
+const NOT_FOUND_SQLSTATE = "23503";
 
 /**
  * The database errors a caller can act on, as the core's error: UNAVAILABLE (retry later), CONFLICT
@@ -23,10 +27,12 @@ const CONFLICT_PRISMA_CODES = new Set(["P2002", "P2034"]);
 export function databaseErrorAsAppError(error: unknown): AppError | null {
   if (isDatabaseUnavailable(error))
     return new AppError("UNAVAILABLE", "The database is unavailable; retry later");
-  if (error instanceof Prisma.PrismaClientKnownRequestError && CONFLICT_PRISMA_CODES.has(error.code)) {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  const state = sqlState(error);
+  if (CONFLICT_PRISMA_CODES.has(error.code) || (state && CONFLICT_SQLSTATE.test(state))) {
     return new AppError("CONFLICT", "A concurrent change won; reload and retry");
   }
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003") {
+  if (error.code === "P2003" || state === NOT_FOUND_SQLSTATE) {
     return new AppError(
       "NOT_FOUND",
       "The request refers to something that does not exist (e.g. an unknown rollout id)",
@@ -39,15 +45,31 @@ function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientInitializationError) return true;
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     if (UNAVAILABLE_PRISMA_CODES.has(error.code)) return true;
-    const adapterError = (error.meta as { driverAdapterError?: { cause?: { kind?: string; code?: string } } })
-      ?.driverAdapterError?.cause;
-    if (adapterError?.kind && UNAVAILABLE_ADAPTER_KINDS.has(adapterError.kind)) return true;
-    if (adapterError?.code && UNAVAILABLE_SQLSTATE.test(adapterError.code)) return true;
-    return false;
+    const kind = adapterCause(error)?.kind;
+    if (kind && UNAVAILABLE_ADAPTER_KINDS.has(kind)) return true;
+    const state = sqlState(error);
+    return state !== undefined && UNAVAILABLE_SQLSTATE.test(state);
   }
   // Errors from pg itself (outside a Prisma call) carry a system code or a SQLSTATE.
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code));
+}
+
+function adapterCause(error: Prisma.PrismaClientKnownRequestError) {
+  return (
+    error.meta as {
+      driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } };
+    }
+  )?.driverAdapterError?.cause;
+}
+
+/**
+ * PostgreSQL's SQLSTATE behind a Prisma error, when the driver adapter passed it on: as `originalCode`
+ * when the adapter named the failure (`kind`), else as `code`.
+ */
+function sqlState(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+  const cause = adapterCause(error);
+  return cause?.originalCode ?? cause?.code;
 }
 
 /**
