@@ -7,12 +7,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
 
-/** "running · holding"; other states alone (a paused rollout keeps the phase it resumes into). */
-export function formatState(state: string, phase: string | null): string {
-  const label = state.replace("_", " ");
-  return phase && state === "running" ? `${label} · ${phase.replace("_", " ")}` : label;
-}
-
 export function stepLabel(currentStep: number, steps: unknown): string {
   const total = Array.isArray(steps) ? steps.length : 0;
   return currentStep < 0 ? `not started (0/${total})` : `${currentStep + 1}/${total}`;

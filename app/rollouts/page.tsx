@@ -1,9 +1,10 @@
 "use client";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { formatState } from "../../server/domain/rollout/state-labels";
 import type { RolloutView } from "../../server/services/rollouts/rollout-view";
 import { ErrorAlert } from "../_components/error-alert";
-import { appliedByLabel, formatDuration, formatState, stepLabel } from "../_components/format";
+import { appliedByLabel, formatDuration, stepLabel } from "../_components/format";
 import { KillSwitch } from "../_components/kill-switch";
 import { RequireSession } from "../_components/require-session";
 import { useNow } from "../_components/use-now";

@@ -185,7 +185,7 @@ describe("/api/v1 routes", () => {
     expect(early.json).toEqual({
       code: "ILLEGAL_TRANSITION",
       field: "state",
-      message: `advance is not allowed while rollout ${id} is running/holding: steps[0] (1%) has not passed its hold and gates yet`,
+      message: `advance is not allowed while rollout ${id} is running/holding: step 1 (1%) has not passed its hold and gates yet`,
     });
     await passCurrentStep(ctx, setNow, id);
     expect(await command(id, "advance")).toMatchObject({

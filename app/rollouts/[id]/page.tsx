@@ -2,8 +2,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { use } from "react";
 import { isTerminalState } from "../../../server/domain/rollout/rollout-types";
+import { formatState } from "../../../server/domain/rollout/state-labels";
 import { ErrorAlert } from "../../_components/error-alert";
-import { appliedByLabel, formatDuration, formatState, stepLabel } from "../../_components/format";
+import { appliedByLabel, formatDuration, stepLabel } from "../../_components/format";
 import { KillSwitch } from "../../_components/kill-switch";
 import { RequireSession } from "../../_components/require-session";
 import { useNow } from "../../_components/use-now";

@@ -32,8 +32,7 @@ describe("notifications made from audit events", () => {
   it("auto-rollback: the failing gate with its numbers, the exposure change and the rollout link", () => {
     const n = toNotification(
       auditEvent({
-        reason:
-          "error-rate failed at steps[1] (5%): critical gate failed: error-rate (canary 4.10% vs 1.00%)",
+        reason: "error-rate failed at step 2 (5%): critical gate failed: error-rate (canary 4.10% vs 1.00%)",
         before: { currentStep: 1, exposurePercent: 5 },
         after: {
           event: { trigger: "gates-failed", failedGates: ["error-rate"], fromPercent: 5, toPercent: 1 },
@@ -45,7 +44,7 @@ describe("notifications made from audit events", () => {
       kind: "auto-rollback",
       title: "checkout-api 2.14.0 rolled back automatically",
       what: "Exposure went from 5% to 1% (step 2), the last known good.",
-      why: "error-rate failed at steps[1] (5%): critical gate failed: error-rate (canary 4.10% vs 1.00%)",
+      why: "error-rate failed at step 2 (5%): critical gate failed: error-rate (canary 4.10% vs 1.00%)",
       failedGates: ["error-rate"],
       link: "https://sluice.example/rollouts/r1",
       subject: { type: "rollout", id: "r1", service: "checkout-api", version: "2.14.0" },

@@ -11,12 +11,18 @@ describe("commandAvailability", () => {
     expect(available.pause).toEqual({ allowed: true });
     expect(available.kill).toEqual({ allowed: true });
     expect(available.abort).toEqual({ allowed: true });
+    // What a disabled button says, without the rollout's id the API's message carries.
     expect(available.start).toEqual({
       allowed: false,
-      reason: expect.stringContaining("start is not allowed"),
+      reason: "not while running · holding",
       code: "ILLEGAL_TRANSITION",
     });
-    expect(available.advance.allowed).toBe(false);
+    expect(available.advance).toEqual({
+      allowed: false,
+      reason: "step 1 (1%) has not passed its hold and gates yet",
+      code: "ILLEGAL_TRANSITION",
+    });
+    expect(available.resume).toMatchObject({ reason: "not while running · holding" });
   });
 
   it("names the incident that freezes a resume, while pause and kill stay available", () => {

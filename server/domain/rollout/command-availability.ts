@@ -2,6 +2,7 @@ import { AppError, type AppErrorCode } from "../errors";
 import { decide } from "./decide";
 import type { DecideContext, RolloutCommand } from "./rollout-commands";
 import type { RolloutSnapshot } from "./rollout-types";
+import { IllegalTransition } from "./state-labels";
 
 /** The commands people issue (verdicts come from the evaluator). */
 export const USER_COMMANDS = ["start", "advance", "approve", "pause", "resume", "abort", "kill"] as const;
@@ -28,7 +29,8 @@ export function commandAvailability(
           : { allowed: false, reason: `already ${rollout.state}` };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      result[type] = { allowed: false, reason: error.message, code: error.code };
+      const reason = error instanceof IllegalTransition ? error.forPeople : error.message;
+      result[type] = { allowed: false, reason, code: error.code };
     }
   }
   return result;

@@ -144,7 +144,7 @@ describe("decide: guards", () => {
     const e = refusal(() => decide(states.holding(), { type: "advance" }, ctx(T0 + 10 * HOLD)));
     expect(e.code).toBe("ILLEGAL_TRANSITION");
     expect(e.message).toBe(
-      "advance is not allowed while rollout r1 is running/holding: steps[0] (1%) has not passed its hold and gates yet",
+      "advance is not allowed while rollout r1 is running/holding: step 1 (1%) has not passed its hold and gates yet",
     );
   });
 
@@ -237,7 +237,7 @@ describe("decide: kill and gate failures", () => {
     expect(next).toMatchObject({ state: "rolled_back", exposurePercent: 1, lastKnownGoodPercent: 1 });
     expect(events[0]).toMatchObject({
       trigger: "gates-failed",
-      reason: "error-rate failed at steps[1] (5%): +40% errors",
+      reason: "error-rate failed at step 2 (5%): +40% errors",
       failedGates: ["error-rate"],
     });
   });
@@ -367,7 +367,7 @@ describe("an inconclusive step", () => {
     expect(paused.events).toMatchObject([
       {
         type: "rollout.paused",
-        reason: "steps[0] (1%) still inconclusive after its extended hold: canary 40 requests",
+        reason: "step 1 (1%) still inconclusive after its extended hold: canary 40 requests",
       },
     ]);
   });

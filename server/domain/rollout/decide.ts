@@ -5,6 +5,7 @@ import { gateFailureTarget, revertTo, stepExposure } from "./last-known-good";
 import type { DecideContext, Decision, RolloutCommand, RolloutEvent } from "./rollout-commands";
 import { highRiskTags, isHighRisk, validatePlan } from "./rollout-plan";
 import type { RolloutSnapshot } from "./rollout-types";
+import { IllegalTransition, stateLabel } from "./state-labels";
 
 type Draft = { next: RolloutSnapshot; events: RolloutEvent[] };
 type EventBody = RolloutEvent extends infer E
@@ -17,20 +18,13 @@ function assertNever(value: never): never {
   throw new AppError("BAD_INPUT", `unknown value ${JSON.stringify(value)}`);
 }
 
-export function stateLabel(r: RolloutSnapshot): string {
-  return r.phase && r.state === "running" ? `${r.state}/${r.phase}` : r.state;
-}
-
 function illegal(r: RolloutSnapshot, command: RolloutCommand["type"], why?: string): AppError {
-  return new AppError(
-    "ILLEGAL_TRANSITION",
-    `${command} is not allowed while rollout ${r.id} is ${stateLabel(r)}${why ? `: ${why}` : ""}`,
-    "state",
-  );
+  return new IllegalTransition(r, command, why);
 }
 
+/** "step 2 (5%)", counted from 1 as the plan on screen shows it. */
 function stepName(r: RolloutSnapshot, index: number): string {
-  return `steps[${index}] (${stepExposure(r, index)}%)`;
+  return `step ${index + 1} (${stepExposure(r, index)}%)`;
 }
 
 function isTerminal(r: RolloutSnapshot): boolean {

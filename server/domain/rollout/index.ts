@@ -13,3 +13,4 @@ export * from "./rollout-commands";
 export * from "./rollout-plan";
 export * from "./rollout-types";
 export * from "./schema-change";
+export * from "./state-labels";
