@@ -33,6 +33,13 @@ test("an auditor filters the history, sees it verified and exports it, on a 390p
     .poll(async () => (await actions.allTextContents()).every((a) => a.startsWith("rollout.")))
     .toBe(true);
   await expect(page.getByTestId("audit-events")).toContainText("rollout.created");
+  // A rollout is named as people know it, and links to its page.
+  const rolloutLink = page
+    .getByTestId("audit-target")
+    .first()
+    .getByRole("link", { name: /^checkout-api \S+ in production$/ });
+  await expect(rolloutLink).toBeVisible();
+  await expect(rolloutLink).toHaveAttribute("href", /^\/rollouts\/[^/]+$/);
 
   // Before/after opens from the keyboard.
   const summary = page.getByText("Before / after").first();

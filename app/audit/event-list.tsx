@@ -1,5 +1,6 @@
 "use client";
 import type { inferRouterOutputs } from "@trpc/server";
+import Link from "next/link";
 import type { AppRouter } from "../../server/trpc/app-router";
 import styles from "./audit.module.css";
 
@@ -7,6 +8,22 @@ export type AuditEvent = inferRouterOutputs<AppRouter>["audit"]["list"]["events"
 
 function json(value: unknown): string {
   return value === null || value === undefined ? "—" : JSON.stringify(value, null, 2);
+}
+
+/** The target by the name people know it by (a rollout links to its page), its id beside it. */
+function TargetName({ event }: { event: AuditEvent }) {
+  if (!event.targetLabel) return <>{event.targetId}</>;
+  const name =
+    event.targetType === "rollout" ? (
+      <Link href={`/rollouts/${event.targetId}`}>{event.targetLabel}</Link>
+    ) : (
+      event.targetLabel
+    );
+  return (
+    <>
+      {name} <span className={styles.targetId}>{event.targetId}</span>
+    </>
+  );
 }
 
 /** Events newest first; before/after stay folded until asked for (a <details> is keyboard-operable). */
@@ -23,8 +40,8 @@ export function EventList({ events }: { events: readonly AuditEvent[] }) {
             <span>
               by <span data-testid="audit-actor">{event.actor}</span>
             </span>
-            <span className="muted">
-              on {event.targetType} {event.targetId}
+            <span className="muted" data-testid="audit-target">
+              on {event.targetType} <TargetName event={event} />
             </span>
           </div>
           {event.reason ? <p>{event.reason}</p> : null}

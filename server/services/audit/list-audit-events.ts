@@ -1,6 +1,7 @@
 import type { AuditEventContent } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 import { type AuditFilter, auditWhere } from "./audit-filter";
+import { auditTargetLabels } from "./audit-target-labels";
 
 /** An event as stored: what it says (the hashed content) and its place in the chain. */
 export interface AuditEventView extends AuditEventContent {
@@ -50,4 +51,14 @@ export async function pageAuditEvents(
   });
   const events = rows.slice(0, filter.limit).map((row) => ({ ...row, id: row.id.toString() }));
   return { events, nextCursor: rows.length > filter.limit ? (events.at(-1)?.id ?? null) : null };
+}
+
+/** A page of the history as the audit page shows it: each event with its target's name (see auditTargetLabels). */
+export async function browseAuditEvents(
+  ctx: ServiceContext,
+  filter: AuditFilter & { limit: number; cursor?: string },
+) {
+  const page = await pageAuditEvents(ctx, filter);
+  const labelOf = await auditTargetLabels(ctx, page.events);
+  return { ...page, events: page.events.map((event) => ({ ...event, targetLabel: labelOf(event) })) };
 }

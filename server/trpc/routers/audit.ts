@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { auditCursorSchema, auditFilterSchema } from "../../services/audit/audit-filter";
 import { exportAuditEvents } from "../../services/audit/export-audit-events";
-import { pageAuditEvents } from "../../services/audit/list-audit-events";
+import { browseAuditEvents } from "../../services/audit/list-audit-events";
 import { verifyAuditChain } from "../../services/audit/verify-audit-chain";
 import { procedureWith, router } from "../init";
 
@@ -19,7 +19,7 @@ export const auditRouter = router({
         .strict(),
     )
     .query(({ ctx, input: { direction: _direction, ...filter } }) =>
-      pageAuditEvents(ctx.services, { ...filter, cursor: filter.cursor ?? undefined }),
+      browseAuditEvents(ctx.services, { ...filter, cursor: filter.cursor ?? undefined }),
     ),
   verify: procedureWith("audit:read").query(({ ctx }) => verifyAuditChain(ctx.services)),
   export: procedureWith("audit:export")
