@@ -21,8 +21,8 @@ const SAMPLED_LATELY_MS = 6 * 3_600_000;
  * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come).
  * `serviceSampled`: whether a service sample arrived in the last 6 hours. Latency "bad" is the histogram
  * tail: buckets whose lower bound is at or above the threshold (bucket i covers (bounds[i-1], bounds[i]],
- * the last one is the overflow). With `longSums` (slo-watch's), the windows of a day or more are summed
- * at most every five minutes and reused in between.
+ * the last one is the overflow). With `longSums` (slo-watch's), the older part of each window of a day
+ * or more is summed at most every five minutes and reused in between; its newest hours always afresh.
  */
 export async function loadSloCounts(
   db: Db,
@@ -32,9 +32,13 @@ export async function loadSloCounts(
   longSums?: LongWindowSums,
 ): Promise<SloCounts & { serviceSampled: boolean }> {
   const allSpans = [...BURN_WINDOW_NAMES.map((w) => BURN_WINDOWS[w]), slo.windowDays * DAY];
-  const key = [serviceId, slo.environment, slo.kind, slo.windowDays, slo.latencyThresholdMs].join(" ");
+  const shortSpans = allSpans.filter((span) => span < LONG_WINDOW_MS);
+  const recentMs = Math.max(...shortSpans);
+  const key = JSON.stringify([serviceId, slo.environment, slo.kind, slo.windowDays, slo.latencyThresholdMs]);
   const reused = longSums?.get(key, now.getTime());
-  const spans = reused ? allSpans.filter((span) => span < LONG_WINDOW_MS) : allSpans;
+  // Reusing: the short windows, and everything since the kept parts end (at − recent), summed afresh.
+  const sinceKept = reused ? now.getTime() - reused.at + recentMs : null;
+  const spans = sinceKept === null ? allSpans : [...shortSpans, sinceKept];
   // Prisma stores DateTime as UTC in timestamp(3) columns; compare in UTC whatever the session zone.
   const since = (ms: number) =>
     Prisma.sql`(to_timestamp(${(now.getTime() - ms) / 1000}::float8) AT TIME ZONE 'UTC')`;
@@ -77,17 +81,30 @@ export async function loadSloCounts(
     SELECT ARRAY[${sums("total")}] AS totals, ARRAY[${sums("bad")}] AS bads,
       EXISTS (SELECT 1 FROM service WHERE t > ${since(SAMPLED_LATELY_MS)}) AS "serviceSampled" FROM s`;
   const row = rows[0];
-  const bySpan = new Map<number, GoodBadCounts>([
-    ...(reused ?? []),
-    ...spans.map((span, i) => [span, { total: row?.totals[i] ?? 0, bad: row?.bads[i] ?? 0 }] as const),
-  ]);
-  if (!reused) {
-    longSums?.set(key, now.getTime(), new Map([...bySpan].filter(([span]) => span >= LONG_WINDOW_MS)));
+  const summed = new Map<number, GoodBadCounts>(
+    spans.map((span, i) => [span, { total: row?.totals[i] ?? 0, bad: row?.bads[i] ?? 0 }] as const),
+  );
+  const sum = (span: number) => summed.get(span) ?? { total: 0, bad: 0 };
+  const longSpans = allSpans.filter((span) => span >= LONG_WINDOW_MS);
+  if (reused && sinceKept !== null) {
+    for (const span of longSpans) summed.set(span, plus(reused.bySpan.get(span), sum(sinceKept)));
+  } else if (longSums) {
+    const older = longSpans.map((span) => [span, minus(sum(span), sum(recentMs))] as const);
+    longSums.set(key, { at: now.getTime(), bySpan: new Map(older) });
   }
-  const counts = allSpans.map((span) => bySpan.get(span) ?? { total: 0, bad: 0 });
+  const counts = allSpans.map(sum);
   const sloWindow = counts[allSpans.length - 1] ?? { total: 0, bad: 0 };
   const windows = Object.fromEntries(
     BURN_WINDOW_NAMES.map((w, i) => [w, counts[i] ?? { total: 0, bad: 0 }]),
   ) as SloCounts["windows"];
   return { windows, sloWindow, serviceSampled: row?.serviceSampled ?? false };
 }
+
+const plus = (a: GoodBadCounts | undefined, b: GoodBadCounts): GoodBadCounts => ({
+  total: (a?.total ?? 0) + b.total,
+  bad: (a?.bad ?? 0) + b.bad,
+});
+const minus = (a: GoodBadCounts, b: GoodBadCounts): GoodBadCounts => ({
+  total: a.total - b.total,
+  bad: a.bad - b.bad,
+});

@@ -2,29 +2,37 @@ import type { GoodBadCounts } from "../../domain/slo";
 
 /** Windows this long (1 d, 3 d and the SLO window) are the ones worth reusing. */
 export const LONG_WINDOW_MS = 86_400_000;
-/** In five minutes a window of a day or more moves by under 0.4%, and the budget's by far less. */
+/** How long the older part of a long window is reused: its oldest edge lags by at most this. */
 const REUSE_MS = 5 * 60_000;
+
+/** The long windows' sums as of `at`, without their newest hours (see LongWindowSums). */
+export interface OlderParts {
+  at: number;
+  /** By window span: the sum over (at − span, at − recent], `recent` being the longest short window. */
+  bySpan: Map<number, GoodBadCounts>;
+}
 
 /**
  * slo-watch's sums over the long windows, kept between beats: summing 30 days of samples was most of a
- * beat's cost (bench:slo), and those windows barely move in 30 s. A sum is reused for up to five minutes;
- * the short windows that page (5 min to 6 h) are summed afresh at every beat. Keyed by what the sum
- * depends on, so an SLO whose definition changes is summed again at once.
+ * beat's cost (bench:slo). What is kept is each window's older part, which new samples do not touch; the
+ * recent hours are summed at every beat with the short windows, so a burst counts towards the budget at
+ * once, and only the window's oldest edge lags (by up to five minutes). Keyed by what the sum depends on,
+ * so an SLO whose definition changes is summed again at once.
  */
 export class LongWindowSums {
-  private readonly sums = new Map<string, { at: number; bySpan: Map<number, GoodBadCounts> }>();
+  private readonly parts = new Map<string, OlderParts>();
 
-  get(key: string, now: number): Map<number, GoodBadCounts> | undefined {
-    const entry = this.sums.get(key);
-    return entry && now - entry.at < REUSE_MS && now >= entry.at ? entry.bySpan : undefined;
+  get(key: string, now: number): OlderParts | undefined {
+    const parts = this.parts.get(key);
+    return parts && now - parts.at < REUSE_MS && now >= parts.at ? parts : undefined;
   }
 
-  set(key: string, now: number, bySpan: Map<number, GoodBadCounts>): void {
-    this.sums.set(key, { at: now, bySpan });
+  set(key: string, parts: OlderParts): void {
+    this.parts.set(key, parts);
   }
 
   /** Forgets sums too old to reuse (deleted or redefined SLOs' among them). */
   sweep(now: number): void {
-    for (const [key, entry] of this.sums) if (now - entry.at >= REUSE_MS) this.sums.delete(key);
+    for (const [key, parts] of this.parts) if (now - parts.at >= REUSE_MS) this.parts.delete(key);
   }
 }
