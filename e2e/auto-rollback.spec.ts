@@ -22,7 +22,7 @@ test("on-call watches a regression rolled back by the gates with no human action
   const rollback = page.getByTestId("history").getByText(/rollout\.rolled-back by system:evaluator/);
   await expect(rollback).toBeVisible();
   await expect(page.getByTestId("history")).toContainText(
-    /failed at steps\[0\] \(10%\): critical gate failed: .*canary/,
+    /failed at step 1 \(10%\): critical gate failed: .*canary/,
   );
   await page.screenshot({ path: "test-results/e2e/auto-rollback.png", fullPage: true });
 

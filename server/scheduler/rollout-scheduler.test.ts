@@ -74,7 +74,7 @@ describe("the engine driven by live analysis", () => {
     });
     expect(rollback.actor).toBe("system:evaluator");
     expect(rollback.reason).toMatch(
-      /^error-rate failed at steps\[1\] \(5%\): critical gate failed: error-rate \(canary .*\d/,
+      /^error-rate failed at step 2 \(5%\): critical gate failed: error-rate \(canary .*\d/,
     );
     const evaluations = await demo.database.db.stepEvaluation.count({ where: { rolloutId: id } });
     expect(evaluations).toBeGreaterThan(0);

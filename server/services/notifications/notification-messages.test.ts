@@ -165,7 +165,7 @@ describe("notification messages, end to end", () => {
     expect(m?.generic.gates.find((g) => g.gate === "error-rate")).toMatchObject({ verdict: "fail" });
     expect(m?.generic.what).toMatch(/^Exposure went from 5% to 1% \(step 2\)/);
     expect(m?.slack.text).toContain(`<${BASE}/rollouts/${checkout}|Open>`);
-    expect(JSON.stringify(m?.slack.blocks)).toMatch(/\*Why:\* error-rate failed at steps\[1\]/);
+    expect(JSON.stringify(m?.slack.blocks)).toMatch(/\*Why:\* error-rate failed at step 2/);
   });
 
   it("kill carries the reason the operator typed", () => {
