@@ -57,9 +57,8 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     expect(created.status, created.text).toBe(201);
     return (created.json as { id: string }).id;
   };
-  /** A rollout of `version` taken to completed, each step judged promote. */
-  const completedRollout = async (service: string, version: string, environment = "production") => {
-    const id = await rolloutOf(service, version, environment);
+  /** Starts a draft rollout and takes it to completed, each step judged promote. */
+  const complete = async (id: string) => {
     await runRolloutCommand(ctx, demo.actor("release_manager"), id, { type: "start" });
     await judge(id, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
     await passCurrentStep(ctx, setNow, id);
@@ -68,6 +67,9 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     await passCurrentStep(ctx, setNow, id, "completed");
     return id;
   };
+  /** A rollout of `version` taken to completed, each step judged promote. */
+  const completedRollout = async (service: string, version: string, environment = "production") =>
+    complete(await rolloutOf(service, version, environment));
 
   beforeAll(async () => {
     demo = await createDemoFixture(clock);
@@ -276,6 +278,31 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     expect((reverted as { reason: string }).reason).toContain(newer);
     expect((await analysis("argo-rel-revert?release=2.0.0")).json).toMatchObject({
       rolloutId: newer,
+      verdict: "pass",
+    });
+  });
+
+  it("with ?release=, a rollout created before but started after supersedes the release", async () => {
+    const v2 = await rolloutOf("argo-rel-order", "2.0.0"); // drafted first, shipped last
+    const hotfix = await completedRollout("argo-rel-order", "1.0.1");
+    await complete(v2);
+    // Argo reverts 2.0.0 to 1.0.1: no rollout judged that revert.
+    const reverted = (await analysis("argo-rel-order?release=1.0.1")).json;
+    expect(reverted).toMatchObject({ rolloutId: hotfix, verdict: "inconclusive" });
+    expect((reverted as { reason: string }).reason).toContain(`release 2.0.0 (rollout ${v2}, completed)`);
+  });
+
+  it("with ?release=, a later rollout of another release that never started does not supersede", async () => {
+    const shipped = await completedRollout("argo-rel-unstarted", "5.0.0");
+    const wrong = await rolloutOf("argo-rel-unstarted", "5.1.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), wrong, {
+      type: "abort",
+      reason: "wrong build",
+    });
+    await rolloutOf("argo-rel-unstarted", "5.2.0"); // still a draft
+    expect((await analysis("argo-rel-unstarted?release=5.0.0")).json).toMatchObject({
+      rolloutId: shipped,
+      state: "completed",
       verdict: "pass",
     });
   });

@@ -23,7 +23,6 @@ const ROLLOUT_FIELDS = {
   state: true,
   currentStep: true,
   exposurePercent: true,
-  createdAt: true,
   release: { select: { version: true, environment: true } },
   evaluations: {
     orderBy: { id: "desc" },
@@ -92,18 +91,35 @@ async function releaseEnvironment(ctx: ServiceContext, serviceId: string, enviro
   return released[0]?.environment ?? null;
 }
 
-/** The first rollout of another release in the environment since this one (a tie counts: never pass on doubt). */
-function supersedingRollout(ctx: ServiceContext, serviceId: string, rollout: AnalysedRollout) {
-  return ctx.db.rollout.findFirst({
+const STARTED = { targetType: "rollout", action: "rollout.started" } as const;
+
+/**
+ * The first rollout of another release in the environment started after this one, by the audit's
+ * `rollout.started` events (id order is commit order): when a rollout was created says nothing of when
+ * it exposed traffic, and one never started exposed none. Without this one's start, any started one
+ * supersedes it (never pass on doubt).
+ */
+async function supersedingRollout(ctx: ServiceContext, serviceId: string, rollout: AnalysedRollout) {
+  const others = await ctx.db.rollout.findMany({
     where: {
       serviceId,
       state: { not: "draft" },
-      createdAt: { gte: rollout.createdAt },
       release: { environment: rollout.release.environment, version: { not: rollout.release.version } },
     },
-    orderBy: { createdAt: "asc" },
     select: { id: true, state: true, release: { select: { version: true } } },
   });
+  if (others.length === 0) return null;
+  const started = await ctx.db.auditEvent.findFirst({
+    where: { ...STARTED, targetId: rollout.id },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  const first = await ctx.db.auditEvent.findFirst({
+    where: { ...STARTED, targetId: { in: others.map((r) => r.id) }, id: { gt: started?.id ?? 0n } },
+    orderBy: { id: "asc" },
+    select: { targetId: true },
+  });
+  return others.find((r) => r.id === first?.targetId) ?? null;
 }
 
 /**
