@@ -73,9 +73,10 @@ async function insertRows<S extends IntervalTraffic>(
   const columns = [...table.keys, ...table.values];
   // Rows go in key order whatever the batch's, so two batches sharing keys never each wait for a key the
   // other holds (a deadlock); the batch's order breaks ties, so a repeated key's first occurrence is stored.
+  // createdAt in UTC, as Prisma writes it: the column's own default follows the session's time zone.
   const rows = await table.db.$queryRaw<StoredKey[]>`
-    INSERT INTO ${quoted(table.layout.table)} (${names(columns)})
-    SELECT ${storedValues(columns)} FROM ${unnested(columns, samples)}
+    INSERT INTO ${quoted(table.layout.table)} (${names(columns)}, "createdAt")
+    SELECT ${storedValues(columns)}, now() AT TIME ZONE 'UTC' FROM ${unnested(columns, samples)}
     ORDER BY ${names(table.keys)}, "ordinality"
     ON CONFLICT (${names(table.keys)}) DO NOTHING
     RETURNING ${readKey(table.layout)}`;
