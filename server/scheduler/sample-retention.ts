@@ -4,7 +4,8 @@ import { type SerialLoop, startSerialLoop } from "./serial-loop";
 
 /**
  * Prunes metric samples past `retentionDays` every `intervalMs` (hourly), and once as it starts: a leader
- * elected for less than an interval still prunes.
+ * elected for less than an interval still prunes. Stopping interrupts a prune between two DELETEs, so a
+ * leader stepping down never holds on through a long first prune.
  */
 export function startSampleRetention(
   ctx: ServiceContext,
@@ -15,10 +16,17 @@ export function startSampleRetention(
     onError: (error: unknown) => void;
   },
 ): SerialLoop {
+  const stopping = new AbortController();
   const loop = startSerialLoop(async () => {
-    const pruned = await pruneSamples(ctx, options.retentionDays);
+    const pruned = await pruneSamples(ctx, options.retentionDays, stopping.signal);
     if (pruned.cohort + pruned.service > 0) options.onPruned(pruned);
   }, options);
   loop.beat().catch(options.onError);
-  return loop;
+  return {
+    ...loop,
+    async stop() {
+      stopping.abort();
+      await loop.stop();
+    },
+  };
 }

@@ -14,17 +14,19 @@ describe("pruning old metric samples", () => {
     demo = await createDemoFixture();
     now = demo.services.now().getTime();
     const db = demo.database.db;
-    // checkout-api and search have finished; payments is still live. Only checkout-api keeps its SLOs
-    // (30-day windows, in production).
+    // checkout-api, search and profile have finished; payments is still live. Only checkout-api keeps its
+    // SLOs (30-day windows, in production).
+    const finished = ["checkout-api", "search", "profile"].map((name) => demo.rollouts[name] as string);
     await db.rollout.updateMany({
-      where: { id: { in: [demo.rollouts["checkout-api"] as string, demo.rollouts.search as string] } },
+      where: { id: { in: finished } },
       data: { state: "completed", phase: null },
     });
     await db.slo.deleteMany({ where: { service: { name: { not: "checkout-api" } } } });
     const daysAgo = (...days: number[]) => days.map((d) => ({ at: now - d * DAY, requests: 10, errors: 0 }));
     await insertTestSamples(db, demo.rollouts["checkout-api"] as string, daysAgo(20, 40, 41));
+    await insertTestSamples(db, demo.rollouts.search as string, daysAgo(3, 10));
     // A stray sample years old: the prune skips the empty days between, not one DELETE per day.
-    await insertTestSamples(db, demo.rollouts.search as string, daysAgo(3, 10, 3_000));
+    await insertTestSamples(db, demo.rollouts.profile as string, daysAgo(10, 3_000));
     await insertTestSamples(db, demo.rollouts.payments as string, daysAgo(100));
     await registerDeploy(demo.services, systemActor("ci"), {
       service: "checkout-api",
@@ -66,15 +68,49 @@ describe("pruning old metric samples", () => {
     };
   };
 
-  it("keeps live rollouts' samples and each SLO's whole window, and deletes the rest past the retention", async () => {
-    // checkout-api's two old samples are a day apart: two DELETEs, one per day.
+  it("stops between two DELETEs when told to", async () => {
+    expect(await pruneSamples(demo.services, 7, AbortSignal.abort())).toEqual({ cohort: 0, service: 0 });
+    expect((await ages()).cohort).toHaveLength(8);
+  });
+
+  it("keeps live rollouts' samples and each SLO's whole window, and a finished rollout's whole or not at all", async () => {
     const pruned = await pruneSamples(demo.services, 7);
-    expect(pruned).toEqual({ cohort: 4, service: 2 });
+    expect(pruned).toEqual({ cohort: 2, service: 2 });
     expect(await ages()).toEqual({
-      cohort: ["search 3d", "checkout-api 20d", "payments 100d"],
+      // search's newest sample is inside the retention and checkout-api's inside its SLO window: their
+      // charts stay whole. profile's are all past the retention, and go.
+      cohort: [
+        "search 3d",
+        "search 10d",
+        "checkout-api 20d",
+        "checkout-api 40d",
+        "checkout-api 41d",
+        "payments 100d",
+      ],
       service: ["staging 3d", "production 20d"],
     });
     // Nothing is left to prune: a second run deletes nothing.
     expect(await pruneSamples(demo.services, 7)).toEqual({ cohort: 0, service: 0 });
+  });
+
+  it("keeps the 3-day burn window of an environment with an SLO, however short its window and the retention", async () => {
+    const db = demo.database.db;
+    await db.slo.updateMany({ data: { windowDays: 2 } });
+    const checkout = await db.service.findUniqueOrThrow({ where: { name: "checkout-api" } });
+    await db.serviceSample.createMany({
+      data: [2.5, 3.5].map((days) => ({
+        serviceId: checkout.id,
+        environment: "production",
+        intervalEnd: new Date(now - days * DAY),
+        intervalSeconds: 60,
+        requests: 10,
+        errors: 0,
+        latencyBoundsMs: [100],
+        latencyCounts: [10, 0],
+      })),
+    });
+    await pruneSamples(demo.services, 1);
+    // Staging has no SLO: one day. Production's SLOs read three days back.
+    expect((await ages()).service).toEqual(["production 3d"]);
   });
 });
