@@ -51,10 +51,6 @@ export const COHORT_ROWS: SampleLayout<CohortSample> = {
   }),
 };
 
-/** Writes cohort samples of existing rollouts, skipping keys already stored; returns the keys it stored. */
-export const insertSampleRows = (db: Db, samples: readonly CohortSample[]): Promise<string[]> =>
-  sampleRows(db, COHORT_ROWS).insert(samples);
-
 /** A layout's table with its columns, as sent. */
 interface Table<S extends IntervalTraffic> {
   db: Db;

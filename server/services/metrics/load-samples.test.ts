@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CohortSample } from "../../domain/metrics/cohort-sample";
 import { createTestDatabase, type TestDatabase } from "../../testing/test-database";
-import { insertSampleRows } from "./insert-sample-rows";
+import { COHORT_ROWS, sampleRows } from "./insert-sample-rows";
 import { loadSamples } from "./load-samples";
 
 describe("loadSamples", () => {
@@ -55,7 +55,7 @@ describe("loadSamples", () => {
         conversions: { successes: 4, trials: 20 },
       },
     ];
-    await insertSampleRows(database.db, stored);
+    await sampleRows(database.db, COHORT_ROWS).insert(stored);
     const [canary, firstBaseline, secondBaseline] = stored;
 
     expect(await loadSamples(database.db, rolloutId)).toEqual([firstBaseline, secondBaseline, canary]);
