@@ -129,8 +129,7 @@ export function RolloutCharts({ rolloutId, finished }: { rolloutId: string; fini
       {series.data?.length === 0 && finished ? (
         <p className="muted" data-testid="charts-pruned">
           No traffic samples are stored for this rollout: it ended before its first interval, or its samples
-          are past the retention (SLUICE_SAMPLE_RETENTION_DAYS, 90 days by default). Its verdicts remain
-          below.
+          are past the retention (SLUICE_SAMPLE_RETENTION_DAYS). Its verdicts remain below.
         </p>
       ) : series.data ? (
         <div className="charts">
