@@ -2,9 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   groupByQueries,
   type PrometheusQueries,
-  type QuerySet,
   refuseMixedEnvironments,
-  renderQuery,
+  renderQuerySet,
   rolloutTemplateKeys,
 } from "./prometheus-queries";
 
@@ -14,20 +13,8 @@ interface Rollout {
   environment: string;
 }
 
-const render =
-  (templates: PrometheusQueries) =>
-  (rollout: Rollout): QuerySet => {
-    const values = { ...rollout, intervalSeconds: 30 };
-    const { conversionSuccesses: successes, conversionTrials: trials } = templates;
-    return {
-      errors: renderQuery(templates.errors, values),
-      latencyBuckets: renderQuery(templates.latencyBuckets, values),
-      conversions:
-        successes && trials
-          ? { successes: renderQuery(successes, values), trials: renderQuery(trials, values) }
-          : null,
-    };
-  };
+const render = (templates: PrometheusQueries) => (rollout: Rollout) =>
+  renderQuerySet(templates, { ...rollout, intervalSeconds: 30 });
 
 const refuse = (templates: PrometheusQueries, rollouts: Rollout[]) =>
   refuseMixedEnvironments(groupByQueries(rollouts, render(templates)), rolloutTemplateKeys, "rollout");

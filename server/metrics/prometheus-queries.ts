@@ -109,6 +109,22 @@ export interface QuerySet {
   conversions: { successes: string; trials: string } | null;
 }
 
+/** A rollout's queries: the templates rendered with its values. */
+export function renderQuerySet(templates: PrometheusQueries, values: QueryValues): QuerySet {
+  const { errors, latencyBuckets, conversionSuccesses, conversionTrials } = templates;
+  return {
+    errors: renderQuery(errors, values),
+    latencyBuckets: renderQuery(latencyBuckets, values),
+    conversions:
+      conversionSuccesses && conversionTrials
+        ? {
+            successes: renderQuery(conversionSuccesses, values),
+            trials: renderQuery(conversionTrials, values),
+          }
+        : null,
+  };
+}
+
 /** Members whose renderings are identical (a query set, or one template's): one query serves them all. */
 export interface QueryGroup<T, Q = QuerySet> {
   queries: Q;

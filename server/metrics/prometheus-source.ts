@@ -14,6 +14,7 @@ import {
   type QuerySet,
   refuseMixedEnvironments,
   renderQuery,
+  renderQuerySet,
   rolloutTemplateKeys,
   serviceQueries,
   serviceTemplateKeys,
@@ -250,19 +251,7 @@ export function createPrometheusPoller(
   }
 
   function renderQueries(rollout: PolledRollout): QuerySet {
-    const values = { ...rollout, intervalSeconds: options.intervalSeconds };
-    const { errors, latencyBuckets, conversionSuccesses, conversionTrials } = options.queries;
-    return {
-      errors: renderQuery(errors, values),
-      latencyBuckets: renderQuery(latencyBuckets, values),
-      conversions:
-        conversionSuccesses && conversionTrials
-          ? {
-              successes: renderQuery(conversionSuccesses, values),
-              trials: renderQuery(conversionTrials, values),
-            }
-          : null,
-    };
+    return renderQuerySet(options.queries, { ...rollout, intervalSeconds: options.intervalSeconds });
   }
 
   function renderServiceQueries(service: PolledService): QuerySet {
