@@ -116,6 +116,7 @@ export async function startSluice(env: Env, options: { dev: boolean; log: (line:
       exposureStore,
       databaseUrl,
       isLeader: () => leadership?.isLeader() ?? false,
+      metricsSource: env.SLUICE_METRICS_SOURCE,
       security,
       unknownTokens,
     });

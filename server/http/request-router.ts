@@ -12,6 +12,7 @@ import type { ExposureStore } from "../services/exposure/exposure-store";
 import type { FlagStore } from "../services/flags/flag-store";
 import { appRouter } from "../trpc/app-router";
 import { TRPC_MAX_BATCH } from "../trpc/batch-limit";
+import type { TrpcContext } from "../trpc/init";
 import { csrfRefusal } from "./csrf";
 import { createHealthHandler } from "./health";
 import { RateLimiter, UnknownTokenGuard } from "./rate-limit";
@@ -48,6 +49,8 @@ export function createRequestRouter(deps: {
   flagStore?: FlagStore;
   /** Exposure documents in memory for GET /api/v1/exposure; without it each request reads the database. */
   exposureStore?: ExposureStore;
+  /** SLUICE_METRICS_SOURCE: the simulator's controls are offered only when it runs. Default simulator. */
+  metricsSource?: TrpcContext["metricsSource"];
 }): Handler {
   const security = deps.security ?? securityConfigFromEnv();
   const auth = createAuthHttpHandler(deps.authOptions, {
@@ -118,6 +121,7 @@ export function createRequestRouter(deps: {
         createContext: async () => ({
           actor: await actorFromCookieHeader(req.headers.cookie, deps.secret, deps.sessions),
           services: deps.services,
+          metricsSource: deps.metricsSource,
         }),
         onError: ({ error, path }) => {
           if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {

@@ -9,7 +9,13 @@ import { clientErrorMessage } from "./error-message";
 export interface TrpcContext {
   actor: Actor | null;
   services: ServiceContext;
+  /** Where this Sluice's metrics come from (SLUICE_METRICS_SOURCE); the simulator when unset. */
+  metricsSource?: "simulator" | "push" | "prometheus";
 }
+
+/** The simulator's controls act only when it writes the metrics; with real ones they would do nothing. */
+export const simulatorRuns = (ctx: Pick<TrpcContext, "metricsSource">): boolean =>
+  (ctx.metricsSource ?? "simulator") === "simulator";
 
 /**
  * What a client sees of an error: never a stack (the server logs it), and in production never the

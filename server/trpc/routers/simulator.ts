@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { AppError } from "../../domain/errors";
 import { setSimulatedRegression } from "../../services/rollouts/set-simulated-regression";
 import { text } from "../../validation/text";
-import { procedureWith, router } from "../init";
+import { procedureWith, router, simulatorRuns } from "../init";
 
 export const simulatorRouter = router({
   setRegression: procedureWith("simulator:control")
@@ -13,5 +14,14 @@ export const simulatorRouter = router({
         conversionDrop: z.number().min(0).max(1),
       }),
     )
-    .mutation(({ ctx, input }) => setSimulatedRegression(ctx.services, ctx.actor, input)),
+    .mutation(({ ctx, input }) => {
+      if (!simulatorRuns(ctx)) {
+        throw new AppError(
+          "FORBIDDEN",
+          `simulator: none runs here; metrics come from ${ctx.metricsSource} (SLUICE_METRICS_SOURCE)`,
+          "simulator",
+        );
+      }
+      return setSimulatedRegression(ctx.services, ctx.actor, input);
+    }),
 });
