@@ -21,8 +21,8 @@ describe("raw-query failures a caller can act on", () => {
   const raising = (sqlState: string) =>
     `DO $$ BEGIN RAISE EXCEPTION 'raised' USING ERRCODE = '${sqlState}'; END $$`;
 
-  it("answers a deadlock, a serialization failure or a unique key as CONFLICT, to retry", async () => {
-    for (const state of ["40P01", "40001", "23505"]) {
+  it("answers a deadlock or a serialization failure as CONFLICT, to retry", async () => {
+    for (const state of ["40P01", "40001"]) {
       expect({ state, error: await failureOf(raising(state)) }).toMatchObject({
         state,
         error: { code: "CONFLICT" },
@@ -37,7 +37,23 @@ describe("raw-query failures a caller can act on", () => {
     expect(await failureOf(insert)).toMatchObject({ code: "NOT_FOUND" });
   });
 
-  it("leaves anything else an internal error", async () => {
+  it("answers a deadlock in a Prisma write (the driver adapter's own error) as CONFLICT too", async () => {
+    const db = database.db;
+    await db.$executeRawUnsafe(
+      `CREATE FUNCTION deadlocked() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = '40P01'; END $$ LANGUAGE plpgsql`,
+    );
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER deadlocked BEFORE INSERT ON "Segment" FOR EACH ROW EXECUTE FUNCTION deadlocked()`,
+    );
+    const failure = await db.segment.create({ data: { key: "deadlocked" } }).then(
+      () => null,
+      (error: unknown) => databaseErrorAsAppError(error),
+    );
+    expect(failure).toMatchObject({ code: "CONFLICT" });
+  });
+
+  it("leaves anything else an internal error, a unique key in a raw query included (inserts say ON CONFLICT)", async () => {
     expect(await failureOf(raising("22012"))).toBeNull();
+    expect(await failureOf(raising("23505"))).toBeNull();
   });
 });

@@ -14,8 +14,12 @@ const UNAVAILABLE_SYSTEM_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDO
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
 /** Serialization failures and deadlocks: someone else's write won; retrying may succeed. */
 const CONFLICT_PRISMA_CODES = new Set(["P2002", "P2034"]);
-/** The same for raw queries, which fail as P2010 with PostgreSQL's own SQLSTATE: unique key, serialization, deadlock. */
-const CONFLICT_SQLSTATE = /^(23505|40001|40P01)$/;
+/**
+ * The same by PostgreSQL's SQLSTATE, for the failures Prisma passes on without a code of its own (raw
+ * queries as P2010, a deadlock in a transaction as the driver adapter's error). Not a unique key:
+ * raw inserts say ON CONFLICT, so a unique violation there is a defect, to log as an internal error.
+ */
+const CONFLICT_SQLSTATE = /^(40001|40P01)$/;
 /** A foreign key to nothing, from a raw query. */
 const NOT_FOUND_SQLSTATE = "23503";
 
@@ -27,12 +31,12 @@ const NOT_FOUND_SQLSTATE = "23503";
 export function databaseErrorAsAppError(error: unknown): AppError | null {
   if (isDatabaseUnavailable(error))
     return new AppError("UNAVAILABLE", "The database is unavailable; retry later");
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  const code = error instanceof Prisma.PrismaClientKnownRequestError ? error.code : undefined;
   const state = sqlState(error);
-  if (CONFLICT_PRISMA_CODES.has(error.code) || (state && CONFLICT_SQLSTATE.test(state))) {
+  if ((code && CONFLICT_PRISMA_CODES.has(code)) || (state && CONFLICT_SQLSTATE.test(state))) {
     return new AppError("CONFLICT", "A concurrent change won; reload and retry");
   }
-  if (error.code === "P2003" || state === NOT_FOUND_SQLSTATE) {
+  if (code === "P2003" || state === NOT_FOUND_SQLSTATE) {
     return new AppError(
       "NOT_FOUND",
       "The request refers to something that does not exist (e.g. an unknown rollout id)",
@@ -55,19 +59,24 @@ function isDatabaseUnavailable(error: unknown): boolean {
   return typeof code === "string" && (UNAVAILABLE_SYSTEM_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code));
 }
 
-function adapterCause(error: Prisma.PrismaClientKnownRequestError) {
-  return (
-    error.meta as {
-      driverAdapterError?: { cause?: { kind?: string; code?: string; originalCode?: string } };
-    }
-  )?.driverAdapterError?.cause;
+type AdapterCause = { kind?: string; code?: string; originalCode?: string };
+
+/** What the driver adapter said failed: inside a Prisma error, or as its own error (in a transaction). */
+function adapterCause(error: unknown): AdapterCause | undefined {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return (error.meta as { driverAdapterError?: { cause?: AdapterCause } })?.driverAdapterError?.cause;
+  }
+  if (error instanceof Error && error.name === "DriverAdapterError") {
+    return (error as { cause?: AdapterCause }).cause;
+  }
+  return undefined;
 }
 
 /**
  * PostgreSQL's SQLSTATE behind a Prisma error, when the driver adapter passed it on: as `originalCode`
  * when the adapter named the failure (`kind`), else as `code`.
  */
-function sqlState(error: Prisma.PrismaClientKnownRequestError): string | undefined {
+function sqlState(error: unknown): string | undefined {
   const cause = adapterCause(error);
   return cause?.originalCode ?? cause?.code;
 }
