@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultGates } from "../../domain/analysis/default-gates";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { systemActor } from "../actors";
 import { registerDeploy } from "../deploys/register-deploy";
+import { setGateDefaults } from "../gates/set-gate-defaults";
+import { declareIncident } from "../incidents/declare-incident";
+import { setUserRole } from "../users/set-user-role";
 import { browseAuditEvents } from "./list-audit-events";
 
 describe("the audit history as the audit page shows it", () => {
@@ -11,13 +15,23 @@ describe("the audit history as the audit page shows it", () => {
   });
   afterAll(() => demo.database.drop());
 
-  it("names each rollout, release, service and user target as people know it, and leaves others as ids", async () => {
+  it("names rollout, release, incident, gate-default and user targets as people know them", async () => {
     await registerDeploy(demo.services, systemActor("ci"), {
       service: "search",
       environment: "staging",
       version: "3.3.0",
       artifact: "search:3.3.0",
     });
+    const admin = demo.actor("admin");
+    await declareIncident(demo.services, admin, {
+      title: "payments down",
+      severity: "sev1",
+      services: ["*"],
+    });
+    await setGateDefaults(demo.services, admin, { service: "search", gates: defaultGates() });
+    await setGateDefaults(demo.services, admin, { gates: defaultGates() });
+    const viewer = demo.actor("viewer");
+    await setUserRole(demo.services, admin, { userId: viewer.id, role: "operator" });
     const { events } = await browseAuditEvents(demo.services, { limit: 200 });
     const named = (targetType: string) =>
       new Set(events.filter((e) => e.targetType === targetType).map((e) => e.targetLabel));
@@ -30,6 +44,10 @@ describe("the audit history as the audit page shows it", () => {
       ]),
     );
     expect(named("release")).toEqual(new Set(["search 3.3.0 in staging"]));
+    expect(named("incident")).toEqual(new Set(["payments down"]));
+    expect(named("gate-defaults")).toEqual(new Set(["search", "every service"]));
+    // A user by display name: every role reads the history, and only admins see users' emails.
+    expect(named("user")).toEqual(new Set([viewer.name]));
     // A flag is named by its key already: no label.
     expect(named("flag")).toEqual(new Set([null]));
     // The stored record is unchanged: the label is beside it, not in it.
