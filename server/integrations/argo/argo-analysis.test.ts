@@ -292,6 +292,42 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     expect((reverted as { reason: string }).reason).toContain(`release 2.0.0 (rollout ${v2}, completed)`);
   });
 
+  it("with ?release=, another release's rollout that changed exposure after this one started supersedes it", async () => {
+    await completedRollout("argo-rel-overlap", "1.0.0");
+    const v2 = await rolloutOf("argo-rel-overlap", "2.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), v2, { type: "start" }); // holds at 10%
+    const hotfix = await completedRollout("argo-rel-overlap", "1.0.1");
+    // v2 started before the hotfix did, but finished after it: production runs 2.0.0.
+    await judge(v2, 0, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
+    await passCurrentStep(ctx, setNow, v2);
+    await runRolloutCommand(ctx, systemActor("scheduler"), v2, { type: "advance" });
+    await judge(v2, 1, "promote", "every gate passed", [gate("error-rate", "pass", "fine")]);
+    await passCurrentStep(ctx, setNow, v2, "completed");
+    const reverted = (await analysis("argo-rel-overlap?release=1.0.1")).json;
+    expect(reverted).toMatchObject({ rolloutId: hotfix, verdict: "inconclusive" });
+    expect((reverted as { reason: string }).reason).toContain(`release 2.0.0 (rollout ${v2}, completed)`);
+  });
+
+  it("a rollout that never exposed anything does not answer, with or without ?release=", async () => {
+    const shipped = await completedRollout("argo-rel-redo", "7.0.0");
+    // A second rollout of the same release, aborted (Argo with failureLimit 0) or paused before it started.
+    const aborted = await rolloutOf("argo-rel-redo", "7.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), aborted, {
+      type: "abort",
+      reason: "mistake",
+    });
+    const killed = await rolloutOf("argo-rel-redo", "7.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), killed, { type: "kill", reason: "mistake" });
+    for (const path of ["argo-rel-redo?release=7.0.0", "argo-rel-redo"]) {
+      expect((await analysis(path)).json).toMatchObject({ rolloutId: shipped, verdict: "pass" });
+    }
+    const paused = await rolloutOf("argo-rel-redo", "7.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), paused, { type: "pause", reason: "later" });
+    for (const path of ["argo-rel-redo?release=7.0.0", "argo-rel-redo"]) {
+      expect((await analysis(path)).json).toMatchObject({ rolloutId: shipped, verdict: "pass" });
+    }
+  });
+
   it("with ?release=, a later rollout of another release that never started does not supersede", async () => {
     const shipped = await completedRollout("argo-rel-unstarted", "5.0.0");
     const wrong = await rolloutOf("argo-rel-unstarted", "5.1.0");

@@ -1,4 +1,4 @@
-import type { Prisma } from "../../db/client";
+import { Prisma } from "../../db/client";
 import type { GateVerdict } from "../../domain/analysis";
 import { analysisVerdict } from "../../domain/controllers/analysis-verdict";
 import { AppError } from "../../domain/errors";
@@ -12,7 +12,7 @@ export interface AnalysisQuery {
   release?: string;
 }
 
-/** Live rollouts first; otherwise the newest that exposed anything. Drafts have no verdict to give. */
+/** Live rollouts first; otherwise the newest finished one. */
 const STATE_PRIORITY: RolloutState[][] = [
   ["running", "paused"],
   ["completed", "rolled_back", "aborted"],
@@ -33,10 +33,16 @@ const ROLLOUT_FIELDS = {
 
 type AnalysedRollout = Prisma.RolloutGetPayload<{ select: typeof ROLLOUT_FIELDS }>;
 
+/**
+ * A rollout that never started (a draft, or one aborted, killed or paused straight from draft) exposed
+ * nothing and has no verdict to give: Argo aborting such a re-run must not fail a release shipped before.
+ */
+const EXPOSED = { currentStep: { gte: 0 } } satisfies Prisma.RolloutWhereInput;
+
 async function newestRollout(ctx: ServiceContext, where: Prisma.RolloutWhereInput) {
   for (const states of STATE_PRIORITY) {
     const row = await ctx.db.rollout.findFirst({
-      where: { ...where, state: { in: states } },
+      where: { ...where, ...EXPOSED, state: { in: states } },
       orderBy: { createdAt: "desc" },
       select: ROLLOUT_FIELDS,
     });
@@ -49,7 +55,7 @@ async function currentRollout(ctx: ServiceContext, serviceId: string, environmen
   const live = environment
     ? []
     : await ctx.db.rollout.findMany({
-        where: { serviceId, state: { in: ["running", "paused"] } },
+        where: { serviceId, ...EXPOSED, state: { in: ["running", "paused"] } },
         distinct: ["releaseId"],
         select: { release: { select: { environment: true } } },
       });
@@ -91,35 +97,39 @@ async function releaseEnvironment(ctx: ServiceContext, serviceId: string, enviro
   return released[0]?.environment ?? null;
 }
 
-const STARTED = { targetType: "rollout", action: "rollout.started" } as const;
+/**
+ * Every audit action by which a rollout changes what its environment runs. A reduction (rolled back)
+ * counts too: that fails safe, inconclusive rather than a pass on doubt.
+ */
+const EXPOSURE_ACTIONS = [
+  "rollout.started",
+  "rollout.step-entered",
+  "rollout.exposure-changed",
+  "rollout.step-passed",
+  "rollout.completed",
+  "rollout.rolled-back",
+];
 
 /**
- * The first rollout of another release in the environment started after this one, by the audit's
- * `rollout.started` events (id order is commit order): when a rollout was created says nothing of when
- * it exposed traffic, and one never started exposed none. Without this one's start, any started one
- * supersedes it (never pass on doubt).
+ * The first rollout of another release in the environment to change exposure after this one started,
+ * by the audit history (id order is commit order): one started earlier but still ramping after this
+ * one completed replaced it all the same, and one never started exposed nothing. Without this one's
+ * start, any exposure change supersedes it (never pass on doubt).
  */
 async function supersedingRollout(ctx: ServiceContext, serviceId: string, rollout: AnalysedRollout) {
-  const others = await ctx.db.rollout.findMany({
-    where: {
-      serviceId,
-      state: { not: "draft" },
-      release: { environment: rollout.release.environment, version: { not: rollout.release.version } },
-    },
-    select: { id: true, state: true, release: { select: { version: true } } },
-  });
-  if (others.length === 0) return null;
-  const started = await ctx.db.auditEvent.findFirst({
-    where: { ...STARTED, targetId: rollout.id },
-    orderBy: { id: "asc" },
-    select: { id: true },
-  });
-  const first = await ctx.db.auditEvent.findFirst({
-    where: { ...STARTED, targetId: { in: others.map((r) => r.id) }, id: { gt: started?.id ?? 0n } },
-    orderBy: { id: "asc" },
-    select: { targetId: true },
-  });
-  return others.find((r) => r.id === first?.targetId) ?? null;
+  const rows = await ctx.db.$queryRaw<{ id: string; state: string; version: string }[]>`
+    SELECT r."id", r."state", rel."version"
+    FROM "AuditEvent" e
+    JOIN "Rollout" r ON r."id" = e."targetId"
+    JOIN "Release" rel ON rel."id" = r."releaseId"
+    WHERE e."targetType" = 'rollout' AND e."action" IN (${Prisma.join(EXPOSURE_ACTIONS)})
+      AND e."id" > coalesce((SELECT min(s."id") FROM "AuditEvent" s WHERE s."targetType" = 'rollout'
+        AND s."targetId" = ${rollout.id} AND s."action" = 'rollout.started'), 0)
+      AND r."serviceId" = ${serviceId} AND rel."environment" = ${rollout.release.environment}
+      AND rel."version" <> ${rollout.release.version}
+    ORDER BY e."id" LIMIT 1`;
+  const row = rows[0];
+  return row ? { id: row.id, state: row.state, release: { version: row.version } } : null;
 }
 
 /**
