@@ -36,4 +36,19 @@ describe("commandAvailability", () => {
     expect(available.pause).toEqual({ allowed: false, reason: "already paused" });
     expect(available.kill.allowed).toBe(true);
   });
+
+  it("names a titled incident by its title, not its id", () => {
+    const paused = decide(running(), { type: "pause" }, ctx(T0)).next;
+    const titled = {
+      ...incidentFreeze,
+      incidents: [
+        { id: "cmx1incident (all down)", title: "all down", severity: "sev2", services: "*" as const },
+      ],
+    };
+    expect(commandAvailability(paused, ctx(T0, undefined, titled)).resume).toEqual({
+      allowed: false,
+      reason: "frozen by incident “all down” (sev2); a release manager may override with a written reason",
+      code: "FROZEN",
+    });
+  });
 });

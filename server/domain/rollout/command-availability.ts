@@ -2,7 +2,6 @@ import { AppError, type AppErrorCode } from "../errors";
 import { decide } from "./decide";
 import type { DecideContext, RolloutCommand } from "./rollout-commands";
 import type { RolloutSnapshot } from "./rollout-types";
-import { IllegalTransition } from "./state-labels";
 
 /** The commands people issue (verdicts come from the evaluator). */
 export const USER_COMMANDS = ["start", "advance", "approve", "pause", "resume", "abort", "kill"] as const;
@@ -29,8 +28,7 @@ export function commandAvailability(
           : { allowed: false, reason: `already ${rollout.state}` };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      const reason = error instanceof IllegalTransition ? error.forPeople : error.message;
-      result[type] = { allowed: false, reason, code: error.code };
+      result[type] = { allowed: false, reason: error.forPeople ?? error.message, code: error.code };
     }
   }
   return result;

@@ -5,7 +5,7 @@ import { gateFailureTarget, revertTo, stepExposure } from "./last-known-good";
 import type { DecideContext, Decision, RolloutCommand, RolloutEvent } from "./rollout-commands";
 import { highRiskTags, isHighRisk, validatePlan } from "./rollout-plan";
 import type { RolloutSnapshot } from "./rollout-types";
-import { IllegalTransition, stateLabel } from "./state-labels";
+import { illegalTransition, stateLabel } from "./state-labels";
 
 type Draft = { next: RolloutSnapshot; events: RolloutEvent[] };
 type EventBody = RolloutEvent extends infer E
@@ -19,7 +19,7 @@ function assertNever(value: never): never {
 }
 
 function illegal(r: RolloutSnapshot, command: RolloutCommand["type"], why?: string): AppError {
-  return new IllegalTransition(r, command, why);
+  return illegalTransition(r, command, why);
 }
 
 /** "step 2 (5%)", counted from 1 as the plan on screen shows it. */
@@ -78,7 +78,7 @@ function run(
   // The step's exposure goes live and its hold starts.
   const goLive = (base: RolloutSnapshot, index: number): Draft => {
     const step = base.steps[index];
-    if (!step) throw illegal(base, command.type, `steps[${index}] does not exist`);
+    if (!step) throw illegal(base, command.type, `step ${index + 1} does not exist`);
     const holdUntil = ctx.now + step.holdSeconds * 1000;
     const next: RolloutSnapshot = {
       ...base,
@@ -113,7 +113,7 @@ function run(
   // Entering a step either waits for approval (exposure unchanged) or goes live.
   const enterStep = (base: RolloutSnapshot, index: number): Draft => {
     const step = base.steps[index];
-    if (!step) throw illegal(base, command.type, `steps[${index}] does not exist`);
+    if (!step) throw illegal(base, command.type, `step ${index + 1} does not exist`);
     if (!step.requiresApproval) return goLive(base, index);
     return {
       next: {

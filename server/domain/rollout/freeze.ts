@@ -3,6 +3,8 @@ import type { Actor } from "./rollout-types";
 
 export interface ActiveIncident {
   id: string;
+  /** What people call it; the id stands in when there is none. */
+  title?: string;
   severity: string;
   /** Services the incident freezes, or "*" for all. */
   services: readonly string[] | "*";
@@ -56,9 +58,12 @@ export function blockingFreezes(freeze: FreezeState | null, target: FreezeTarget
 export const freezesAnything = (b: BlockingFreezes): boolean =>
   b.incidents.length > 0 || b.exhaustedBudgets.length > 0;
 
-export function describeFreezes(b: BlockingFreezes): string {
+/** The freezes as API messages and the audit name them (incidents by id), or as people read them. */
+export function describeFreezes(b: BlockingFreezes, forPeople = false): string {
   return [
-    ...b.incidents.map((i) => `incident ${i.id} (${i.severity})`),
+    ...b.incidents.map((i) =>
+      forPeople && i.title ? `incident “${i.title}” (${i.severity})` : `incident ${i.id} (${i.severity})`,
+    ),
     ...b.exhaustedBudgets.map((e) => `exhausted ${e.slo} error budget of ${e.serviceId} in ${e.environment}`),
   ].join(", ");
 }
@@ -82,6 +87,7 @@ export function checkFreeze(
       "FROZEN",
       `${command} refused: ${target.serviceId} is frozen by ${what}; a release manager may override with a written reason`,
       "override",
+      `frozen by ${describeFreezes(blocking, true)}; a release manager may override with a written reason`,
     );
   }
   if (!OVERRIDE_ROLES.has(actor.role)) {

@@ -14,17 +14,13 @@ export function formatState(state: string, phase: string | null): string {
 
 /**
  * A command the state machine refuses in the rollout's state. The message names the rollout for API
- * clients and logs; `forPeople` is what a disabled button says: the reason, or the state alone.
+ * clients and logs; a disabled button says the reason, or the state alone.
  */
-export class IllegalTransition extends AppError {
-  readonly forPeople: string;
-
-  constructor(r: RolloutSnapshot, command: string, why?: string) {
-    super(
-      "ILLEGAL_TRANSITION",
-      `${command} is not allowed while rollout ${r.id} is ${stateLabel(r)}${why ? `: ${why}` : ""}`,
-      "state",
-    );
-    this.forPeople = why ?? `not while ${formatState(r.state, r.phase)}`;
-  }
+export function illegalTransition(r: RolloutSnapshot, command: string, why?: string): AppError {
+  return new AppError(
+    "ILLEGAL_TRANSITION",
+    `${command} is not allowed while rollout ${r.id} is ${stateLabel(r)}${why ? `: ${why}` : ""}`,
+    "state",
+    why ?? `not while ${formatState(r.state, r.phase)}`,
+  );
 }

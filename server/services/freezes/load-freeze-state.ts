@@ -39,6 +39,7 @@ export async function loadFreezeState(db: FreezeReader): Promise<FreezeState> {
   return {
     incidents: incidents.map((i) => ({
       id: `${i.id} (${i.title})`,
+      title: i.title,
       severity: i.severity,
       services: i.services.includes("*") ? "*" : i.services,
     })),
