@@ -14,10 +14,11 @@ export interface OlderParts {
 
 /**
  * slo-watch's sums over the long windows, kept between beats: summing 30 days of samples was most of a
- * beat's cost (bench:slo). What is kept is each window's older part, which new samples do not touch; the
- * recent hours are summed at every beat with the short windows, so a burst counts towards the budget at
- * once, and only the window's oldest edge lags (by up to five minutes). Keyed by what the sum depends on,
- * so an SLO whose definition changes is summed again at once.
+ * beat's cost (bench:slo). What is kept is each window's older part, which live samples do not touch;
+ * the recent hours are summed at every beat with the short windows, so a burst counts towards the budget
+ * at once. For up to five minutes the window's oldest edge lags, and a sample pushed late into the older
+ * part (over 6 h old: a backfill) is not counted yet. Keyed by what the sum depends on, so an SLO whose
+ * definition changes is summed again at once.
  */
 export class LongWindowSums {
   private readonly parts = new Map<string, OlderParts>();
