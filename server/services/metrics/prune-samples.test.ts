@@ -34,22 +34,32 @@ describe("pruning old metric samples", () => {
       version: "9.9.9",
       artifact: "checkout-api:9.9.9",
     });
-    const checkout = await db.service.findUniqueOrThrow({ where: { name: "checkout-api" } });
-    const whole = (environment: string, days: number) => ({
-      serviceId: checkout.id,
-      environment,
-      intervalEnd: new Date(now - days * DAY),
-      intervalSeconds: 60,
-      requests: 10,
-      errors: 0,
-      latencyBoundsMs: [100],
-      latencyCounts: [10, 0],
-    });
-    await db.serviceSample.createMany({
-      data: [whole("production", 20), whole("production", 40), whole("staging", 3), whole("staging", 10)],
-    });
+    await insertServiceSamples([
+      ["production", 20],
+      ["production", 40],
+      ["staging", 3],
+      ["staging", 10],
+    ]);
   });
   afterAll(() => demo.database.drop());
+
+  /** checkout-api's whole traffic in an environment, that many days ago. */
+  const insertServiceSamples = async (samples: [environment: string, days: number][]) => {
+    const db = demo.database.db;
+    const checkout = await db.service.findUniqueOrThrow({ where: { name: "checkout-api" } });
+    await db.serviceSample.createMany({
+      data: samples.map(([environment, days]) => ({
+        serviceId: checkout.id,
+        environment,
+        intervalEnd: new Date(now - days * DAY),
+        intervalSeconds: 60,
+        requests: 10,
+        errors: 0,
+        latencyBoundsMs: [100],
+        latencyCounts: [10, 0],
+      })),
+    });
+  };
 
   const ages = async () => {
     const db = demo.database.db;
@@ -94,21 +104,11 @@ describe("pruning old metric samples", () => {
   });
 
   it("keeps the 3-day burn window of an environment with an SLO, however short its window and the retention", async () => {
-    const db = demo.database.db;
-    await db.slo.updateMany({ data: { windowDays: 2 } });
-    const checkout = await db.service.findUniqueOrThrow({ where: { name: "checkout-api" } });
-    await db.serviceSample.createMany({
-      data: [2.5, 3.5].map((days) => ({
-        serviceId: checkout.id,
-        environment: "production",
-        intervalEnd: new Date(now - days * DAY),
-        intervalSeconds: 60,
-        requests: 10,
-        errors: 0,
-        latencyBoundsMs: [100],
-        latencyCounts: [10, 0],
-      })),
-    });
+    await demo.database.db.slo.updateMany({ data: { windowDays: 2 } });
+    await insertServiceSamples([
+      ["production", 2.5],
+      ["production", 3.5],
+    ]);
     await pruneSamples(demo.services, 1);
     // Staging has no SLO: one day. Production's SLOs read three days back.
     expect((await ages()).service).toEqual(["production 3d"]);
