@@ -308,23 +308,22 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
     expect((reverted as { reason: string }).reason).toContain(`release 2.0.0 (rollout ${v2}, completed)`);
   });
 
-  it("a rollout that never exposed anything does not answer, with or without ?release=", async () => {
-    const shipped = await completedRollout("argo-rel-redo", "7.0.0");
-    // A second rollout of the same release, aborted (Argo with failureLimit 0) or paused before it started.
-    const aborted = await rolloutOf("argo-rel-redo", "7.0.0");
-    await runRolloutCommand(ctx, demo.actor("release_manager"), aborted, {
-      type: "abort",
-      reason: "mistake",
+  it("a later rollout killed or paused before it started still answers, never the earlier pass", async () => {
+    await completedRollout("argo-redo", "1.0.0");
+    // v2, killed as a draft: Argo must not promote the revision just killed on v1's pass.
+    const killed = await rolloutOf("argo-redo", "2.0.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), killed, {
+      type: "kill",
+      reason: "bad build",
     });
-    const killed = await rolloutOf("argo-rel-redo", "7.0.0");
-    await runRolloutCommand(ctx, demo.actor("release_manager"), killed, { type: "kill", reason: "mistake" });
-    for (const path of ["argo-rel-redo?release=7.0.0", "argo-rel-redo"]) {
-      expect((await analysis(path)).json).toMatchObject({ rolloutId: shipped, verdict: "pass" });
+    for (const path of ["argo-redo", "argo-redo?release=2.0.0"]) {
+      expect((await analysis(path)).json).toMatchObject({ rolloutId: killed, verdict: "fail" });
     }
-    const paused = await rolloutOf("argo-rel-redo", "7.0.0");
+    // A re-run of v2, paused before it started: not judged, so inconclusive.
+    const paused = await rolloutOf("argo-redo", "2.0.0");
     await runRolloutCommand(ctx, demo.actor("release_manager"), paused, { type: "pause", reason: "later" });
-    for (const path of ["argo-rel-redo?release=7.0.0", "argo-rel-redo"]) {
-      expect((await analysis(path)).json).toMatchObject({ rolloutId: shipped, verdict: "pass" });
+    for (const path of ["argo-redo", "argo-redo?release=2.0.0"]) {
+      expect((await analysis(path)).json).toMatchObject({ rolloutId: paused, verdict: "inconclusive" });
     }
   });
 
@@ -335,7 +334,9 @@ describe("GET /api/v1/analysis/{service} (Argo Rollouts web metric)", () => {
       type: "abort",
       reason: "wrong build",
     });
-    await rolloutOf("argo-rel-unstarted", "5.2.0"); // still a draft
+    const killed = await rolloutOf("argo-rel-unstarted", "5.2.0");
+    await runRolloutCommand(ctx, demo.actor("release_manager"), killed, { type: "kill", reason: "wrong" });
+    await rolloutOf("argo-rel-unstarted", "5.3.0"); // still a draft
     expect((await analysis("argo-rel-unstarted?release=5.0.0")).json).toMatchObject({
       rolloutId: shipped,
       state: "completed",

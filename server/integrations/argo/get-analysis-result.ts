@@ -33,16 +33,10 @@ const ROLLOUT_FIELDS = {
 
 type AnalysedRollout = Prisma.RolloutGetPayload<{ select: typeof ROLLOUT_FIELDS }>;
 
-/**
- * A rollout that never started (a draft, or one aborted, killed or paused straight from draft) exposed
- * nothing and has no verdict to give: Argo aborting such a re-run must not fail a release shipped before.
- */
-const EXPOSED = { currentStep: { gte: 0 } } satisfies Prisma.RolloutWhereInput;
-
 async function newestRollout(ctx: ServiceContext, where: Prisma.RolloutWhereInput) {
   for (const states of STATE_PRIORITY) {
     const row = await ctx.db.rollout.findFirst({
-      where: { ...where, ...EXPOSED, state: { in: states } },
+      where: { ...where, state: { in: states } },
       orderBy: { createdAt: "desc" },
       select: ROLLOUT_FIELDS,
     });
@@ -55,7 +49,7 @@ async function currentRollout(ctx: ServiceContext, serviceId: string, environmen
   const live = environment
     ? []
     : await ctx.db.rollout.findMany({
-        where: { serviceId, ...EXPOSED, state: { in: ["running", "paused"] } },
+        where: { serviceId, state: { in: ["running", "paused"] } },
         distinct: ["releaseId"],
         select: { release: { select: { environment: true } } },
       });
@@ -113,21 +107,27 @@ const EXPOSURE_ACTIONS = [
 /**
  * The first rollout of another release in the environment to change exposure after this one started,
  * by the audit history (id order is commit order): one started earlier but still ramping after this
- * one completed replaced it all the same, and one never started exposed nothing. Without this one's
- * start, any exposure change supersedes it (never pass on doubt).
+ * one completed replaced it all the same, and one never started (a draft, even killed) exposed nothing.
+ * Without this one's start, any exposure change supersedes it (never pass on doubt). Read from the
+ * environment's rollouts through each one's audit index entries, not from the whole history.
  */
 async function supersedingRollout(ctx: ServiceContext, serviceId: string, rollout: AnalysedRollout) {
   const rows = await ctx.db.$queryRaw<{ id: string; state: string; version: string }[]>`
+    WITH started AS (
+      SELECT coalesce(min(s."id"), 0) AS "id" FROM "AuditEvent" s
+      WHERE s."targetType" = 'rollout' AND s."targetId" = ${rollout.id} AND s."action" = 'rollout.started')
     SELECT r."id", r."state", rel."version"
-    FROM "AuditEvent" e
-    JOIN "Rollout" r ON r."id" = e."targetId"
+    FROM "Rollout" r
     JOIN "Release" rel ON rel."id" = r."releaseId"
-    WHERE e."targetType" = 'rollout' AND e."action" IN (${Prisma.join(EXPOSURE_ACTIONS)})
-      AND e."id" > coalesce((SELECT min(s."id") FROM "AuditEvent" s WHERE s."targetType" = 'rollout'
-        AND s."targetId" = ${rollout.id} AND s."action" = 'rollout.started'), 0)
-      AND r."serviceId" = ${serviceId} AND rel."environment" = ${rollout.release.environment}
-      AND rel."version" <> ${rollout.release.version}
-    ORDER BY e."id" LIMIT 1`;
+    CROSS JOIN started
+    JOIN LATERAL (
+      SELECT e."id" FROM "AuditEvent" e
+      WHERE e."targetType" = 'rollout' AND e."targetId" = r."id" AND e."id" > started."id"
+        AND e."action" IN (${Prisma.join(EXPOSURE_ACTIONS)})
+      ORDER BY e."id" LIMIT 1) first ON true
+    WHERE r."serviceId" = ${serviceId} AND rel."environment" = ${rollout.release.environment}
+      AND rel."version" <> ${rollout.release.version} AND r."currentStep" >= 0
+    ORDER BY first."id" LIMIT 1`;
   const row = rows[0];
   return row ? { id: row.id, state: row.state, release: { version: row.version } } : null;
 }
