@@ -1,4 +1,5 @@
 export * from "./audit-csv";
 export * from "./canonical-json";
 export * from "./hash-chain";
+export * from "./personal-data";
 export * from "./verify-chain";

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Role } from "../../auth/permissions";
 import { defaultGates } from "../../domain/analysis/default-gates";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
+import { appRouter } from "../../trpc/app-router";
+import { createCallerFactory } from "../../trpc/init";
 import { systemActor } from "../actors";
 import { registerDeploy } from "../deploys/register-deploy";
 import { setGateDefaults } from "../gates/set-gate-defaults";
 import { declareIncident } from "../incidents/declare-incident";
 import { setUserRole } from "../users/set-user-role";
 import { browseAuditEvents } from "./list-audit-events";
+import { recordAuditEvent } from "./record-audit-event";
+
+const createCaller = createCallerFactory(appRouter);
 
 describe("the audit history as the audit page shows it", () => {
   let demo: DemoFixture;
@@ -32,7 +38,7 @@ describe("the audit history as the audit page shows it", () => {
     await setGateDefaults(demo.services, admin, { gates: defaultGates() });
     const viewer = demo.actor("viewer");
     await setUserRole(demo.services, admin, { userId: viewer.id, role: "operator" });
-    const { events } = await browseAuditEvents(demo.services, { limit: 200 });
+    const { events } = await browseAuditEvents(demo.services, { limit: 200 }, { personalData: true });
     const named = (targetType: string) =>
       new Set(events.filter((e) => e.targetType === targetType).map((e) => e.targetLabel));
     expect(named("rollout")).toEqual(
@@ -53,5 +59,32 @@ describe("the audit history as the audit page shows it", () => {
     // The stored record is unchanged: the label is beside it, not in it.
     const rollout = events.find((e) => e.targetType === "rollout");
     expect(rollout?.targetId).toMatch(/^c[a-z0-9]{20,}$/);
+  });
+
+  it("shows who signed in from where only to those who may export the history", async () => {
+    await demo.database.db.$transaction((tx) =>
+      recordAuditEvent(tx, {
+        actor: systemActor("sign-in"),
+        action: "auth.sign-in-failed",
+        targetType: "user",
+        targetId: "email:someone@corp.example",
+        reason: "wrong credentials",
+        after: { address: "10.0.0.8", email: "someone@corp.example", lockedForSeconds: 0 },
+        at: demo.services.now(),
+      }),
+    );
+    const failedSignIn = async (role: Role) => {
+      const caller = createCaller({ actor: demo.actor(role), services: demo.services });
+      const { events } = await caller.audit.list({ action: "auth.sign-in-failed", limit: 1 });
+      return events[0];
+    };
+    expect(await failedSignIn("viewer")).toMatchObject({
+      targetId: "email:(hidden)",
+      after: { address: "(hidden)", email: "(hidden)", lockedForSeconds: 0 },
+    });
+    expect(await failedSignIn("auditor")).toMatchObject({
+      targetId: "email:someone@corp.example",
+      after: { address: "10.0.0.8", email: "someone@corp.example" },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { AuditEventContent } from "../../domain/audit";
+import { type AuditEventContent, withoutPersonalData } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 import { type AuditFilter, auditWhere } from "./audit-filter";
 import { auditTargetLabels } from "./audit-target-labels";
@@ -53,12 +53,20 @@ export async function pageAuditEvents(
   return { events, nextCursor: rows.length > filter.limit ? (events.at(-1)?.id ?? null) : null };
 }
 
-/** A page of the history as the audit page shows it: each event with its target's name (see auditTargetLabels). */
+/**
+ * A page of the history as the audit page shows it: each event with its target's name (see
+ * auditTargetLabels), and without emails and client addresses unless the reader may see personal data.
+ */
 export async function browseAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number; cursor?: string },
+  reader: { personalData: boolean },
 ) {
   const page = await pageAuditEvents(ctx, filter);
   const labelOf = await auditTargetLabels(ctx, page.events);
-  return { ...page, events: page.events.map((event) => ({ ...event, targetLabel: labelOf(event) })) };
+  const shown = (event: AuditEventView) => (reader.personalData ? event : withoutPersonalData(event));
+  return {
+    ...page,
+    events: page.events.map((event) => ({ ...shown(event), targetLabel: labelOf(event) })),
+  };
 }

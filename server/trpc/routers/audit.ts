@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { can } from "../../auth/permissions";
 import { auditCursorSchema, auditFilterSchema } from "../../services/audit/audit-filter";
 import { exportAuditEvents } from "../../services/audit/export-audit-events";
 import { browseAuditEvents } from "../../services/audit/list-audit-events";
@@ -19,7 +20,13 @@ export const auditRouter = router({
         .strict(),
     )
     .query(({ ctx, input: { direction: _direction, ...filter } }) =>
-      browseAuditEvents(ctx.services, { ...filter, cursor: filter.cursor ?? undefined }),
+      browseAuditEvents(
+        ctx.services,
+        { ...filter, cursor: filter.cursor ?? undefined },
+        // Those who may take the history away (auditors, admins) see it whole; other roles see it
+        // without who signed in from where.
+        { personalData: can(ctx.actor.role, "audit:export") },
+      ),
     ),
   verify: procedureWith("audit:read").query(({ ctx }) => verifyAuditChain(ctx.services)),
   export: procedureWith("audit:export")
