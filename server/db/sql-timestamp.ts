@@ -7,3 +7,8 @@ import { Prisma } from "./client";
 export function sqlTimestamp(ms: number): Prisma.Sql {
   return Prisma.sql`(timestamp 'epoch' + ${ms}::bigint * interval '1 millisecond')`;
 }
+
+/** The inverse: a `timestamp` expression as epoch milliseconds (a bigint), e.g. a column read back. */
+export function sqlEpochMs(timestamp: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(extract(epoch FROM ${timestamp}) * 1000)::bigint`;
+}

@@ -1,4 +1,5 @@
 import { type Db, Prisma } from "../../db/client";
+import { sqlEpochMs } from "../../db/sql-timestamp";
 import type { Cohort, CohortSample, IntervalTraffic } from "../../domain/metrics/cohort-sample";
 import type { SampleTable } from "./store-once";
 
@@ -162,7 +163,7 @@ interface StoredKey {
 function readKey<S extends IntervalTraffic>(layout: SampleLayout<S>): Prisma.Sql {
   const [first, second] = layout.keyColumns;
   return Prisma.sql`${quoted(first)} AS "first", ${quoted(second)} AS "second",
-    (extract(epoch FROM "intervalEnd") * 1000)::bigint AS "intervalEndMs"`;
+    ${sqlEpochMs(quoted("intervalEnd"))} AS "intervalEndMs"`;
 }
 
 interface StoredRow extends StoredKey {

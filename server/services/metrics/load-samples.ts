@@ -1,5 +1,5 @@
-import type { Db } from "../../db/client";
-import { sqlTimestamp } from "../../db/sql-timestamp";
+import { type Db, Prisma } from "../../db/client";
+import { sqlEpochMs, sqlTimestamp } from "../../db/sql-timestamp";
 import type { CohortSample } from "../../domain/metrics/cohort-sample";
 
 /** One sample as the query below builds it: a JSON array, positions as in the SELECT. */
@@ -23,7 +23,7 @@ type SampleTuple = [
  */
 export async function loadSamples(db: Db, rolloutId: string, afterMs = 0): Promise<CohortSample[]> {
   const [row] = await db.$queryRaw<{ samples: string | null }[]>`
-    SELECT json_agg(json_build_array("cohort", (extract(epoch FROM "intervalEnd") * 1000)::bigint,
+    SELECT json_agg(json_build_array("cohort", ${sqlEpochMs(Prisma.sql`"intervalEnd"`)},
       "intervalSeconds", "requests", "errors", "latencyBoundsMs", "latencyCounts", "conversionSuccesses",
       "conversionTrials") ORDER BY "intervalEnd", "cohort")::text AS samples
     FROM "MetricSample"

@@ -1,5 +1,5 @@
 import { Prisma } from "../../db/client";
-import { sqlTimestamp } from "../../db/sql-timestamp";
+import { sqlEpochMs, sqlTimestamp } from "../../db/sql-timestamp";
 import { TERMINAL_STATES } from "../../domain/rollout";
 import { BURN_WINDOWS } from "../../domain/slo";
 import { countPrunedSamples } from "../../observability/sluice-metrics";
@@ -11,8 +11,6 @@ import type { ServiceContext } from "../context";
  * row already deleted again (a first prune of 3.3 million rows had not ended after 8 minutes).
  */
 const SLICE_MS = 86_400_000;
-
-const epochMs = (timestamp: Prisma.Sql) => Prisma.sql`(extract(epoch FROM ${timestamp}) * 1000)::bigint`;
 
 export interface PrunedSamples {
   cohort: number;
@@ -46,7 +44,7 @@ export async function pruneSamples(
   signal?: AbortSignal,
 ): Promise<PrunedSamples> {
   const now = sqlTimestamp(ctx.now().getTime());
-  const cutoffMs = epochMs(
+  const cutoffMs = sqlEpochMs(
     Prisma.sql`${now} - make_interval(days => greatest(${retentionDays}::integer, coalesce(k."days", 0)))`,
   );
   const windows = Prisma.sql`(SELECT "serviceId", "environment",
@@ -54,8 +52,8 @@ export async function pruneSamples(
     FROM "Slo" GROUP BY "serviceId", "environment") k`;
   // The oldest and newest samples are the ends of the unique index's range: two probes per rollout or pair.
   const span = (table: string, key: Prisma.Sql) => Prisma.sql`
-    (SELECT ${epochMs(Prisma.sql`min("intervalEnd")`)} FROM ${Prisma.raw(`"${table}"`)} WHERE ${key}) AS "oldestMs",
-    (SELECT ${epochMs(Prisma.sql`max("intervalEnd")`)} FROM ${Prisma.raw(`"${table}"`)} WHERE ${key}) AS "newestMs"`;
+    (SELECT ${sqlEpochMs(Prisma.sql`min("intervalEnd")`)} FROM ${Prisma.raw(`"${table}"`)} WHERE ${key}) AS "oldestMs",
+    (SELECT ${sqlEpochMs(Prisma.sql`max("intervalEnd")`)} FROM ${Prisma.raw(`"${table}"`)} WHERE ${key}) AS "newestMs"`;
   const rollouts = await ctx.db.$queryRaw<(SampleSpan & { id: string })[]>`
     SELECT r."id", ${cutoffMs} AS "cutoffMs", ${span("MetricSample", Prisma.sql`"rolloutId" = r."id"`)}
     FROM "Rollout" r
@@ -119,7 +117,7 @@ async function deleteByDay(
 
 async function nextSampleMs(ctx: ServiceContext, rows: Prisma.Sql, key: Prisma.Sql, fromMs: number) {
   const [next] = await ctx.db.$queryRaw<{ ms: bigint | null }[]>`
-    SELECT ${epochMs(Prisma.sql`min("intervalEnd")`)} AS "ms" FROM ${rows}
+    SELECT ${sqlEpochMs(Prisma.sql`min("intervalEnd")`)} AS "ms" FROM ${rows}
     WHERE ${key} AND "intervalEnd" >= ${sqlTimestamp(fromMs)}`;
   return next?.ms == null ? null : Number(next.ms);
 }
