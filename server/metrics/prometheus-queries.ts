@@ -109,8 +109,14 @@ export interface QuerySet {
   conversions: { successes: string; trials: string } | null;
 }
 
-/** A rollout's queries: the templates rendered with its values. */
-export function renderQuerySet(templates: PrometheusQueries, values: QueryValues): QuerySet {
+/** A rollout's (or service environment's) queries: the templates rendered with its values. */
+export function renderQuerySet(
+  templates: Pick<
+    PrometheusQueries,
+    "errors" | "latencyBuckets" | "conversionSuccesses" | "conversionTrials"
+  >,
+  values: QueryValues,
+): QuerySet {
   const { errors, latencyBuckets, conversionSuccesses, conversionTrials } = templates;
   return {
     errors: renderQuery(errors, values),

@@ -13,7 +13,6 @@ import {
   type QueryGroup,
   type QuerySet,
   refuseMixedEnvironments,
-  renderQuery,
   renderQuerySet,
   rolloutTemplateKeys,
   serviceQueries,
@@ -256,12 +255,7 @@ export function createPrometheusPoller(
 
   function renderServiceQueries(service: PolledService): QuerySet {
     const values = { ...service, rolloutId: "", intervalSeconds: options.intervalSeconds };
-    const { errors, latencyBuckets } = serviceQueries(options.queries);
-    return {
-      errors: renderQuery(errors, values),
-      latencyBuckets: renderQuery(latencyBuckets, values),
-      conversions: null,
-    };
+    return renderQuerySet(serviceQueries(options.queries), values);
   }
 
   async function queryInterval(queries: QuerySet, intervalEnd: number): Promise<IntervalResults> {
