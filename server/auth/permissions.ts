@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   "incidents:manage": ["operator", "release_manager"],
   "audit:read": ["viewer", "operator", "release_manager", "auditor", "admin"],
   "audit:export": ["auditor", "admin"],
+  /** Emails and client addresses in the history; other readers see them hidden. */
+  "audit:personal-data": ["auditor", "admin"],
   "simulator:control": ["operator", "release_manager", "admin"],
   "tokens:manage": ["admin"],
   "users:manage": ["admin"],

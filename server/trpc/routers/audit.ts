@@ -23,9 +23,7 @@ export const auditRouter = router({
       browseAuditEvents(
         ctx.services,
         { ...filter, cursor: filter.cursor ?? undefined },
-        // Those who may take the history away (auditors, admins) see it whole; other roles see it
-        // without who signed in from where.
-        { personalData: can(ctx.actor.role, "audit:export") },
+        { personalData: can(ctx.actor.role, "audit:personal-data") },
       ),
     ),
   verify: procedureWith("audit:read").query(({ ctx }) => verifyAuditChain(ctx.services)),
