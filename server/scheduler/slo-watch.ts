@@ -7,7 +7,8 @@ export type SloWatch = SerialLoop;
 
 /**
  * Judges every SLO every `intervalMs` (about 30 s: the shortest alert window is 5 min), never two beats
- * at once, summing the windows of a day or more at most every five minutes (LongWindowSums). Alert and freeze state lives in the database, so a restarted server carries on from it.
+ * at once, summing the windows of a day or more in full at most every five minutes (LongWindowSums).
+ * Alert and freeze state lives in the database, so a restarted server carries on from it.
  */
 export function startSloWatch(
   ctx: ServiceContext,
