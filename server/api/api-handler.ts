@@ -109,6 +109,7 @@ export function createApiHandler(services: ServiceContext, options: ApiHandlerOp
       services,
       exposure,
       actor: { id: `token:${token.id}`, name: `token/${token.name}`, role: "system" },
+      scopes: token.scopes,
       params,
       headers,
       body,

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemActor } from "../services/actors";
+import { recordAuditEvent } from "../services/audit/record-audit-event";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { startTestApi, type TestApi } from "./api-test-client";
 import { newRollout } from "./api-test-rollouts";
@@ -167,6 +169,35 @@ describe("/api/v1 lists a page at a time", () => {
     });
     expect(document.events.length).toBe(expected);
     expect(expected).toBeGreaterThan(0);
+  });
+
+  it("hides emails and client addresses from tokens that may not export the history", async () => {
+    await db().$transaction((tx) =>
+      recordAuditEvent(tx, {
+        actor: systemActor("sign-in"),
+        action: "auth.sign-in-failed",
+        targetType: "user",
+        targetId: "email:someone@corp.example",
+        reason: "wrong credentials for someone@corp.example",
+        after: { address: "10.0.0.8", email: "someone@corp.example" },
+        at: demo.services.now(),
+      }),
+    );
+    const failedSignIn = async (token: string) => {
+      const response = await get("/audit?action=auth.sign-in-failed&limit=1", token);
+      expect(response.status, response.text).toBe(200);
+      return (response.json as AuditPage).events[0];
+    };
+    expect(await failedSignIn(reader)).toMatchObject({
+      targetId: "email:(hidden)",
+      reason: "wrong credentials for (hidden)",
+      after: { address: "(hidden)", email: "(hidden)" },
+    });
+    expect(await failedSignIn(await api.token(["read", "audit:export"]))).toMatchObject({
+      targetId: "email:someone@corp.example",
+      reason: "wrong credentials for someone@corp.example",
+      after: { address: "10.0.0.8", email: "someone@corp.example" },
+    });
   });
 
   it("reads a bare date as that whole day in UTC: from=D&to=D is the day", async () => {

@@ -20,6 +20,8 @@ export interface RouteCall<P, H, B, Q> {
   exposure: ExposureSource;
   /** The token, acting as a system identity: audited by name, and never allowed to break glass. */
   actor: SystemActor;
+  /** The token's scopes, for routes whose answer depends on more than the scope that admitted it. */
+  scopes: readonly TokenScope[];
   params: P;
   headers: H;
   body: B;

@@ -292,12 +292,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/audit",
     operationId: "listAuditEvents",
     summary: "Audit events, newest first, a page at a time, each with its prevHash and hash",
+    description:
+      "Emails and client addresses read `(hidden)` unless the token also has the `audit:export` scope, " +
+      "as for the roles that export. Such events no longer match their hashes: check the chain with " +
+      "/audit/verify.",
     scopes: ["read"],
     query: auditListQuery,
     responses: { 200: "The events, and the cursor of the next older page (null on the last)" },
     errors: ["NOT_FOUND"],
-    async handle({ services, query }) {
-      return { status: 200, body: await pageAuditEvents(services, query) };
+    async handle({ services, query, scopes }) {
+      const reader = { personalData: scopes.includes("audit:export") };
+      return { status: 200, body: await pageAuditEvents(services, query, reader) };
     },
   }),
   defineRoute({

@@ -189,8 +189,9 @@ describe("audit listing and export", () => {
   afterAll(() => database.drop());
 
   it("filters by service (its rollouts too), actor, action and time, and pages by id", async () => {
+    const reader = { personalData: true };
     const actions = async (filter: Parameters<typeof pageAuditEvents>[1]) =>
-      (await pageAuditEvents(ctx, filter)).events.map((e) => e.action);
+      (await pageAuditEvents(ctx, filter, reader)).events.map((e) => e.action);
     expect(await actions({ limit: 10, service: "checkout-api" })).toEqual([
       "rollout.resumed",
       "service.slo-defined",
@@ -205,17 +206,17 @@ describe("audit listing and export", () => {
         to: new Date(AT.getTime() + 120_000),
       }),
     ).toEqual(["rollout.resumed", "rollout.paused"]);
-    await expect(pageAuditEvents(ctx, { limit: 10, service: "nope" })).rejects.toMatchObject({
+    await expect(pageAuditEvents(ctx, { limit: 10, service: "nope" }, reader)).rejects.toMatchObject({
       code: "NOT_FOUND",
     });
 
-    const first = await pageAuditEvents(ctx, { limit: 3 });
+    const first = await pageAuditEvents(ctx, { limit: 3 }, reader);
     expect(first.events.map((e) => e.action)).toEqual([
       "incident.declared",
       "rollout.resumed",
       "rollout.paused",
     ]);
-    const second = await pageAuditEvents(ctx, { limit: 3, cursor: first.nextCursor ?? undefined });
+    const second = await pageAuditEvents(ctx, { limit: 3, cursor: first.nextCursor ?? undefined }, reader);
     expect(second).toMatchObject({ events: [{ action: "service.slo-defined" }], nextCursor: null });
   });
 

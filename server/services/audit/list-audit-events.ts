@@ -29,18 +29,29 @@ export const auditEventSelect = {
   hash: true,
 } as const;
 
+/** Who reads: without the right to personal data, emails and client addresses come back hidden. */
+export interface AuditReader {
+  personalData: boolean;
+}
+
 /** The newest events matching the filter, newest first. */
 export async function listAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number },
+  reader: AuditReader,
 ): Promise<AuditEventView[]> {
-  return (await pageAuditEvents(ctx, filter)).events;
+  return (await pageAuditEvents(ctx, filter, reader)).events;
 }
 
-/** One page of the history, newest first; `cursor` is the id of the last event of the previous page. */
+/**
+ * One page of the history, newest first; `cursor` is the id of the last event of the previous page.
+ * Events shown with personal data hidden no longer match their hashes; the chain is checked on the
+ * server (verifyAuditChain) or in an export, which only readers of personal data may take.
+ */
 export async function pageAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number; cursor?: string },
+  reader: AuditReader,
 ): Promise<AuditPage> {
   const where = await auditWhere(ctx, filter);
   const rows = await ctx.db.auditEvent.findMany({
@@ -49,24 +60,20 @@ export async function pageAuditEvents(
     take: filter.limit + 1,
     select: auditEventSelect,
   });
-  const events = rows.slice(0, filter.limit).map((row) => ({ ...row, id: row.id.toString() }));
+  const events = rows
+    .slice(0, filter.limit)
+    .map((row) => ({ ...row, id: row.id.toString() }))
+    .map((event) => (reader.personalData ? event : withoutPersonalData(event)));
   return { events, nextCursor: rows.length > filter.limit ? (events.at(-1)?.id ?? null) : null };
 }
 
-/**
- * A page of the history as the audit page shows it: each event with its target's name (see
- * auditTargetLabels), and without emails and client addresses unless the reader may see personal data.
- */
+/** A page of the history as the audit page shows it: each event with its target's name (see auditTargetLabels). */
 export async function browseAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number; cursor?: string },
-  reader: { personalData: boolean },
+  reader: AuditReader,
 ) {
-  const page = await pageAuditEvents(ctx, filter);
+  const page = await pageAuditEvents(ctx, filter, reader);
   const labelOf = await auditTargetLabels(ctx, page.events);
-  const shown = (event: AuditEventView) => (reader.personalData ? event : withoutPersonalData(event));
-  return {
-    ...page,
-    events: page.events.map((event) => ({ ...shown(event), targetLabel: labelOf(event) })),
-  };
+  return { ...page, events: page.events.map((event) => ({ ...event, targetLabel: labelOf(event) })) };
 }

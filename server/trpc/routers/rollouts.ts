@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMAND_PERMISSIONS } from "../../auth/permissions";
+import { COMMAND_PERMISSIONS, can } from "../../auth/permissions";
 import type { RolloutCommand, UserCommand } from "../../domain/rollout";
 import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
@@ -74,7 +74,11 @@ export const rolloutsRouter = router({
   history: procedureWith("audit:read")
     .input(rolloutId)
     .query(({ ctx, input }) =>
-      listAuditEvents(ctx.services, { targetType: "rollout", targetId: input.id, limit: 100 }),
+      listAuditEvents(
+        ctx.services,
+        { targetType: "rollout", targetId: input.id, limit: 100 },
+        { personalData: can(ctx.actor.role, "audit:personal-data") },
+      ),
     ),
   start: gated("start"),
   advance: gated("advance"),
