@@ -73,7 +73,11 @@ function Slos() {
               </td>
               <td data-label="Budget left">
                 <span>
-                  {slo.budget.total === 0 ? "no traffic yet" : formatShare(slo.budget.remaining)}
+                  {slo.budget === null
+                    ? "not judged yet (its samples could not be read)"
+                    : slo.budget.total === 0
+                      ? "no traffic yet"
+                      : formatShare(slo.budget.remaining)}
                   {slo.budgetExhaustedSince ? (
                     <span className="danger-text"> (frozen since {at(slo.budgetExhaustedSince)})</span>
                   ) : null}
@@ -95,7 +99,9 @@ function Slos() {
                       </li>
                     ))}
                   </ul>
-                  <span className="muted">judged {at(slo.assessedAt)}</span>
+                  {slo.assessedAt === null ? null : (
+                    <span className="muted">judged {at(slo.assessedAt)}</span>
+                  )}
                 </div>
               </td>
             </tr>

@@ -34,7 +34,7 @@ describe("slos router", () => {
     expect(listed).toMatchObject({ environment: "production", objective: 0.999, alertSeverity: null });
     // 1 000 requests allow 1 bad in the 30 days; 20 were: 1 − 20 / 1 = −1 900%.
     expect(listed?.budget).toMatchObject({ total: 1_000, bad: 20 });
-    expect(listed?.budget.remaining).toBeCloseTo(-19, 9);
+    expect(listed?.budget?.remaining).toBeCloseTo(-19, 9);
     const fastPage = listed?.burnRates.find((rule) => rule.long === "1h");
     expect(fastPage).toMatchObject({ short: "5m", threshold: 14.4, firing: true });
     expect(fastPage?.longBurnRate).toBeCloseTo(20, 9);
