@@ -123,6 +123,8 @@ describe("/api/v1 authentication, scopes and error format", () => {
       expect(operation?.["x-scopes"]).toEqual(route.scopes);
       expect(Boolean(operation?.requestBody)).toBe(Boolean(route.body));
       expect(operation?.responses).toHaveProperty("401");
+      expect(operation?.responses).toHaveProperty("429");
+      if (route.method === "POST") expect(operation?.responses, route.path).toHaveProperty("409");
     }
     const expected = [
       "post /deploys",

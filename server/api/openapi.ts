@@ -31,13 +31,17 @@ function parameters(schema: z.ZodType | undefined, location: "path" | "header" |
 const headerName = (lower: string) =>
   lower.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
 
-/** The errors a route can answer: its own, plus those every route shares. */
+/**
+ * The errors a route can answer: its own, plus those every route shares. Any write can meet another
+ * instance's concurrent write (a deadlock or serialization failure), answered as a CONFLICT to retry.
+ */
 function errorCodes(route: ApiRoute): ApiErrorCode[] {
-  const codes: ApiErrorCode[] = ["UNAUTHORIZED", "FORBIDDEN", ...(route.errors ?? [])];
-  if (route.body || route.params || route.headers || route.query) codes.push("BAD_INPUT");
-  if (route.body) codes.push("PAYLOAD_TOO_LARGE");
-  codes.push("INTERNAL", "UNAVAILABLE");
-  return codes;
+  const codes = new Set<ApiErrorCode>(["UNAUTHORIZED", "FORBIDDEN", ...(route.errors ?? [])]);
+  if (route.body || route.params || route.headers || route.query) codes.add("BAD_INPUT");
+  if (route.method === "POST") codes.add("CONFLICT");
+  if (route.body) codes.add("PAYLOAD_TOO_LARGE");
+  for (const code of ["RATE_LIMITED", "INTERNAL", "UNAVAILABLE"] as const) codes.add(code);
+  return [...codes];
 }
 
 function errorResponses(codes: readonly ApiErrorCode[]) {
