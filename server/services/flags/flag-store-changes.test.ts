@@ -74,6 +74,87 @@ describe("flag store of another instance, kept current through PostgreSQL", () =
     expect(deaf.evaluate("search.ranking", user)).toMatchObject({ errorCode: "FLAG_NOT_FOUND" });
   });
 
+  describe("when a re-read after a change fails", () => {
+    /** Instance B's client, failing the next `failing` flag reads (a pool timeout, a failover). */
+    let failing = 0;
+    let flagReads = 0;
+    const flaky = () =>
+      new Proxy(otherDb, {
+        get(target, prop, receiver) {
+          if (prop !== "flag") return Reflect.get(target, prop, receiver);
+          flagReads++;
+          if (failing === 0) return Reflect.get(target, prop, receiver);
+          failing--;
+          return { findMany: () => Promise.reject(new Error("connection timeout")) };
+        },
+      }) as Db;
+    /** A change feed the test drives by hand. */
+    const feed = () => {
+      const listeners = new Set<(table: string | null) => void>();
+      return {
+        notify: (table: string | null) => {
+          for (const listener of listeners) listener(table);
+        },
+        subscribe(listener: (table: string | null) => void) {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        },
+      };
+    };
+    const instanceB = (changes: ReturnType<typeof feed>, errors: unknown[]) =>
+      createFlagStore(
+        { db: flaky(), events: new EventBus(), now: () => new Date() },
+        { changes, refreshIntervalMs: 0, retryDelaysMs: [10, 20, 40], onError: (e) => errors.push(e) },
+      );
+
+    it("retries soon, so a kill made elsewhere is still served within moments", async () => {
+      await createFlag(demo.services, demo.actor("release_manager"), {
+        key: "search.retried",
+        service: "search",
+        variants: [
+          { name: "off", value: false },
+          { name: "on", value: true },
+        ],
+        defaultVariant: "on",
+        offVariant: "off",
+      });
+      const changes = feed();
+      const errors: unknown[] = [];
+      const store = await instanceB(changes, errors);
+      try {
+        await setFlagKilled(demo.services, demo.actor("operator"), "search.retried", true, "incident");
+        failing = 3;
+        changes.notify("Flag");
+        await until(
+          () => store.evaluate("search.retried", user).reason === "DISABLED",
+          "B to serve the kill",
+        );
+        expect(errors).toHaveLength(3);
+      } finally {
+        store.close();
+        failing = 0;
+      }
+    });
+
+    it("stops retrying once closed", async () => {
+      const changes = feed();
+      const store = await instanceB(changes, []);
+      failing = Number.POSITIVE_INFINITY;
+      try {
+        const before = flagReads;
+        changes.notify(null);
+        await until(() => flagReads >= before + 3, "B to retry");
+        store.close();
+        const atClose = flagReads;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect(flagReads).toBe(atClose);
+      } finally {
+        store.close();
+        failing = 0;
+      }
+    });
+  });
+
   it("follows the exposure of a flag rollout driven on instance A: started, then killed", async () => {
     const a = demo.services;
     const evaluator = systemActor("evaluator");

@@ -40,9 +40,15 @@ export interface FlagStoreOptions {
   changes?: Pick<ChangeFeed, "subscribe">;
   /** Full re-read as a safety net (e.g. while not listening); 0 disables. Default 30 s. */
   refreshIntervalMs?: number;
-  /** A failed background reload keeps the last snapshot and reports here. Default: console.error. */
+  /**
+   * A failed background reload keeps the last snapshot, reports here and is retried. Default: console.error.
+   */
   onError?: (error: unknown) => void;
+  /** Waits before each retry of a failed background reload, the last one repeating. Default 250 ms … 2 s. */
+  retryDelaysMs?: readonly number[];
 }
+
+const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000];
 
 interface Exposure {
   percent: number;
@@ -117,8 +123,28 @@ export async function createFlagStore(
       });
     return queued;
   }
+
+  // A failed background read may have missed a change (a kill): re-read soon, not at the next periodic
+  // refresh 30 s away (or never, with it off), until a read succeeds. One retry is pending at a time.
+  const retryDelays = options.retryDelaysMs ?? RETRY_DELAYS_MS;
+  let failures = 0;
+  let retry: ReturnType<typeof setTimeout> | null = null;
+  let closed = false;
+  function retryLater(error: unknown): void {
+    onError(error);
+    if (closed || retry) return;
+    const delay = retryDelays[Math.min(failures, retryDelays.length - 1)];
+    failures++;
+    retry = setTimeout(() => {
+      retry = null;
+      reload().then(() => {
+        failures = 0;
+      }, retryLater);
+    }, delay);
+    retry.unref?.();
+  }
   const reloadInBackground = () => {
-    reload().catch(onError);
+    reload().catch(retryLater);
   };
 
   /** A rollout's exposure, newer versions only; a flag it drives evaluates with it from now on. */
@@ -153,7 +179,7 @@ export async function createFlagStore(
   const unsubscribeFlags = ctx.events.subscribe("flag.changed", reloadInBackground);
   const unsubscribeChanges =
     options.changes?.subscribe((table) => {
-      catchUp(table).catch(onError);
+      catchUp(table).catch(retryLater);
     }) ?? (() => {});
   const unsubscribe = () => {
     unsubscribeRollouts();
@@ -186,8 +212,10 @@ export async function createFlagStore(
     reload,
     loadedAt: () => loadedAt,
     close() {
+      closed = true;
       unsubscribe();
       if (timer) clearInterval(timer);
+      if (retry) clearTimeout(retry);
     },
   };
 }
