@@ -294,8 +294,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Audit events, newest first, a page at a time, each with its prevHash and hash",
     description:
       "Emails and client addresses read `(hidden)` unless the token also has the `audit:export` scope, " +
-      "as for the roles that export. Such events no longer match their hashes: check the chain with " +
-      "/audit/verify.",
+      "as for the roles that export; without it, filtering `actor` or `targetId` on an email is 403. " +
+      "Such events no longer match their hashes: check the chain with /audit/verify.",
     scopes: ["read"],
     query: auditListQuery,
     responses: { 200: "The events, and the cursor of the next older page (null on the last)" },

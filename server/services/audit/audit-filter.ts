@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { ROLES } from "../../auth/permissions";
 import type { Prisma } from "../../db/client";
+import type { PersonalDataReader } from "../../domain/audit";
 import { AppError } from "../../domain/errors";
 import { text } from "../../validation/text";
 import { timeBound } from "../../validation/time-bound";
@@ -47,11 +49,17 @@ export interface AuditFilter {
 // The schema's output must stay assignable to the filter the services take.
 const _schemaFitsFilter: (f: z.output<typeof auditFilterSchema>) => AuditFilter = (f) => f;
 
-/** The filter as a Prisma where clause; a service is resolved to the targets that belong to it. */
+/**
+ * The filter as a Prisma where clause; a service is resolved to the targets that belong to it. For a
+ * reader without personal data the filter must not find what the events show hidden, or it would
+ * confirm an email: such filters are refused, and `actor` matches only what the reader is shown.
+ */
 export async function auditWhere(
   ctx: ServiceContext,
   filter: AuditFilter,
+  reader: PersonalDataReader,
 ): Promise<Prisma.AuditEventWhereInput> {
+  if (!reader.personalData) refuseEmailFilters(filter);
   const and: Prisma.AuditEventWhereInput[] = [];
   if (filter.service) {
     const service = await ctx.db.service.findUnique({
@@ -77,8 +85,33 @@ export async function auditWhere(
   if (filter.rolloutId) and.push({ targetType: "rollout", targetId: filter.rolloutId });
   if (filter.targetType) and.push({ targetType: filter.targetType });
   if (filter.targetId) and.push({ targetId: filter.targetId });
-  if (filter.actor) and.push({ actor: { contains: filter.actor, mode: "insensitive" } });
+  if (filter.actor) and.push(actorWhere(filter.actor, reader));
   if (filter.action) and.push({ action: { startsWith: filter.action } });
   if (filter.from || filter.to) and.push({ at: { gte: filter.from, lte: filter.to } });
   return { AND: and };
+}
+
+function refuseEmailFilters(filter: AuditFilter): void {
+  const refuse = (field: string) => {
+    throw new AppError("FORBIDDEN", `Filtering ${field} on an email needs audit:personal-data`, field);
+  };
+  if (filter.actor?.includes("@")) refuse("actor");
+  if (filter.targetId?.startsWith("email:")) refuse("targetId");
+}
+
+/** Who an actor's role can be: `role:name` is how events name them. */
+const ACTOR_ROLES = [...ROLES, "system"];
+
+function actorWhere(actor: string, reader: PersonalDataReader): Prisma.AuditEventWhereInput {
+  const contains: Prisma.AuditEventWhereInput = { actor: { contains: actor, mode: "insensitive" } };
+  if (reader.personalData) return contains;
+  // An actor holding an email reads `operator:(hidden)` here: only its role may match, else a
+  // letter-by-letter filter ("operator:a", "operator:al", ...) would spell the hidden email out.
+  const roles = ACTOR_ROLES.filter((role) => `${role}:`.includes(actor.toLowerCase()));
+  const withEmail: Prisma.AuditEventWhereInput = { actor: { contains: "@" } };
+  const shown: Prisma.AuditEventWhereInput = { AND: [contains, { NOT: withEmail }] };
+  if (roles.length === 0) return shown; // (an empty OR would match everything)
+  return {
+    OR: [shown, { AND: [withEmail, { OR: roles.map((role) => ({ actor: { startsWith: `${role}:` } })) }] }],
+  };
 }

@@ -1,4 +1,4 @@
-import { type AuditEventContent, withoutPersonalData } from "../../domain/audit";
+import { type AuditEventContent, type PersonalDataReader, withoutPersonalData } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 import { type AuditFilter, auditWhere } from "./audit-filter";
 import { auditTargetLabels } from "./audit-target-labels";
@@ -29,16 +29,11 @@ export const auditEventSelect = {
   hash: true,
 } as const;
 
-/** Who reads: without the right to personal data, emails and client addresses come back hidden. */
-export interface AuditReader {
-  personalData: boolean;
-}
-
 /** The newest events matching the filter, newest first. */
 export async function listAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number },
-  reader: AuditReader,
+  reader: PersonalDataReader,
 ): Promise<AuditEventView[]> {
   return (await pageAuditEvents(ctx, filter, reader)).events;
 }
@@ -51,9 +46,9 @@ export async function listAuditEvents(
 export async function pageAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number; cursor?: string },
-  reader: AuditReader,
+  reader: PersonalDataReader,
 ): Promise<AuditPage> {
-  const where = await auditWhere(ctx, filter);
+  const where = await auditWhere(ctx, filter, reader);
   const rows = await ctx.db.auditEvent.findMany({
     where: filter.cursor ? { AND: [where, { id: { lt: BigInt(filter.cursor) } }] } : where,
     orderBy: { id: "desc" },
@@ -71,7 +66,7 @@ export async function pageAuditEvents(
 export async function browseAuditEvents(
   ctx: ServiceContext,
   filter: AuditFilter & { limit: number; cursor?: string },
-  reader: AuditReader,
+  reader: PersonalDataReader,
 ) {
   const page = await pageAuditEvents(ctx, filter, reader);
   const labelOf = await auditTargetLabels(ctx, page.events);
