@@ -34,6 +34,7 @@ export async function createFlag(
       throw new AppError("CONFLICT", `A flag with key ${parsed.key} already exists`, "key");
     }
     const flag = {
+      description: parsed.description ?? "",
       enabled: parsed.enabled ?? true,
       killed: false,
       temporary: parsed.temporary ?? false,
@@ -43,7 +44,7 @@ export async function createFlag(
       data: {
         key: parsed.key,
         serviceId,
-        description: parsed.description ?? "",
+        description: flag.description,
         ...configColumns(config),
         enabled: flag.enabled,
         temporary: flag.temporary,

@@ -211,6 +211,19 @@ describe("flag services", () => {
     expect((await getFlag(ctx, "checkout.summary")).version).toBe(version);
   });
 
+  it("audits a description change with the text before and after", async () => {
+    const { description } = await getFlag(ctx, "checkout.summary");
+    await updateFlag(ctx, manager(), "checkout.summary", { description: "Compact order summary" });
+    const event = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: "checkout.summary", action: "flag.updated" },
+      orderBy: { id: "desc" },
+    });
+    expect(event).toMatchObject({
+      before: { description },
+      after: { description: "Compact order summary" },
+    });
+  });
+
   it("kills a flag at once for everyone, and unkills it", async () => {
     await setFlagKilled(ctx, demo.actor("operator"), "checkout.summary", true, "bad layout in prod");
     await store.reload();

@@ -10,6 +10,7 @@ type Tx = Prisma.TransactionClient;
 export const writableFlagSelect = {
   id: true,
   key: true,
+  description: true,
   ...flagConfigColumns,
   archivedAt: true,
   rolloutId: true,
@@ -71,11 +72,12 @@ export function configColumns(config: FlagConfig) {
 
 /** What an audit event shows of a flag before and after a change. */
 export function flagAudit(
-  flag: FlagConfig & Pick<WritableFlag, "enabled" | "killed" | "temporary" | "rolloutId">,
+  flag: FlagConfig & Pick<WritableFlag, "description" | "enabled" | "killed" | "temporary" | "rolloutId">,
 ): Prisma.InputJsonValue {
   const { variants, defaultVariant, offVariant, rules, percentageVariant, percentage } = flag;
-  const { enabled, killed, temporary, rolloutId } = flag;
+  const { description, enabled, killed, temporary, rolloutId } = flag;
   return asJson({
+    description,
     variants,
     defaultVariant,
     offVariant,

@@ -57,12 +57,17 @@ export async function linkRolloutFlag(
     select: { ...writableFlagSelect, serviceId: true },
   });
   if (!existing) {
-    const flag = { enabled: true, killed: false, temporary: true, rolloutId: input.rolloutId };
+    const flag = {
+      description: `Gates ${input.service} ${input.version}`,
+      enabled: true,
+      killed: false,
+      temporary: true,
+      rolloutId: input.rolloutId,
+    };
     await tx.flag.create({
       data: {
         key,
         serviceId: input.serviceId,
-        description: `Gates ${input.service} ${input.version}`,
         ...configColumns(releaseFlagConfig),
         ...flag,
         createdAt: now,

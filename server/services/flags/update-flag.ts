@@ -51,6 +51,7 @@ export async function updateFlag(
     const segments = await existingSegments(tx, segmentsNamed(config.rules));
     checkFlagConfig(config, { segments, drivenByRollout: row.rolloutId !== null });
     const flag = {
+      description: parsed.description ?? row.description,
       enabled: parsed.enabled ?? row.enabled,
       killed: row.killed,
       temporary: parsed.temporary ?? row.temporary,
@@ -58,7 +59,7 @@ export async function updateFlag(
     };
     const next = await writeFlag(tx, row, {
       ...configColumns(config),
-      ...(parsed.description !== undefined ? { description: parsed.description } : {}),
+      description: flag.description,
       enabled: flag.enabled,
       temporary: flag.temporary,
     });
