@@ -3,6 +3,7 @@ import { useRouter, useSearchParams } from "next/navigation";
 import { type ClientSafeProvider, getProviders, signIn } from "next-auth/react";
 import { type FormEvent, Suspense, useEffect, useState } from "react";
 import { oidcRefusalMessage } from "../../server/auth/oidc-refusals";
+import { afterSignInPath, signInFailure } from "./sign-in-outcome";
 
 function SignInForm() {
   const router = useRouter();
@@ -15,22 +16,26 @@ function SignInForm() {
     getProviders().then((providers) => setOidc(providers?.oidc ?? null));
   }, []);
   const [busy, setBusy] = useState(false);
+  const callbackPath = () => afterSignInPath(params.get("callbackUrl"), window.location.origin);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const result = await signIn("credentials", {
-      email: String(form.get("email")),
-      password: String(form.get("password")),
-      redirect: false,
-    });
-    setBusy(false);
-    if (result?.ok && !result.error) {
-      const target = params.get("callbackUrl");
-      router.replace(target?.startsWith("/") ? target : "/rollouts");
-    } else setError("Wrong email or password.");
+    try {
+      const failure = await signInFailure(() =>
+        signIn("credentials", {
+          email: String(form.get("email")),
+          password: String(form.get("password")),
+          redirect: false,
+        }),
+      );
+      if (failure) setError(failure);
+      else router.replace(callbackPath());
+    } finally {
+      setBusy(false);
+    }
   }
 
   return (
@@ -56,10 +61,7 @@ function SignInForm() {
         <button
           type="button"
           disabled={busy}
-          onClick={() => {
-            const target = params.get("callbackUrl");
-            void signIn(oidc.id, { callbackUrl: target?.startsWith("/") ? target : "/rollouts" });
-          }}
+          onClick={() => void signIn(oidc.id, { callbackUrl: callbackPath() })}
         >
           Sign in with {oidc.name}
         </button>

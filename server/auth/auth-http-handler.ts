@@ -5,9 +5,9 @@ import { cjsDefault } from "../cjs-default";
 import type { Db } from "../db/client";
 import { clientAddress, type RateLimiter } from "../http/rate-limit";
 import { BodyTooLargeError, readBody } from "../http/read-body";
-import { SIGN_IN_LOCKED } from "./auth-options";
 import { parseCookies } from "./session";
 import { signInRequest } from "./sign-in-context";
+import { SIGN_IN_LOCKED, SIGN_IN_RATE_LIMITED } from "./sign-in-errors";
 import { signInLockedFor, throttleKeys } from "./sign-in-throttle";
 
 /** Sign-in forms are tiny; anything bigger is not a sign-in. */
@@ -43,7 +43,7 @@ export function createAuthHttpHandler(options: AuthOptions, guard?: SignInGuard)
     const attempt = isSignInAttempt(req, url);
     if (attempt && guard) {
       const rate = guard.limiter.take(address);
-      if (!rate.allowed) return tooMany(res, guard, rate.retryAfterSeconds, "RateLimited");
+      if (!rate.allowed) return tooMany(res, guard, rate.retryAfterSeconds, SIGN_IN_RATE_LIMITED);
     }
     const raw = req.method === "POST" ? await readBody(req, SIGN_IN_BODY_LIMIT).catch(tooLarge) : "";
     if (raw === null) {

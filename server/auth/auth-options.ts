@@ -14,12 +14,10 @@ import { hashPassword, verifyPassword } from "./password";
 import { ROLES, type Role } from "./permissions";
 import { type SessionRevocations, sessionSignedInAt } from "./session-revocation";
 import { currentSignInAddress } from "./sign-in-context";
+import { SIGN_IN_LOCKED } from "./sign-in-errors";
 import { clearAccountFailures, recordSignInFailure, signInLockedFor, throttleKeys } from "./sign-in-throttle";
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
-
-/** The error next-auth reports (as `?error=`) while an account or address is locked out. */
-export const SIGN_IN_LOCKED = "SignInLocked";
 
 const credentialsSchema = z.object({
   email: z.string().trim().toLowerCase().min(1).max(254),
