@@ -6,6 +6,7 @@ import { ConfirmButton } from "../../_components/confirm-button";
 import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
+import { tokenState } from "./token-state";
 
 const when = (date: Date | null) => (date ? date.toLocaleString() : "—");
 
@@ -21,6 +22,9 @@ function Tokens() {
 
   // The server says why (a role without the right, the database away); a failed refresh keeps the list.
   if (tokens.error && !tokens.data) return <ErrorAlert error={tokens.error} />;
+
+  const now = Date.now();
+  const rows = tokens.data?.map((t) => ({ ...t, state: tokenState(t, now) }));
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -86,7 +90,7 @@ function Tokens() {
           </tr>
         </thead>
         <tbody>
-          {tokens.data?.map((t) => (
+          {rows?.map((t) => (
             <tr key={t.id} data-testid={`token-${t.name}`}>
               <td data-label="Name">{t.name}</td>
               <td data-label="Scopes">{t.scopes.join(", ")}</td>
@@ -95,9 +99,11 @@ function Tokens() {
               </td>
               <td data-label="Expires">{when(t.expiresAt)}</td>
               <td data-label="Last used">{t.lastUsedAt ? when(t.lastUsedAt) : "never"}</td>
-              <td data-label="State">{t.revokedAt ? `revoked ${when(t.revokedAt)}` : "active"}</td>
+              <td data-label="State">
+                {t.state.kind === "active" ? "active" : `${t.state.kind} ${when(t.state.since)}`}
+              </td>
               <td>
-                {t.revokedAt ? null : (
+                {t.state.kind !== "active" ? null : (
                   <ConfirmButton
                     label={`Revoke ${t.name}`}
                     confirmLabel="Revoke for good"

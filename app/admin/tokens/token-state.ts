@@ -1,0 +1,11 @@
+/** Whether a token still authenticates, as the server decides it: revoked first, then past its expiry. */
+export type TokenState = { kind: "active" } | { kind: "revoked" | "expired"; since: Date };
+
+export function tokenState(
+  token: { revokedAt: Date | null; expiresAt: Date | null },
+  now: number,
+): TokenState {
+  if (token.revokedAt) return { kind: "revoked", since: token.revokedAt };
+  if (token.expiresAt && token.expiresAt.getTime() <= now) return { kind: "expired", since: token.expiresAt };
+  return { kind: "active" };
+}
