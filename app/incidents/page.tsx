@@ -61,6 +61,7 @@ function Incidents() {
         <p className="muted">Operators and release managers declare and resolve incidents.</p>
       )}
       <ErrorAlert error={resolve.error} />
+      <ErrorAlert error={incidents.error} />
       <table className="rollouts">
         <thead>
           <tr>

@@ -29,6 +29,7 @@ function Notifications() {
       </p>
       <ChannelForm onSaved={refresh} />
       <ErrorAlert error={failed} />
+      <ErrorAlert error={channels.error} />
       <table className="rollouts" data-testid="channels">
         <thead>
           <tr>
@@ -67,7 +68,8 @@ function Notifications() {
       </table>
       {channels.data?.length === 0 ? <p className="muted">No channel yet.</p> : null}
       <h2>Recent deliveries</h2>
-      <DeliveryLog deliveries={deliveries.data ?? []} />
+      <ErrorAlert error={deliveries.error} />
+      {deliveries.data ? <DeliveryLog deliveries={deliveries.data} /> : null}
     </section>
   );
 }
