@@ -79,6 +79,18 @@ describe("declaring and resolving incidents", () => {
     expect((await audit("INC-3")).map((e) => e.action)).toEqual(["incident.declared", "incident.updated"]);
   });
 
+  it("records one resolution of simultaneous ones, and answers every caller with it", async () => {
+    const incident = { externalId: "INC-4", title: "db down", severity: "sev1", services: ["*"] };
+    await declareIncident(demo.services, pager, incident);
+    const resolvers = ["pager-a", "pager-b", "pager-c"].map((name) => systemActor(name));
+    const answers = await Promise.all(
+      resolvers.map((actor) => resolveIncident(demo.services, actor, { externalId: "INC-4" })),
+    );
+    const row = await db().incident.findUniqueOrThrow({ where: { externalId: "INC-4" } });
+    expect(answers).toEqual(resolvers.map(() => row));
+    expect((await audit("INC-4")).map((e) => e.action)).toEqual(["incident.declared", "incident.resolved"]);
+  });
+
   it("refuses to resolve an unknown incident naming the caller's field, changing nothing", async () => {
     const before = { incidents: await db().incident.count(), audit: await db().auditEvent.count() };
     const byId = resolveIncident(demo.services, pager, { id: "nope" });

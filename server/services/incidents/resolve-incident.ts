@@ -22,11 +22,14 @@ export async function resolveIncident(
         : null;
     if (!found)
       throw new AppError("NOT_FOUND", `No incident ${ref.id ?? ref.externalId ?? "(no id given)"}`, field);
-    if (found.resolvedAt) return found;
-    const resolved = await tx.incident.update({
-      where: { id: found.id },
+    // Only an open incident is resolved: of two resolutions at the same moment the second waits for the
+    // first's row lock, then matches nothing and answers with the first's resolution, unaudited.
+    const { count } = await tx.incident.updateMany({
+      where: { id: found.id, resolvedAt: null },
       data: { resolvedAt: now, resolvedBy: actor.name },
     });
+    const resolved = await tx.incident.findUniqueOrThrow({ where: { id: found.id } });
+    if (count === 0) return resolved;
     await recordAuditEvent(tx, {
       actor,
       action: "incident.resolved",
