@@ -1,5 +1,6 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "../_lib/trpc";
 
 const CHANGE_LABEL = {
@@ -19,20 +20,24 @@ export function FreezeHistory() {
       {history.error ? <p role="alert">Could not load the freeze history: {history.error.message}</p> : null}
       {history.data?.length === 0 ? <p className="muted">No freeze so far.</p> : null}
       <ol className="freeze-history" data-testid="freeze-history">
-        {history.data?.map((entry) => (
-          <li key={entry.eventId} className={`freeze-entry ${entry.change}`}>
-            <time dateTime={entry.at.toISOString()}>{entry.at.toLocaleString()}</time>{" "}
-            <strong>
-              {entry.kind === "error-budget" ? "error budget" : entry.kind === "incident" ? "incident" : ""}{" "}
-              {CHANGE_LABEL[entry.change]}
-            </strong>{" "}
-            — {entry.services.includes("*") ? "all services" : entry.services.join(", ") || "—"}
-            {entry.reason ? <>: {entry.reason}</> : null}{" "}
-            <span className="muted">
-              by {entry.actor}, audit event #{entry.eventId}
-            </span>
-          </li>
-        ))}
+        {history.data?.map((entry) => {
+          const where = entry.services.includes("*") ? "all services" : entry.services.join(", ") || "—";
+          return (
+            <li key={entry.eventId} className={`freeze-entry ${entry.change}`}>
+              <time dateTime={entry.at.toISOString()}>{entry.at.toLocaleString()}</time>{" "}
+              <strong>
+                {entry.kind === "error-budget" ? "error budget" : entry.kind === "incident" ? "incident" : ""}{" "}
+                {CHANGE_LABEL[entry.change]}
+              </strong>{" "}
+              — {entry.rolloutId ? <Link href={`/rollouts/${entry.rolloutId}`}>{where}</Link> : where}
+              {entry.overrode.length > 0 ? <> through {entry.overrode.join(", ")}</> : null}
+              {entry.reason ? <>: {entry.reason}</> : null}{" "}
+              <span className="muted">
+                by {entry.actor}, audit event #{entry.eventId}
+              </span>
+            </li>
+          );
+        })}
       </ol>
     </section>
   );

@@ -1,14 +1,22 @@
+import { z } from "zod";
+import { nameFor, type PersonalDataReader } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 
-/** Audit actions that start, change or end a freeze. */
+/** Audit actions that start, change, end or break through a freeze. */
 const FREEZE_ACTIONS = {
   "incident.declared": { kind: "incident", change: "started" },
   "incident.updated": { kind: "incident", change: "changed" },
   "incident.resolved": { kind: "incident", change: "ended" },
   "slo.budget-exhausted": { kind: "error-budget", change: "started" },
   "slo.budget-restored": { kind: "error-budget", change: "ended" },
+  // One per break glass (decide.ts); the command's other events only carry its reason.
+  "rollout.freeze-overridden": { kind: "break-glass", change: "overridden" },
 } as const;
-const BREAK_GLASS_PREFIX = "break glass:";
+
+/** What a `rollout.freeze-overridden` event records of the freezes it broke through. */
+const overriddenSchema = z.object({
+  event: z.object({ incidents: z.array(z.string()), exhaustedBudgets: z.array(z.string()) }),
+});
 
 export interface FreezeHistoryEntry {
   /** The audit event it comes from, so an auditor can find it in the history. */
@@ -18,34 +26,55 @@ export interface FreezeHistoryEntry {
   change: "started" | "changed" | "ended" | "overridden";
   /** Services frozen ("*" for everything); for a break glass, the rollout's service. */
   services: string[];
+  /** For a break glass: the rollout, and the freezes it went through ("incident <id> (<title>)", spent budgets). */
+  rolloutId: string | null;
+  overrode: string[];
+  /** Who, as the audit history names them; an email in it is hidden from readers without personal data. */
   actor: string;
   reason: string | null;
 }
 
 /**
  * When freezes started and ended, and when a release manager broke glass through one, newest first —
- * read from the audit history, so it is exactly what the auditors see.
+ * read from the audit history, so it is exactly what the auditors see (but for hidden emails).
  */
-export async function listFreezeHistory(ctx: ServiceContext, limit = 100): Promise<FreezeHistoryEntry[]> {
+export async function listFreezeHistory(
+  ctx: ServiceContext,
+  reader: PersonalDataReader,
+  limit = 100,
+): Promise<FreezeHistoryEntry[]> {
   const rows = await ctx.db.auditEvent.findMany({
-    where: {
-      OR: [{ action: { in: Object.keys(FREEZE_ACTIONS) } }, { reason: { startsWith: BREAK_GLASS_PREFIX } }],
-    },
+    where: { action: { in: Object.keys(FREEZE_ACTIONS) } },
     orderBy: { id: "desc" },
     take: limit,
-    select: { id: true, at: true, actor: true, action: true, targetType: true, targetId: true, reason: true },
+    select: {
+      id: true,
+      at: true,
+      actor: true,
+      action: true,
+      targetType: true,
+      targetId: true,
+      reason: true,
+      after: true,
+    },
   });
   const services = await serviceNames(ctx, rows);
   return rows.map((row) => {
     const freeze = FREEZE_ACTIONS[row.action as keyof typeof FREEZE_ACTIONS];
+    const override = overriddenSchema.safeParse(row.after).data?.event;
     return {
       eventId: row.id.toString(),
       at: row.at,
-      kind: freeze?.kind ?? "break-glass",
-      change: freeze?.change ?? "overridden",
+      kind: freeze.kind,
+      change: freeze.change,
       services: services.get(`${row.targetType}:${row.targetId}`) ?? [],
-      actor: row.actor,
-      reason: row.reason,
+      rolloutId: freeze.kind === "break-glass" ? row.targetId : null,
+      overrode: [
+        ...(override?.incidents ?? []).map((incident) => `incident ${incident}`),
+        ...(override?.exhaustedBudgets ?? []).map((budget) => `error budget ${budget}`),
+      ],
+      actor: nameFor(reader, row.actor),
+      reason: row.reason === null ? null : nameFor(reader, row.reason),
     };
   });
 }

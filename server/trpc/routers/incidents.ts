@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { can } from "../../auth/permissions";
 import { listFreezeHistory } from "../../services/freezes/list-freeze-history";
 import { loadFreezeState } from "../../services/freezes/load-freeze-state";
 import { declareIncident } from "../../services/incidents/declare-incident";
@@ -12,7 +13,9 @@ export const incidentsRouter = router({
   /** What freezes progressive delivery right now: active incidents and spent error budgets. */
   freeze: procedureWith("rollouts:read").query(({ ctx }) => loadFreezeState(ctx.services.db)),
   /** Freezes started and ended, and break-glass overrides, from the audit history. */
-  freezeHistory: procedureWith("rollouts:read").query(({ ctx }) => listFreezeHistory(ctx.services)),
+  freezeHistory: procedureWith("rollouts:read").query(({ ctx }) =>
+    listFreezeHistory(ctx.services, { personalData: can(ctx.actor.role, "audit:personal-data") }),
+  ),
   declare: procedureWith("incidents:manage")
     .input(
       z.strictObject({
