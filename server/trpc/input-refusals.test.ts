@@ -95,6 +95,22 @@ describe("tRPC refuses bad input naming the field, storing nothing", () => {
       },
     ],
     [
+      "an object variant with a __proto__ key (zod would drop it, storing something else)",
+      () => patchFlag({ variants: [{ name: "on", value: JSON.parse('{"__proto__":{"x":1},"y":2}') }] }),
+      {
+        field: "patch.variants[0].value.__proto__",
+        message: 'patch.variants[0].value.__proto__: "__proto__" is not allowed as a key',
+      },
+    ],
+    [
+      "an object variant with a constructor key deep inside",
+      () => patchFlag({ variants: [{ name: "on", value: { a: [{ b: { constructor: 1 } }] } }] }),
+      {
+        field: "patch.variants[0].value.a[0].b.constructor",
+        message: 'patch.variants[0].value.a[0].b.constructor: "constructor" is not allowed as a key',
+      },
+    ],
+    [
       "an array variant",
       () => patchFlag({ variants: [{ name: "on", value: [1] }] }),
       {

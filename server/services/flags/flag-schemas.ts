@@ -23,24 +23,38 @@ const scalar = z.union([str(500), z.number(), z.boolean()], {
 const MAX_OBJECT_DEPTH = 32;
 const MAX_OBJECT_CHARS = 10_000;
 
-/** Depth counted without recursion, so a value nested 20,000 deep is refused rather than overflowing. */
-function depthWithin(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
+/** Keys that mean a prototype to JavaScript: zod silently drops `__proto__`, and SDKs merging them are at risk. */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * The first problem of a variant object's shape, too deep or a reserved key, with the path to it. Walked
+ * without recursion, so a value nested 20,000 deep is refused rather than overflowing; and on the input as
+ * sent, before zod's record parsing drops a `__proto__` key unnoticed.
+ */
+function shapeProblem(value: unknown): { path: PropertyKey[]; message: string } | undefined {
+  const stack: [unknown, PropertyKey[]][] = [[value, []]];
   for (let next = stack.pop(); next; next = stack.pop()) {
-    const [item, depth] = next;
+    const [item, path] = next;
     if (typeof item !== "object" || item === null) continue;
-    if (depth > limit) return false;
-    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+    if (path.length >= MAX_OBJECT_DEPTH)
+      return { path: [], message: `must nest at most ${MAX_OBJECT_DEPTH} levels deep` };
+    for (const [key, child] of Object.entries(item)) {
+      const at = [...path, Array.isArray(item) ? Number(key) : key];
+      if (RESERVED_KEYS.has(key)) return { path: at, message: `"${key}" is not allowed as a key` };
+      stack.push([child, at]);
+    }
   }
-  return true;
+  return undefined;
 }
 
 const boundedJsonObject = z
-  .record(z.string(), z.unknown())
-  .refine((value) => depthWithin(value, MAX_OBJECT_DEPTH), {
-    error: `must nest at most ${MAX_OBJECT_DEPTH} levels deep`,
-    abort: true,
+  .unknown()
+  .check((ctx) => {
+    // An array is no variant object: the record below refuses it as such.
+    const problem = Array.isArray(ctx.value) ? undefined : shapeProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, continue: false, ...problem });
   })
+  .pipe(z.record(z.string(), z.unknown()))
   .refine((value) => JSON.stringify(value).length <= MAX_OBJECT_CHARS, {
     error: `must be at most ${MAX_OBJECT_CHARS} characters as JSON`,
     abort: true,
