@@ -7,6 +7,8 @@ import { createRollout } from "./create-rollout";
 import { ENDED_ROLLOUTS_SHOWN, listRolloutOverview } from "./list-rollout-overview";
 import { runRolloutCommand } from "./run-rollout-command";
 
+const auditor = { personalData: true };
+
 describe("the rollout overview and the plain rollout list", () => {
   let demo: DemoFixture;
   beforeAll(async () => {
@@ -16,7 +18,7 @@ describe("the rollout overview and the plain rollout list", () => {
 
   const frozenBy = async () =>
     Object.fromEntries(
-      (await listRolloutOverview(demo.services)).active.map((r) => [r.service.name, r.frozenBy]),
+      (await listRolloutOverview(demo.services, auditor)).active.map((r) => [r.service.name, r.frozenBy]),
     );
 
   it("says which rollouts an incident freezes, and only those, until it is resolved", async () => {
@@ -40,7 +42,7 @@ describe("the rollout overview and the plain rollout list", () => {
       type: "kill",
       reason: "p99 doubled on the dashboard",
     });
-    const first = await listRolloutOverview(demo.services);
+    const first = await listRolloutOverview(demo.services, auditor);
     expect(first.active.map((r) => r.service.name).sort()).toEqual(["payments", "profile", "search"]);
     expect(first.ended.map((r) => [r.service.name, r.state, r.endedBy, r.endReason])).toEqual([
       ["checkout-api", "rolled_back", `operator:${operator.name}`, "p99 doubled on the dashboard"],
@@ -54,7 +56,7 @@ describe("the rollout overview and the plain rollout list", () => {
       await runRolloutCommand(demo.services, operator, id, { type: "abort" });
       aborted.unshift(id);
     }
-    const later = await listRolloutOverview(demo.services);
+    const later = await listRolloutOverview(demo.services, auditor);
     expect(later.active).toHaveLength(3);
     // The newest endings first; the oldest (checkout-api's rollback) has dropped off the overview.
     expect(later.ended.map((r) => r.id)).toEqual(aborted);
@@ -62,5 +64,20 @@ describe("the rollout overview and the plain rollout list", () => {
       true,
     );
     expect(await demo.database.db.rollout.count()).toBe(4 + ENDED_ROLLOUTS_SHOWN);
+  });
+
+  it("hides an email in who ended a rollout, and in why, from a reader without personal data", async () => {
+    const named = { ...demo.actor("operator"), name: "olga@corp.example" };
+    await runRolloutCommand(demo.services, named, demo.rollouts.search as string, {
+      type: "kill",
+      reason: "paged by bob@corp.example",
+    });
+    const ended = async (personalData: boolean) =>
+      (await listRolloutOverview(demo.services, { personalData })).ended[0];
+    expect(await ended(false)).toMatchObject({
+      endedBy: "operator:(hidden)",
+      endReason: "paged by (hidden)",
+    });
+    expect(await ended(true)).toMatchObject({ endedBy: "operator:olga@corp.example" });
   });
 });

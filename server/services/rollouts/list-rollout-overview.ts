@@ -1,3 +1,4 @@
+import { nameFor, type PersonalDataReader } from "../../domain/audit";
 import { blockingFreezes, describeFreezes, TERMINAL_STATES } from "../../domain/rollout";
 import type { ServiceContext } from "../context";
 import { loadFreezeState } from "../freezes/load-freeze-state";
@@ -9,7 +10,7 @@ export type RolloutOverviewItem = RolloutView & {
 };
 
 export type EndedRolloutItem = RolloutView & {
-  /** Who ended it, as the audit history names them ("system:evaluator", "operator:alice"). */
+  /** Who ended it, as the audit history names them ("system:evaluator", "operator:alice"), emails hidden as there. */
   endedBy: string | null;
   /** Why, as audited: the failed gate and its numbers, the kill's reason; null when none was given. */
   endReason: string | null;
@@ -28,7 +29,10 @@ const ENDING_ACTIONS = ["rollout.completed", "rollout.rolled-back", "rollout.abo
 export const ENDED_ROLLOUTS_SHOWN = 20;
 
 /** The overview page: what is in flight now and what ended lately (the audit page keeps the rest). */
-export async function listRolloutOverview(ctx: ServiceContext): Promise<RolloutOverview> {
+export async function listRolloutOverview(
+  ctx: ServiceContext,
+  reader: PersonalDataReader,
+): Promise<RolloutOverview> {
   const states = [...TERMINAL_STATES];
   const [active, ended, freeze] = await Promise.all([
     ctx.db.rollout.findMany({
@@ -66,8 +70,11 @@ export async function listRolloutOverview(ctx: ServiceContext): Promise<RolloutO
     })),
     ended: ended.map((rollout) => ({
       ...rollout,
-      endedBy: endingOf.get(rollout.id)?.actor ?? null,
-      endReason: endingOf.get(rollout.id)?.reason ?? null,
+      endedBy: nameOrNull(reader, endingOf.get(rollout.id)?.actor),
+      endReason: nameOrNull(reader, endingOf.get(rollout.id)?.reason),
     })),
   };
 }
+
+const nameOrNull = (reader: PersonalDataReader, text: string | null | undefined) =>
+  text == null ? null : nameFor(reader, text);

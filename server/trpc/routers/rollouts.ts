@@ -53,7 +53,9 @@ const reasoned = (type: ReasonedCommand, input: z.ZodType<CommandInput> = reason
 
 export const rolloutsRouter = router({
   /** The overview page: every rollout with what freezes it now. */
-  list: procedureWith("rollouts:read").query(({ ctx }) => listRolloutOverview(ctx.services)),
+  list: procedureWith("rollouts:read").query(({ ctx }) =>
+    listRolloutOverview(ctx.services, { personalData: can(ctx.actor.role, "audit:personal-data") }),
+  ),
   byId: procedureWith("rollouts:read")
     .input(rolloutId)
     .query(({ ctx, input }) => getRolloutForActor(ctx.services, ctx.actor, input.id)),
