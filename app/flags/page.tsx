@@ -4,6 +4,7 @@ import { useState } from "react";
 import { ErrorAlert } from "../_components/error-alert";
 import { ReasonForm } from "../_components/reason-form";
 import { RequireSession } from "../_components/require-session";
+import { useRoom } from "../_lib/socket";
 import { useTRPC } from "../_lib/trpc";
 
 function Flags() {
@@ -12,7 +13,12 @@ function Flags() {
   const me = useQuery(trpc.session.me.queryOptions());
   const flags = useQuery(trpc.flags.list.queryOptions());
   const debt = useQuery(trpc.flags.debt.queryOptions());
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.flags.list.queryKey() });
+  const refresh = () => {
+    queryClient.invalidateQueries({ queryKey: trpc.flags.list.queryKey() });
+    queryClient.invalidateQueries({ queryKey: trpc.flags.debt.queryKey() });
+  };
+  // Live: flags changed by anyone, and the rollouts in the Rollout column.
+  useRoom("overview", { "flag.changed": refresh, "rollout.changed": refresh, resync: refresh });
   const kill = useMutation(trpc.flags.kill.mutationOptions({ onSuccess: refresh }));
   const unkill = useMutation(trpc.flags.unkill.mutationOptions({ onSuccess: refresh }));
   // The flag whose kill or revival is being asked about; either goes into the audit with a reason.

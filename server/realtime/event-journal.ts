@@ -2,7 +2,12 @@ import { type Db, Prisma } from "../db/client";
 import type { DomainEvents } from "../services/events/event-bus";
 
 /** The domain events dashboards receive, each through the rooms that may see it. */
-export type RoomEventName = "rollout.changed" | "samples.ingested" | "freeze.changed" | "verdict.recorded";
+export type RoomEventName =
+  | "rollout.changed"
+  | "samples.ingested"
+  | "freeze.changed"
+  | "verdict.recorded"
+  | "flag.changed";
 
 /**
  * One event as sent to one room: `seq` counts that room's events from 1, without gaps; `at` is when the

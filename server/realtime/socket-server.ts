@@ -360,6 +360,11 @@ export function attachRealtime(httpServer: HttpServer, options: RealtimeOptions)
     options.events.subscribe("samples.ingested", (event) => {
       send([rolloutRoom(event.rolloutId)], "samples.ingested", event);
     }),
+    options.events.subscribe("flag.changed", (event) => {
+      // The Flags page lists every flag; a rollout's page shows the flag it drives.
+      const gated = event.kind === "flag" && event.rolloutId !== null ? [rolloutRoom(event.rolloutId)] : [];
+      send([overviewRoom, ...gated], "flag.changed", event);
+    }),
   ];
   const pruning = setInterval(
     () => journal.prune().catch((error: Error) => onError(error)),

@@ -25,12 +25,18 @@ function RolloutDetail({ id }: { id: string }) {
   const rollout = useQuery(trpc.rollouts.byId.queryOptions({ id }));
   const me = useQuery(trpc.session.me.queryOptions());
 
+  const onFlagChanged = () =>
+    queryClient.invalidateQueries({ queryKey: trpc.rollouts.mechanism.queryKey({ id }) });
   const onChanged = () => {
     queryClient.invalidateQueries({ queryKey: trpc.rollouts.byId.queryKey({ id }) });
     queryClient.invalidateQueries({ queryKey: trpc.rollouts.history.queryKey({ id }) });
-    queryClient.invalidateQueries({ queryKey: trpc.rollouts.mechanism.queryKey({ id }) });
+    onFlagChanged();
   };
-  const connection = useRoom({ rolloutId: id }, { "rollout.changed": onChanged, resync: onChanged });
+  // The flag a flag rollout drives can change apart from the rollout (killed from the Flags page).
+  const connection = useRoom(
+    { rolloutId: id },
+    { "rollout.changed": onChanged, "flag.changed": onFlagChanged, resync: onChanged },
+  );
 
   if (!rollout.data) {
     return rollout.error ? <ErrorAlert error={rollout.error} /> : <p className="muted">Loading…</p>;

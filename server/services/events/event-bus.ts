@@ -6,7 +6,10 @@ import type { SeriesPoint } from "../../domain/metrics/cohort-sample";
 export interface DomainEvents {
   "rollout.changed": { rolloutId: string; version: number; state: string; exposurePercent: number };
   "samples.ingested": { rolloutId: string; points: SeriesPoint[] };
-  "flag.changed": { kind: "flag" | "segment"; key: string; version: number };
+  /** A flag's change names the rollout it gates (null: none), whose page shows the flag. */
+  "flag.changed":
+    | { kind: "flag"; key: string; version: number; rolloutId: string | null }
+    | { kind: "segment"; key: string; version: number };
   "freeze.changed":
     | { incidentId: string }
     | { service: string; environment: string; slo: string; exhausted: boolean };

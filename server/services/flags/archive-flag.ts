@@ -4,7 +4,7 @@ import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import type { FlagView } from "./flag-view";
-import { auditOf, writableFlagSelect, writeFlag } from "./flag-writes";
+import { auditOf, flagChanged, writableFlagSelect, writeFlag } from "./flag-writes";
 import { getFlag } from "./list-flags";
 
 /**
@@ -18,7 +18,7 @@ export async function archiveFlag(
   reason?: string,
 ): Promise<FlagView> {
   const now = ctx.now();
-  const version = await ctx.db.$transaction(async (tx) => {
+  const change = await ctx.db.$transaction(async (tx) => {
     const row = await tx.flag.findUnique({ where: { key }, select: writableFlagSelect });
     if (!row) throw new AppError("NOT_FOUND", `No flag with key ${key}`, "key");
     if (row.archivedAt) return null;
@@ -41,8 +41,8 @@ export async function archiveFlag(
       after: { archivedAt: now.toISOString(), version: next },
       at: now,
     });
-    return next;
+    return flagChanged(row, next);
   });
-  if (version !== null) ctx.events.publish("flag.changed", { kind: "flag", key, version });
+  if (change) ctx.events.publish("flag.changed", change);
   return getFlag(ctx, key);
 }

@@ -61,6 +61,6 @@ export async function createFlag(
       at: now,
     });
   });
-  ctx.events.publish("flag.changed", { kind: "flag", key: parsed.key, version: 0 });
+  ctx.events.publish("flag.changed", { kind: "flag", key: parsed.key, version: 0, rolloutId: null });
   return getFlag(ctx, parsed.key);
 }

@@ -2,6 +2,7 @@ import type { Prisma } from "../../db/client";
 import { asJson } from "../../db/json";
 import { AppError } from "../../domain/errors";
 import type { FlagConfig } from "../../domain/flags";
+import type { DomainEvents } from "../events/event-bus";
 import { configOf, flagConfigColumns } from "./flag-rows";
 
 type Tx = Prisma.TransactionClient;
@@ -46,6 +47,14 @@ export async function writeFlag(tx: Tx, row: WritableFlag, data: Prisma.FlagUnch
   });
   if (count === 0) throw conflict(row);
   return row.version + 1;
+}
+
+/** What to announce once a write to the flag commits as `version`: its rollout's page shows it too. */
+export function flagChanged(
+  flag: Pick<WritableFlag, "key" | "rolloutId">,
+  version: number,
+): DomainEvents["flag.changed"] {
+  return { kind: "flag", key: flag.key, version, rolloutId: flag.rolloutId };
 }
 
 /** Segment keys that exist among `keys`. */

@@ -2,7 +2,7 @@ import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import type { FlagView } from "./flag-view";
-import { loadWritableFlag, writeFlag } from "./flag-writes";
+import { flagChanged, loadWritableFlag, writeFlag } from "./flag-writes";
 import { getFlag } from "./list-flags";
 
 /**
@@ -18,7 +18,7 @@ export async function setFlagKilled(
   reason?: string,
 ): Promise<FlagView> {
   const now = ctx.now();
-  const version = await ctx.db.$transaction(async (tx) => {
+  const change = await ctx.db.$transaction(async (tx) => {
     const row = await loadWritableFlag(tx, key);
     if (row.killed === killed) return null;
     const next = await writeFlag(tx, row, { killed, killedAt: killed ? now : null });
@@ -32,8 +32,8 @@ export async function setFlagKilled(
       after: { killed, version: next },
       at: now,
     });
-    return next;
+    return flagChanged(row, next);
   });
-  if (version !== null) ctx.events.publish("flag.changed", { kind: "flag", key, version });
+  if (change) ctx.events.publish("flag.changed", change);
   return getFlag(ctx, key);
 }

@@ -7,7 +7,7 @@ import { recordAuditEvent } from "../audit/record-audit-event";
 import type { DomainEvents } from "../events/event-bus";
 import { configOf } from "./flag-rows";
 import { flagKeySchema } from "./flag-schemas";
-import { auditOf, configColumns, flagAudit, writableFlagSelect, writeFlag } from "./flag-writes";
+import { auditOf, configColumns, flagAudit, flagChanged, writableFlagSelect, writeFlag } from "./flag-writes";
 
 export interface RolloutFlagInput {
   rolloutId: string;
@@ -83,7 +83,7 @@ export async function linkRolloutFlag(
       after: flagAudit({ ...releaseFlagConfig, ...flag }),
       at: now,
     });
-    return { kind: "flag", key, version: 0 };
+    return flagChanged({ key, rolloutId: input.rolloutId }, 0);
   }
   if (existing.serviceId !== input.serviceId) {
     throw new AppError("BAD_INPUT", `flagKey: flag ${key} belongs to another service`, "flagKey");
@@ -108,5 +108,5 @@ export async function linkRolloutFlag(
     after: flagAudit({ ...existing, ...configOf(existing), rolloutId: input.rolloutId }),
     at: now,
   });
-  return { kind: "flag", key, version };
+  return flagChanged({ key, rolloutId: input.rolloutId }, version);
 }

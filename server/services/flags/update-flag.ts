@@ -11,6 +11,7 @@ import {
   configColumns,
   existingSegments,
   flagAudit,
+  flagChanged,
   loadWritableFlag,
   writeFlag,
 } from "./flag-writes";
@@ -29,7 +30,7 @@ export async function updateFlag(
 ): Promise<FlagView> {
   const parsed = parseInput(updateFlagSchema, patch);
   const now = ctx.now();
-  const version = await ctx.db.$transaction(async (tx) => {
+  const change = await ctx.db.$transaction(async (tx) => {
     const row = await loadWritableFlag(tx, key, options.expectedVersion);
     if (row.rolloutId !== null && parsed.percentage != null) {
       throw new AppError(
@@ -72,8 +73,8 @@ export async function updateFlag(
       after: flagAudit({ ...config, ...flag }),
       at: now,
     });
-    return next;
+    return flagChanged(row, next);
   });
-  ctx.events.publish("flag.changed", { kind: "flag", key, version });
+  ctx.events.publish("flag.changed", change);
   return getFlag(ctx, key);
 }
