@@ -184,6 +184,7 @@ export async function seedDemo(db: Db, options: { now: Date; password?: string }
               serviceId: service.id,
               service: demo.service,
               version: demo.version,
+              steps: demo.steps,
               flagKey: "search.semantic-ranking",
             },
             new Date(options.now.getTime() - 3_600_000),

@@ -54,13 +54,18 @@ export function configOf(row: {
   };
 }
 
-/** A linked rollout's exposure is the percentage; otherwise the flag's own fixed one, if any. */
+/**
+ * A linked rollout's exposure is the percentage, but never below the flag's own fixed one: that is what
+ * the flag served before the rollout, and a draft (0%), a first step awaiting approval or a kill back to
+ * a last-known-good under it must not take the feature from those users. Below it, the rollout does not
+ * drive the flag, so its users are no rollout's cohort.
+ */
 export function percentageOf(
   row: Pick<FlagDefinitionRow, "percentageVariant" | "percentage">,
   rollout: { id: string; exposurePercent: number } | null,
 ): FlagPercentage | null {
   if (row.percentageVariant === null) return null;
-  if (rollout)
+  if (rollout && rollout.exposurePercent >= (row.percentage ?? 0))
     return { variant: row.percentageVariant, percent: rollout.exposurePercent, rolloutId: rollout.id };
   if (row.percentage === null) return null;
   return { variant: row.percentageVariant, percent: row.percentage, rolloutId: null };

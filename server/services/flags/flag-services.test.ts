@@ -21,13 +21,17 @@ const DAY = 86_400_000;
 const HOLD_SECONDS = 60;
 const evaluator = systemActor("evaluator");
 
+const plan = (exposures: number[]): PlanStep[] =>
+  exposures.map((exposurePercent) => ({
+    exposurePercent,
+    holdSeconds: HOLD_SECONDS,
+    requiresApproval: false,
+    gates: defaultGates(),
+  }));
 /** Two steps, so a test can take a rollout to 100% quickly. */
-const twoSteps: PlanStep[] = [10, 100].map((exposurePercent) => ({
-  exposurePercent,
-  holdSeconds: HOLD_SECONDS,
-  requiresApproval: false,
-  gates: defaultGates(),
-}));
+const twoSteps = plan([10, 100]);
+/** For a flag that already serves up to 50%: a flag rollout may not start below it. */
+const fromHalf = plan([50, 100]);
 
 const checkoutFlag = (overrides: Partial<CreateFlagInput> = {}): CreateFlagInput => ({
   key: "checkout.summary",
@@ -50,7 +54,7 @@ describe("flag services", () => {
   const flagAudits = () => demo.database.db.auditEvent.count({ where: { targetType: "flag" } });
 
   /** A flag rollout of a fresh release of `service`, with its flag. */
-  async function flagRollout(service: string, version: string, flagKey?: string) {
+  async function flagRollout(service: string, version: string, flagKey?: string, steps = twoSteps) {
     await registerDeploy(ctx, evaluator, {
       service,
       environment: "prod",
@@ -62,7 +66,7 @@ describe("flag services", () => {
       environment: "prod",
       version,
       mechanism: "flag",
-      steps: twoSteps,
+      steps,
       flagKey,
     });
     return id;
@@ -294,10 +298,20 @@ describe("flag services", () => {
       manager(),
       checkoutFlag({ key: "search.ranking", service: "search", percentageVariant: "v2", percentage: 50 }),
     );
-    const rolloutId = await flagRollout("search", "3.4.0", "search.ranking");
+    const rollouts = await demo.database.db.rollout.count();
+    // Its first step would take the feature away from users the flag already serves.
+    await expect(flagRollout("search", "3.4.0", "search.ranking")).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "steps[0].exposurePercent",
+      message: expect.stringContaining(
+        "flag search.ranking already serves 50%; the first step must be at least 50%",
+      ),
+    });
+    expect(await demo.database.db.rollout.count()).toBe(rollouts);
+    const rolloutId = await flagRollout("search", "3.4.1", "search.ranking", fromHalf);
     expect(await getFlag(ctx, "search.ranking")).toMatchObject({
       lifecycle: "permanent",
-      percentage: { variant: "v2", percent: 0, rolloutId },
+      rollout: { id: rolloutId, state: "draft" },
     });
     await expect(updateFlag(ctx, manager(), "search.ranking", { percentage: 20 })).rejects.toMatchObject({
       code: "BAD_INPUT",
@@ -309,18 +323,64 @@ describe("flag services", () => {
       version: "9",
       artifact: "p:9",
     });
-    const rollouts = await demo.database.db.rollout.count();
     await expect(
       createRollout(ctx, manager(), {
         service: "profile",
         environment: "prod",
         version: "9",
         mechanism: "flag",
-        steps: twoSteps,
+        steps: fromHalf,
         flagKey: "search.ranking",
       }),
     ).rejects.toMatchObject({ code: "BAD_INPUT", field: "flagKey" });
-    expect(await demo.database.db.rollout.count()).toBe(rollouts);
+    expect(await demo.database.db.rollout.count()).toBe(rollouts + 1);
+  });
+
+  it("serves a linked flag no less than its own percentage: not before the first step, nor after a kill", async () => {
+    await createFlag(
+      ctx,
+      manager(),
+      checkoutFlag({ key: "search.new-ui", service: "search", percentageVariant: "v2", percentage: 30 }),
+    );
+    const keys = Array.from({ length: 1000 }, (_, i) => `user-${i}`);
+    const exposed = () =>
+      keys.filter((key) => {
+        const result = store.evaluate("search.new-ui", { targetingKey: key });
+        return "variant" in result && result.variant === "v2";
+      });
+    await store.reload();
+    const before = exposed();
+    expect(before.length).toBeGreaterThan(250);
+
+    const rolloutId = await flagRollout("search", "3.6.0", "search.new-ui", fromHalf);
+    await store.reload();
+    expect(exposed()).toEqual(before);
+    // The draft does not drive the flag yet: its users are no rollout's cohort.
+    expect(await getFlag(ctx, "search.new-ui")).toMatchObject({
+      percentage: { variant: "v2", percent: 30, rolloutId: null },
+      rollout: { id: rolloutId, state: "draft", exposurePercent: 0 },
+    });
+
+    await runRolloutCommand(ctx, manager(), rolloutId, { type: "start" });
+    expect(exposed().length).toBeGreaterThan(450);
+    expect(exposed()).toEqual(expect.arrayContaining(before));
+    expect((await getFlag(ctx, "search.new-ui")).percentage).toEqual({
+      variant: "v2",
+      percent: 50,
+      rolloutId,
+    });
+
+    // Killed before its first step passed: the rollout's last-known-good is 0%, the flag's own 30% stays.
+    await runRolloutCommand(ctx, demo.actor("operator"), rolloutId, { type: "kill", reason: "errors up" });
+    expect(exposed()).toEqual(before);
+    await store.reload();
+    expect(exposed()).toEqual(before);
+    const document = await getServiceExposure(ctx, "search");
+    expect(document.body.flags.find((f) => f.key === "search.new-ui")?.percentage).toEqual({
+      variant: "v2",
+      percent: 30,
+      rolloutId: null,
+    });
   });
 
   it("archives only flags whose rollout is over; archived flags leave evaluation and cannot change", async () => {

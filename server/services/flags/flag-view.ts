@@ -20,7 +20,7 @@ export interface FlagView {
   offVariant: string;
   rules: readonly TargetingRule[];
   percentageVariant: string | null;
-  /** The percentage served now: the linked rollout's exposure, else the fixed one. */
+  /** The percentage served now: the linked rollout's exposure, never below the flag's fixed one. */
   percentage: FlagPercentage | null;
   rollout: { id: string; release: string; state: string; exposurePercent: number } | null;
   /** Set while the flag is temporary and fully out for longer than the debt threshold. */

@@ -178,6 +178,7 @@ export async function createRollout(
               serviceId: release.serviceId,
               service: input.service,
               version: input.version,
+              steps,
               flagKey: input.flagKey,
             },
             now,
