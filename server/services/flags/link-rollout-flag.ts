@@ -1,7 +1,7 @@
 import type { Prisma } from "../../db/client";
 import { AppError } from "../../domain/errors";
 import type { FlagConfig } from "../../domain/flags";
-import { isTerminalState } from "../../domain/rollout";
+import { isTerminalState, type PlanStep } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { DomainEvents } from "../events/event-bus";
@@ -14,6 +14,8 @@ export interface RolloutFlagInput {
   serviceId: string;
   service: string;
   version: string;
+  /** The rollout's plan, already validated. */
+  steps: readonly PlanStep[];
   /** An existing flag of the service to link, or the key of the new one; default `<service>.release-<version>`. */
   flagKey?: string;
 }
@@ -96,6 +98,17 @@ export async function linkRolloutFlag(
   // The rest of the flag was checked when it was written; only a rollout needs a variant to expose.
   if (existing.percentageVariant === null) {
     throw new AppError("BAD_INPUT", `flagKey: flag ${key} names no percentageVariant to expose`, "flagKey");
+  }
+  // A plan starting below what the flag already serves could only take the feature from those users.
+  const first = input.steps[0]?.exposurePercent ?? 0;
+  if (existing.percentage !== null && existing.percentage > first) {
+    const field = "steps[0].exposurePercent";
+    const floor = `${existing.percentage}%`;
+    throw new AppError(
+      "BAD_INPUT",
+      `${field}: flag ${key} already serves ${floor}; the first step must be at least ${floor}`,
+      field,
+    );
   }
   const version = await writeFlag(tx, existing, { rolloutId: input.rolloutId });
   await recordAuditEvent(tx, {
