@@ -44,6 +44,7 @@ export async function auditTargetLabels(
       [`gate-defaults:${s.id}`, s.name] as const,
     ]),
     ["gate-defaults:global", "every service"],
+    ["service:*", "every service"], // a kill of all rollouts
     ...users.map((u) => [`user:${u.id}`, u.name] as const),
     ...incidents.map((i) => [`incident:${i.id}`, i.title] as const),
   ]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db, Prisma } from "../../db/client";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
 import { systemActor } from "../actors";
+import { browseAuditEvents } from "../audit/list-audit-events";
 import type { ServiceContext } from "../context";
 import { registerDeploy } from "../deploys/register-deploy";
 import { createRollout } from "./create-rollout";
@@ -96,13 +97,13 @@ describe("the kill switch against concurrent writers and failures", () => {
   });
 
   it("kills every other rollout when one kill fails, and a retry with the same key finishes the job", async () => {
-    let failures = 1;
+    let transactions = 0;
     const flaky: ServiceContext = {
       ...demo.services,
       db: new Proxy(demo.database.db, {
         get(target, prop, receiver) {
-          if (prop === "$transaction" && failures > 0) {
-            failures--;
+          // The first transaction claims the request; the second is the first rollout's kill.
+          if (prop === "$transaction" && ++transactions === 2) {
             return () => Promise.reject(new Error("connection reset by peer"));
           }
           return Reflect.get(target, prop, receiver);
@@ -145,6 +146,14 @@ describe("the kill switch against concurrent writers and failures", () => {
     const retry = await killRollouts(demo.services, operator, { service: "search" }, request);
     expect(retry.map((o) => [o.rollout.id, o.repeated])).toEqual([[before, true]]);
     expect((await stateOf(since)).state).toBe("draft");
+    // The request is audited once, with the rollouts it covers.
+    const requested = await demo.database.db.auditEvent.findMany({
+      where: { action: "rollout.kill-requested", after: { path: ["idempotencyKey"], equals: "inc-77" } },
+      select: { after: true },
+    });
+    expect(requested).toEqual([
+      { after: { scope: "service search", idempotencyKey: "inc-77", rollouts: [before] } },
+    ]);
 
     // The same key on another scope is a client bug, not a retry.
     await expect(killRollouts(demo.services, operator, { all: true }, request)).rejects.toMatchObject({
@@ -161,5 +170,43 @@ describe("the kill switch against concurrent writers and failures", () => {
       { ...request, idempotencyKey: "inc-78" },
     );
     expect(fresh.map((o) => [o.rollout.id, o.changed])).toEqual([[since, true]]);
+  });
+
+  it("audits who pressed kill, when and why once per request, even with nothing active in scope", async () => {
+    const operator = demo.actor("operator");
+    const requests = async () =>
+      (
+        await browseAuditEvents(
+          demo.services,
+          { action: "rollout.kill-requested", limit: 10 },
+          { personalData: true },
+        )
+      ).events.filter((e) => (e.after as { idempotencyKey?: string }).idempotencyKey?.startsWith("quiet-"));
+    const quiet = { reason: "payments 500s, paging", idempotencyKey: "quiet-1" };
+    expect(await killRollouts(demo.services, operator, { service: "payments" }, quiet)).toEqual([]);
+    expect(await killRollouts(demo.services, operator, { service: "payments" }, quiet)).toEqual([]);
+    await killRollouts(
+      demo.services,
+      operator,
+      { all: true },
+      { reason: "all out", idempotencyKey: "quiet-2" },
+    );
+    expect(await requests()).toEqual([
+      expect.objectContaining({
+        actor: `operator:${operator.name}`,
+        targetType: "service",
+        targetId: "*",
+        targetLabel: "every service",
+        reason: "all out",
+        after: { scope: "all", idempotencyKey: "quiet-2", rollouts: [] },
+      }),
+      expect.objectContaining({
+        actor: `operator:${operator.name}`,
+        targetType: "service",
+        targetLabel: "payments",
+        reason: "payments 500s, paging",
+        after: { scope: "service payments", idempotencyKey: "quiet-1", rollouts: [] },
+      }),
+    ]);
   });
 });

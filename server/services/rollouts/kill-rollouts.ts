@@ -2,6 +2,7 @@ import type { Db } from "../../db/client";
 import { AppError } from "../../domain/errors";
 import type { RolloutState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
+import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
 import { requireServiceId } from "../require-service";
 import { type CommandOutcome, runRolloutCommand } from "./run-rollout-command";
@@ -24,9 +25,10 @@ export async function killRollouts(
   input: KillInput,
 ): Promise<CommandOutcome[]> {
   // Before anything is killed: a misspelt service must not answer "killed, nothing was running".
-  if ("service" in scope) await requireServiceId(ctx.db, scope.service);
+  const serviceId = "service" in scope ? await requireServiceId(ctx.db, scope.service) : "*";
   const active = await activeRolloutIds(ctx.db, scope);
-  return killEach(ctx, actor, await claimKillRequest(ctx.db, input.idempotencyKey, scope, active), input);
+  const covered = await claimKillRequest(ctx, actor, { scope, serviceId }, active, input);
+  return killEach(ctx, actor, covered, input);
 }
 
 /**
@@ -61,18 +63,37 @@ async function activeRolloutIds(
 /**
  * Records which rollouts this request covers, or returns what the first call with the key recorded.
  * The insert is atomic, so of two concurrent first calls the one that loses uses the winner's list.
+ * The first call also audits the request itself (each rollout's kill audits only that rollout): who
+ * pressed kill, when and why stays on record even when nothing was active, and a retry adds nothing.
  */
-async function claimKillRequest(db: Db, idempotencyKey: string, scope: KillScope, active: string[]) {
+async function claimKillRequest(
+  ctx: ServiceContext,
+  actor: CommandActor,
+  { scope, serviceId }: { scope: KillScope; serviceId: string },
+  active: string[],
+  { reason, idempotencyKey }: KillInput,
+) {
   const key = `kill-request:${idempotencyKey}`;
   const asked = "service" in scope ? `service ${scope.service}` : "all";
-  await db.idempotencyKey.createMany({
-    data: [{ key, command: "kill", result: { scope: asked, rollouts: active } }],
-    skipDuplicates: true,
+  const stored = await ctx.db.$transaction(async (tx) => {
+    const { count } = await tx.idempotencyKey.createMany({
+      data: [{ key, command: "kill", result: { scope: asked, rollouts: active } }],
+      skipDuplicates: true,
+    });
+    if (count > 0) {
+      await recordAuditEvent(tx, {
+        actor,
+        action: "rollout.kill-requested",
+        targetType: "service",
+        targetId: serviceId,
+        reason,
+        after: { scope: asked, idempotencyKey, rollouts: active },
+        at: ctx.now(),
+      });
+    }
+    const claimed = await tx.idempotencyKey.findUniqueOrThrow({ where: { key } });
+    return claimed.result as { scope: string; rollouts: string[] };
   });
-  const stored = (await db.idempotencyKey.findUniqueOrThrow({ where: { key } })).result as {
-    scope: string;
-    rollouts: string[];
-  };
   // A retry repeats its request; the same key on another scope is a client bug, not a retry.
   if (stored.scope !== asked) {
     throw new AppError(
