@@ -12,15 +12,17 @@ import { loadSamples } from "../metrics/load-samples";
 import type { Judgement, StepVerdict } from "../rollouts/progress-rollouts";
 
 /**
- * The live analysis of a holding step: the step's samples so far go through the same evaluator that
+ * The live analysis of a step: the step's samples so far go through the same evaluator that
  * `npm run analyze` replays, and each new interval's judgement is stored and announced. The engine gets
- * the decision back as a verdict, with how long it stands if no sample arrives.
+ * the decision back as a verdict, with how long it stands if no sample arrives. A step past its hold
+ * (passed and ramping, or paused) is judged the same way, as a hold of its planned length.
  */
 export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<Judgement> {
   const step = rollout.steps[rollout.currentStep];
-  if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null)
+  if (!step || rollout.stepStartedAt === null)
     return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
+  const holdUntil = rollout.holdUntil ?? startedAt + step.holdSeconds * 1000;
   const stored = await loadSamples(ctx.db, rollout.id, startedAt);
   const intervalSeconds = stored[0]?.intervalSeconds ?? (await intervalBeforeStep(ctx, rollout.id));
   // Analysis counts time in seconds since the step started.
@@ -28,7 +30,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     ...sample,
     intervalEnd: (sample.intervalEnd - startedAt) / 1000,
   }));
-  const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
+  const holdSeconds = (holdUntil - startedAt) / 1000;
   const point = judgementPoint({
     newest: samples.at(-1)?.intervalEnd ?? 0,
     now: (ctx.now().getTime() - startedAt) / 1000,

@@ -10,7 +10,7 @@ import { declareIncident } from "../incidents/declare-incident";
 import { resolveIncident } from "../incidents/resolve-incident";
 import { ingestSamples } from "../metrics/ingest-samples";
 import { createRollout } from "./create-rollout";
-import { type JudgementMemo, progressRollouts, type StepJudge } from "./progress-rollouts";
+import { type JudgementMemo, progressRollouts, type StepJudge, type StepVerdict } from "./progress-rollouts";
 import { runRolloutCommand } from "./run-rollout-command";
 
 describe("an engine beat with its memo of judgements", () => {
@@ -189,5 +189,70 @@ describe("an engine beat with its memo of judgements", () => {
     await ingestHealthy({ id, exposurePercent: 10 }, nextIntervals(6), 22);
     await progressRollouts(demo.services, countingJudge, { only: [id] });
     expect(await stateOf()).toEqual({ state: "running", phase: "holding" });
+  });
+
+  it("still judges live exposure outside a hold: a critical failure rolls back a paused or frozen rollout", async () => {
+    const manager = demo.actor("release_manager");
+    let verdict: StepVerdict = { kind: "degraded", failedGates: ["latency-p99"], reason: "p99 +8%" };
+    const judge: StepJudge = async () => ({ verdict, standsUntil: 0 });
+    const rolloutOf = async (service: string) => {
+      const deploy = { service, environment: "production", version: "5.0.0", artifact: `${service}:5` };
+      await registerDeploy(demo.services, manager, deploy);
+      const steps = [10, 50, 100].map((exposurePercent) => ({
+        exposurePercent,
+        holdSeconds: 60,
+        requiresApproval: false,
+      }));
+      const { id } = await createRollout(demo.services, manager, { ...deploy, mechanism: "canary", steps });
+      await runRolloutCommand(demo.services, manager, id, { type: "start" });
+      return id;
+    };
+    const stateOf = (id: string) =>
+      demo.database.db.rollout.findUniqueOrThrow({
+        where: { id },
+        select: { state: true, phase: true, exposurePercent: true },
+      });
+
+    // A non-critical failure pauses the first; a human pauses the second; the third passed its step and
+    // waits out an incident at 10%.
+    const degraded = await rolloutOf("inventory");
+    await progressRollouts(demo.services, judge, { only: [degraded] });
+    const paused = await rolloutOf("pricing");
+    await runRolloutCommand(demo.services, manager, paused, { type: "pause", reason: "looking" });
+    const frozen = await rolloutOf("shipping");
+    demo.advanceClock(60_000);
+    await runRolloutCommand(demo.services, systemActor("evaluator"), frozen, {
+      type: "gates-passed",
+      stepIndex: 0,
+    });
+    const incident = await declareIncident(demo.services, manager, {
+      title: "shipping slow",
+      severity: "sev2",
+      services: ["shipping"],
+    });
+    const watched = [degraded, paused, frozen];
+    // Nothing a hold decides acts on them (not another pause, not a pass), but a non-critical failure
+    // pauses the frozen one: it must not ramp on when the freeze lifts.
+    for (const quiet of [verdict, { kind: "pause", reason: "split" }, { kind: "promote" }] as const) {
+      verdict = quiet;
+      demo.advanceClock(10_000);
+      await progressRollouts(demo.services, judge, { only: watched });
+    }
+    expect(await Promise.all(watched.map(stateOf))).toEqual([
+      { state: "paused", phase: "holding", exposurePercent: 10 },
+      { state: "paused", phase: "holding", exposurePercent: 10 },
+      { state: "paused", phase: "ramping", exposurePercent: 10 },
+    ]);
+
+    verdict = { kind: "rollback", failedGates: ["error-rate"], reason: "error rate ×12" };
+    demo.advanceClock(10_000);
+    await progressRollouts(demo.services, judge, { only: watched });
+    // The frozen one's 10% had passed, so it is known bad now: back to the plan's exposure below it.
+    expect(await Promise.all(watched.map(stateOf))).toEqual([
+      { state: "rolled_back", phase: null, exposurePercent: 0 },
+      { state: "rolled_back", phase: null, exposurePercent: 0 },
+      { state: "rolled_back", phase: null, exposurePercent: 0 },
+    ]);
+    await resolveIncident(demo.services, manager, { id: incident.id });
   });
 });
