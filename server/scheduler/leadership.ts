@@ -24,14 +24,22 @@ export interface Leadership {
 /**
  * Exactly one instance runs the background loops: the one holding a session-level advisory lock on
  * its own connection (never a pooled one, which could hand the session to someone else). When the
- * leader's process dies, PostgreSQL ends its session and frees the lock; a follower, trying every
- * `retryMs`, takes it. A leader that loses its connection (an 'error' or 'end' event, or a heartbeat
- * query that fails or times out) stops its loops at once and starts over as a follower. The loops'
- * commands are idempotent and compare-and-set on the rollout's version, so the few seconds two
- * instances may overlap cannot apply a step twice (docs/decisions/0008-scale-out.md).
+ * leader's process dies, PostgreSQL ends its session and frees the lock (when its host or network
+ * goes silent, the server's idle_session_timeout ends it); a follower, trying every `retryMs`, takes
+ * it. A leader that loses its connection (an 'error' or 'end' event, or a heartbeat query that fails
+ * or times out) stops its loops at once and starts over as a follower. The loops' commands are
+ * idempotent and compare-and-set on the rollout's version, so the few seconds two instances may
+ * overlap cannot apply a step twice (docs/decisions/0008-scale-out.md).
  */
 export function startLeadership(options: LeadershipOptions): Leadership {
   const retryMs = options.retryMs ?? 2000;
+  // A heartbeat that hangs (a silent network) counts as a lost connection.
+  const heartbeatTimeoutMs = Math.max(retryMs, 5000);
+  // The server ends our session after this long without a query: a vanished host's session (and the
+  // lock) would otherwise live on until TCP keepalive defaults notice, over two hours. Heartbeats reach
+  // the server at most `retryMs` apart, and the leader steps down at most `retryMs + heartbeatTimeoutMs`
+  // after the network goes silent, so this is later than that, with 2 s to spare: no overlap.
+  const sessionTimeoutMs = heartbeatTimeoutMs + 2 * retryMs + 2000;
   const key = options.lockKey ?? LEADER_LOCK_KEY;
   let stopped = false;
   let client: pg.Client | null = null;
@@ -87,14 +95,19 @@ export function startLeadership(options: LeadershipOptions): Leadership {
       connectionString: options.databaseUrl,
       application_name: "sluice-leadership",
       keepAlive: true,
-      connectionTimeoutMillis: Math.max(retryMs, 5000),
-      // A heartbeat that hangs (a silent network) counts as a lost connection.
-      query_timeout: Math.max(retryMs, 5000),
+      connectionTimeoutMillis: heartbeatTimeoutMs,
+      query_timeout: heartbeatTimeoutMs,
     });
     c.on("error", (error) => void serially(() => lose(c, error)));
     c.on("end", () => void serially(() => lose(c, new Error("connection ended"))));
     try {
       await c.connect();
+      // This session only ever carries the lock and heartbeats, never a transaction, so it is idle
+      // between them and idle_session_timeout (PostgreSQL 14+) applies. tcp_user_timeout also bounds
+      // a write to a dead host, during which the session is not idle.
+      await c.query(
+        `SET idle_session_timeout = ${sessionTimeoutMs}; SET tcp_user_timeout = ${sessionTimeoutMs}`,
+      );
     } catch (error) {
       c.end().catch(() => {});
       throw error;
@@ -133,10 +146,13 @@ export function startLeadership(options: LeadershipOptions): Leadership {
         stopLoops = null;
         const c = client;
         client = null;
+        // Heartbeats go on while the loops wind down, or the server could end the session first.
+        const heartbeat = c && setInterval(() => c.query("SELECT 1").catch(() => {}), retryMs);
         try {
           // Loops first, lock second: no moment with two instances running them.
           if (stop) await stop();
         } finally {
+          clearInterval(heartbeat ?? undefined);
           await c?.end().catch(() => {});
         }
       });
