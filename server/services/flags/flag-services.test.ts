@@ -383,6 +383,49 @@ describe("flag services", () => {
     });
   });
 
+  it("gives a flag its own percentage back once its rollout is over: unlinked, audited and served", async () => {
+    const rolloutId = await flagRollout("search", "3.7.0");
+    const key = "search.release-3.7.0";
+    await runRolloutCommand(ctx, manager(), rolloutId, { type: "start" });
+    await expect(updateFlag(ctx, manager(), key, { percentage: 5 })).rejects.toMatchObject({
+      code: "BAD_INPUT",
+      field: "percentage",
+      message: `percentage: rollout ${rolloutId} drives this flag's percentage`,
+    });
+    // Clearing the fixed percentage leaves a live rollout driving the flag.
+    expect(await updateFlag(ctx, manager(), key, { percentage: null })).toMatchObject({
+      rollout: { id: rolloutId },
+    });
+    await runRolloutCommand(ctx, manager(), rolloutId, { type: "abort", reason: "not needed" });
+
+    expect(await updateFlag(ctx, manager(), key, { percentage: 5 })).toMatchObject({
+      percentage: { variant: "on", percent: 5, rolloutId: null },
+      rollout: null,
+    });
+    const event = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: key, action: "flag.updated" },
+      orderBy: { id: "desc" },
+    });
+    expect(event).toMatchObject({
+      reason: `rollout ${rolloutId} is aborted; the flag's percentage is its own again`,
+      before: { rolloutId, percentage: null },
+      after: { rolloutId: null, percentage: 5 },
+    });
+    await store.reload();
+    const keys = Array.from({ length: 2000 }, (_, i) => `user-${i}`);
+    const results = keys.map((targetingKey) => store.evaluate(key, { targetingKey }));
+    const on = results.filter((r) => "value" in r && r.value === true).length;
+    expect(on / keys.length).toBeGreaterThan(0.03);
+    expect(on / keys.length).toBeLessThan(0.07);
+    expect(results.every((r) => "cohort" in r && r.cohort === null)).toBe(true);
+    const document = await getServiceExposure(ctx, "search");
+    expect(document.body.flags.find((f) => f.key === key)?.percentage).toEqual({
+      variant: "on",
+      percent: 5,
+      rolloutId: null,
+    });
+  });
+
   it("archives only flags whose rollout is over; archived flags leave evaluation and cannot change", async () => {
     const rolloutId = await flagRollout("search", "3.5.0");
     const key = "search.release-3.5.0";

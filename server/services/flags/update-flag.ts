@@ -1,5 +1,6 @@
 import { AppError } from "../../domain/errors";
 import { checkFlagConfig, type FlagConfig } from "../../domain/flags";
+import { isTerminalState } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { ServiceContext } from "../context";
@@ -32,13 +33,18 @@ export async function updateFlag(
   const now = ctx.now();
   const change = await ctx.db.$transaction(async (tx) => {
     const row = await loadWritableFlag(tx, key, options.expectedVersion);
-    if (row.rolloutId !== null && parsed.percentage != null) {
+    const { rollout } = row;
+    const finished = rollout !== null && isTerminalState(rollout.state);
+    if (rollout && !finished && parsed.percentage != null) {
       throw new AppError(
         "BAD_INPUT",
-        `percentage: rollout ${row.rolloutId} drives this flag's percentage`,
+        `percentage: rollout ${rollout.id} drives this flag's percentage`,
         "percentage",
       );
     }
+    // Once its rollout is over, a percentage set by hand takes the flag back: it is the flag's own again.
+    const unlinkFrom = finished && parsed.percentage !== undefined ? rollout : null;
+    const rolloutId = unlinkFrom ? null : row.rolloutId;
     const before = configOf(row);
     const config: FlagConfig = {
       variants: parsed.variants ?? before.variants,
@@ -50,25 +56,29 @@ export async function updateFlag(
       percentage: parsed.percentage !== undefined ? parsed.percentage : before.percentage,
     };
     const segments = await existingSegments(tx, segmentsNamed(config.rules));
-    checkFlagConfig(config, { segments, drivenByRollout: row.rolloutId !== null });
+    checkFlagConfig(config, { segments, drivenByRollout: rolloutId !== null });
     const flag = {
       description: parsed.description ?? row.description,
       enabled: parsed.enabled ?? row.enabled,
       killed: row.killed,
       temporary: parsed.temporary ?? row.temporary,
-      rolloutId: row.rolloutId,
+      rolloutId,
     };
     const next = await writeFlag(tx, row, {
       ...configColumns(config),
       description: flag.description,
       enabled: flag.enabled,
       temporary: flag.temporary,
+      rolloutId,
     });
     await recordAuditEvent(tx, {
       actor,
       action: "flag.updated",
       targetType: "flag",
       targetId: key,
+      reason: unlinkFrom
+        ? `rollout ${unlinkFrom.id} is ${unlinkFrom.state}; the flag's percentage is its own again`
+        : undefined,
       before: auditOf(row),
       after: flagAudit({ ...config, ...flag }),
       at: now,
