@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../services/actors";
 import { recordAuditEvent } from "../services/audit/record-audit-event";
+import { declareIncident } from "../services/incidents/declare-incident";
 import { createDemoFixture, type DemoFixture } from "../testing/demo-fixture";
 import { startTestApi, type TestApi } from "./api-test-client";
 import { newRollout } from "./api-test-rollouts";
@@ -198,6 +199,32 @@ describe("/api/v1 lists a page at a time", () => {
       reason: "wrong credentials for someone@corp.example",
       after: { address: "10.0.0.8", email: "someone@corp.example" },
     });
+  });
+
+  it("refuses a token that may not export a filter on an email, and hides one in who declared an incident", async () => {
+    const exporter = await api.token(["read", "audit:export"]);
+    expect(await get("/audit?actor=someone%40corp&limit=1", reader)).toMatchObject({
+      status: 403,
+      json: { field: "actor" },
+    });
+    expect(await get("/audit?targetId=email%3Asomeone%40corp.example&limit=1", reader)).toMatchObject({
+      status: 403,
+      json: { field: "targetId" },
+    });
+    expect((await get("/audit?actor=someone%40corp&limit=1", exporter)).status).toBe(200);
+
+    const named = { ...demo.actor("operator"), name: "olga@corp.example" };
+    await declareIncident(demo.services, named, {
+      title: "disk full",
+      severity: "sev3",
+      services: ["search"],
+    });
+    const declaredBy = async (token: string) =>
+      (
+        (await get("/freezes", token)).json as { incidents: { title: string; declaredBy: string }[] }
+      ).incidents.find((i) => i.title === "disk full")?.declaredBy;
+    expect(await declaredBy(reader)).toBe("(hidden)");
+    expect(await declaredBy(exporter)).toBe("olga@corp.example");
   });
 
   it("reads a bare date as that whole day in UTC: from=D&to=D is the day", async () => {

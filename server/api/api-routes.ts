@@ -16,6 +16,7 @@ import { getRollout } from "../services/rollouts/get-rollout";
 import { killRollouts } from "../services/rollouts/kill-rollouts";
 import { pageRollouts } from "../services/rollouts/list-rollouts";
 import { runRolloutCommand } from "../services/rollouts/run-rollout-command";
+import type { TokenScope } from "../services/tokens/token-scopes";
 import { ApiError } from "./api-errors";
 import { type ApiRoute, defineRoute } from "./api-route";
 import {
@@ -49,6 +50,9 @@ function idempotencyKeyOf(body: { idempotencyKey?: string }, headers: { "idempot
   }
   return body.idempotencyKey ?? header;
 }
+
+/** A token reads emails and client addresses with audit:export, as the roles that export do; else hidden. */
+const personalDataOf = (scopes: readonly TokenScope[]) => ({ personalData: scopes.includes("audit:export") });
 
 const COMMAND_SUMMARIES: Record<UserCommand, string> = {
   start: "Start a draft rollout: its first step goes live (or awaits approval)",
@@ -207,7 +211,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: incidentBody,
     responses: { 200: "The incident as Sluice holds it" },
     errors: ["NOT_FOUND", "CONFLICT"],
-    async handle({ services, actor, body }) {
+    async handle({ services, actor, body, scopes }) {
       const incident =
         body.status === "active"
           ? await declareIncident(services, actor, {
@@ -217,7 +221,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
               services: body.services,
             })
           : await resolveIncident(services, actor, { externalId: body.id }, { field: "id" });
-      return { status: 200, body: incidentJson(incident) };
+      return { status: 200, body: incidentJson(incident, personalDataOf(scopes)) };
     },
   }),
   defineRoute({
@@ -227,8 +231,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "What freezes progressive delivery right now: active incidents and spent error budgets",
     scopes: ["read"],
     responses: { 200: "The active incidents (oldest first) and the SLOs whose error budget is spent" },
-    async handle({ services }) {
-      return { status: 200, body: freezesJson(await loadActiveFreezes(services.db)) };
+    async handle({ services, scopes }) {
+      return { status: 200, body: freezesJson(await loadActiveFreezes(services.db), personalDataOf(scopes)) };
     },
   }),
   defineRoute({
@@ -301,8 +305,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     responses: { 200: "The events, and the cursor of the next older page (null on the last)" },
     errors: ["NOT_FOUND"],
     async handle({ services, query, scopes }) {
-      const reader = { personalData: scopes.includes("audit:export") };
-      return { status: 200, body: await pageAuditEvents(services, query, reader) };
+      return { status: 200, body: await pageAuditEvents(services, query, personalDataOf(scopes)) };
     },
   }),
   defineRoute({

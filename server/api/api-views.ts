@@ -1,7 +1,9 @@
+import type { PersonalDataReader } from "../domain/audit";
 import type { RolloutSnapshot } from "../domain/rollout";
 import type { registerDeploy } from "../services/deploys/register-deploy";
 import type { loadActiveFreezes } from "../services/freezes/load-freeze-state";
 import type { declareIncident } from "../services/incidents/declare-incident";
+import { incidentFor } from "../services/incidents/list-incidents";
 import type { RolloutView } from "../services/rollouts/rollout-view";
 import type { CommandOutcome } from "../services/rollouts/run-rollout-command";
 
@@ -71,7 +73,8 @@ export function releaseJson(service: string, r: Release, created: boolean) {
   };
 }
 
-export function incidentJson(i: Incident) {
+export function incidentJson(incident: Incident, reader: PersonalDataReader) {
+  const i = incidentFor(reader, incident);
   return {
     id: i.id,
     externalId: i.externalId,
@@ -86,6 +89,6 @@ export function incidentJson(i: Incident) {
   };
 }
 
-export function freezesJson(f: Awaited<ReturnType<typeof loadActiveFreezes>>) {
-  return { incidents: f.incidents.map(incidentJson), exhaustedBudgets: f.exhaustedBudgets };
+export function freezesJson(f: Awaited<ReturnType<typeof loadActiveFreezes>>, reader: PersonalDataReader) {
+  return { incidents: f.incidents.map((i) => incidentJson(i, reader)), exhaustedBudgets: f.exhaustedBudgets };
 }

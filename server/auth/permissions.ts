@@ -50,6 +50,11 @@ export interface Actor {
   role: Role;
 }
 
+/** A reader of emails and client addresses where they are shown, or one who sees them hidden. */
+export function personalDataReader(actor: Actor): { personalData: boolean } {
+  return { personalData: can(actor.role, "audit:personal-data") };
+}
+
 export function requirePermission(actor: Actor, permission: Permission): void {
   if (!can(actor.role, permission)) {
     throw new AppError("FORBIDDEN", `Role ${actor.role} may not ${permission}`);

@@ -203,4 +203,13 @@ describe("gate defaults", () => {
     expect(error?.cause?.issues?.[0]?.path).toEqual(path);
     expect(await demo.database.db.gateDefaults.count()).toBe(before);
   });
+
+  it("shows who last changed the defaults with an email in their name hidden from readers without personal data", async () => {
+    const named = { ...demo.actor("admin"), name: "ada@corp.example" };
+    await createCaller({ actor: named, services: demo.services }).admin.setGateDefaults({
+      gates: [errorRate(300)],
+    });
+    expect((await as("viewer").admin.gateDefaults()).global.updatedBy).toBe("(hidden)");
+    expect((await as("auditor").admin.gateDefaults()).global.updatedBy).toBe("ada@corp.example");
+  });
 });

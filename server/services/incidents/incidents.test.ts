@@ -3,6 +3,7 @@ import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture"
 import { systemActor } from "../actors";
 import { loadFreezeState } from "../freezes/load-freeze-state";
 import { declareIncident } from "./declare-incident";
+import { listIncidents } from "./list-incidents";
 import { resolveIncident } from "./resolve-incident";
 
 describe("declaring and resolving incidents", () => {
@@ -104,5 +105,26 @@ describe("declaring and resolving incidents", () => {
       message: "No incident INC-404",
     });
     expect({ incidents: await db().incident.count(), audit: await db().auditEvent.count() }).toEqual(before);
+  });
+
+  it("lists who declared and resolved an incident with an email in their name hidden from readers without personal data", async () => {
+    const named = { ...demo.actor("operator"), name: "olga@corp.example" };
+    const incident = await declareIncident(demo.services, named, {
+      title: "disk full",
+      severity: "sev3",
+      services: ["search"],
+    });
+    await resolveIncident(demo.services, named, { id: incident.id });
+    const seen = async (personalData: boolean) =>
+      (await listIncidents(demo.services, { personalData })).find((i) => i.id === incident.id);
+    expect(await seen(false)).toMatchObject({
+      declaredBy: "(hidden)",
+      resolvedBy: "(hidden)",
+      title: "disk full",
+    });
+    expect(await seen(true)).toMatchObject({
+      declaredBy: "olga@corp.example",
+      resolvedBy: "olga@corp.example",
+    });
   });
 });

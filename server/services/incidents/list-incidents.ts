@@ -1,9 +1,24 @@
+import { nameFor, type PersonalDataReader } from "../../domain/audit";
 import type { ServiceContext } from "../context";
 
 /** Active incidents first, then the most recent resolved ones (the freeze history). */
-export function listIncidents(ctx: ServiceContext, limit = 50) {
-  return ctx.db.incident.findMany({
+export async function listIncidents(ctx: ServiceContext, reader: PersonalDataReader, limit = 50) {
+  const incidents = await ctx.db.incident.findMany({
     orderBy: [{ resolvedAt: { sort: "desc", nulls: "first" } }, { declaredAt: "desc" }],
     take: limit,
   });
+  return incidents.map((incident) => incidentFor(reader, incident));
+}
+
+/** An incident as this reader may see it: an email in who declared or resolved it hidden, as in the audit history. */
+export function incidentFor<I extends { declaredBy: string; resolvedBy: string | null }>(
+  reader: PersonalDataReader,
+  incident: I,
+): I {
+  const { declaredBy, resolvedBy } = incident;
+  return {
+    ...incident,
+    declaredBy: nameFor(reader, declaredBy),
+    resolvedBy: resolvedBy === null ? null : nameFor(reader, resolvedBy),
+  };
 }

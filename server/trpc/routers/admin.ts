@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLES } from "../../auth/permissions";
+import { personalDataReader, ROLES } from "../../auth/permissions";
 import { clearGateDefaults } from "../../services/gates/clear-gate-defaults";
 import { listGateDefaults } from "../../services/gates/list-gate-defaults";
 import { setGateDefaults } from "../../services/gates/set-gate-defaults";
@@ -19,7 +19,9 @@ export const adminRouter = router({
     .input(z.strictObject({ userId: text(64), role: z.enum(ROLES) }))
     .mutation(({ ctx, input }) => setUserRole(ctx.services, ctx.actor, input)),
   // Everyone may read the gates new rollouts will get; only an admin changes them.
-  gateDefaults: procedureWith("rollouts:read").query(({ ctx }) => listGateDefaults(ctx.services)),
+  gateDefaults: procedureWith("rollouts:read").query(({ ctx }) =>
+    listGateDefaults(ctx.services, personalDataReader(ctx.actor)),
+  ),
   setGateDefaults: procedureWith("gates:manage")
     .input(gateScope.extend({ gates: gateSetSchema }))
     .mutation(({ ctx, input }) => setGateDefaults(ctx.services, ctx.actor, input)),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { can } from "../../auth/permissions";
+import { personalDataReader } from "../../auth/permissions";
 import { auditCursorSchema, auditFilterSchema } from "../../services/audit/audit-filter";
 import { exportAuditEvents } from "../../services/audit/export-audit-events";
 import { browseAuditEvents } from "../../services/audit/list-audit-events";
@@ -23,7 +23,7 @@ export const auditRouter = router({
       browseAuditEvents(
         ctx.services,
         { ...filter, cursor: filter.cursor ?? undefined },
-        { personalData: can(ctx.actor.role, "audit:personal-data") },
+        personalDataReader(ctx.actor),
       ),
     ),
   verify: procedureWith("audit:read").query(({ ctx }) => verifyAuditChain(ctx.services)),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { can } from "../../auth/permissions";
+import { personalDataReader } from "../../auth/permissions";
 import { listFreezeHistory } from "../../services/freezes/list-freeze-history";
 import { loadFreezeState } from "../../services/freezes/load-freeze-state";
 import { declareIncident } from "../../services/incidents/declare-incident";
@@ -9,12 +9,14 @@ import { text } from "../../validation/text";
 import { procedureWith, router } from "../init";
 
 export const incidentsRouter = router({
-  list: procedureWith("rollouts:read").query(({ ctx }) => listIncidents(ctx.services)),
+  list: procedureWith("rollouts:read").query(({ ctx }) =>
+    listIncidents(ctx.services, personalDataReader(ctx.actor)),
+  ),
   /** What freezes progressive delivery right now: active incidents and spent error budgets. */
   freeze: procedureWith("rollouts:read").query(({ ctx }) => loadFreezeState(ctx.services.db)),
   /** Freezes started and ended, and break-glass overrides, from the audit history. */
   freezeHistory: procedureWith("rollouts:read").query(({ ctx }) =>
-    listFreezeHistory(ctx.services, { personalData: can(ctx.actor.role, "audit:personal-data") }),
+    listFreezeHistory(ctx.services, personalDataReader(ctx.actor)),
   ),
   declare: procedureWith("incidents:manage")
     .input(

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COMMAND_PERMISSIONS, can } from "../../auth/permissions";
+import { COMMAND_PERMISSIONS, personalDataReader } from "../../auth/permissions";
 import type { RolloutCommand, UserCommand } from "../../domain/rollout";
 import { listEvaluations } from "../../services/analysis/list-evaluations";
 import { listAuditEvents } from "../../services/audit/list-audit-events";
@@ -54,7 +54,7 @@ const reasoned = (type: ReasonedCommand, input: z.ZodType<CommandInput> = reason
 export const rolloutsRouter = router({
   /** The overview page: every rollout with what freezes it now. */
   list: procedureWith("rollouts:read").query(({ ctx }) =>
-    listRolloutOverview(ctx.services, { personalData: can(ctx.actor.role, "audit:personal-data") }),
+    listRolloutOverview(ctx.services, personalDataReader(ctx.actor)),
   ),
   byId: procedureWith("rollouts:read")
     .input(rolloutId)
@@ -79,7 +79,7 @@ export const rolloutsRouter = router({
       listAuditEvents(
         ctx.services,
         { targetType: "rollout", targetId: input.id, limit: 100 },
-        { personalData: can(ctx.actor.role, "audit:personal-data") },
+        personalDataReader(ctx.actor),
       ),
     ),
   start: gated("start"),
