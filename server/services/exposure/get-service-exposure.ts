@@ -29,21 +29,37 @@ export interface ServiceExposureDocument {
   etag: string;
 }
 
+/** Finished rollouts listed beyond each environment's newest: history, which no router needs. */
+const RECENT_FINISHED = 20;
+
 /**
  * The desired exposure a router, mesh or SDK applies for a service: one entry per rollout that has
  * exposed anything (drafts and aborted rollouts expose nothing), newest first, and the service's flags
- * with their rules and percentages, with a content ETag.
+ * with their rules and percentages, with a content ETag. Every live (running or paused) rollout is
+ * listed, and each environment's newest finished one, which holds its exposure now; older finished
+ * ones only up to the newest 20, so a busy environment never pushes another's exposure out.
  */
 export async function getServiceExposure(
   ctx: ServiceContext,
   service: string,
 ): Promise<ServiceExposureDocument> {
   const serviceId = await requireServiceId(ctx.db, service);
+  const finished = await ctx.db.$queryRaw<{ id: string }[]>`
+    (SELECT DISTINCT ON (rel."environment") r."id"
+      FROM "Rollout" r JOIN "Release" rel ON rel."id" = r."releaseId"
+      WHERE r."serviceId" = ${serviceId} AND r."state" IN ('completed', 'rolled_back')
+      ORDER BY rel."environment", r."createdAt" DESC, r."id" DESC)
+    UNION
+    (SELECT r."id" FROM "Rollout" r
+      WHERE r."serviceId" = ${serviceId} AND r."state" IN ('completed', 'rolled_back')
+      ORDER BY r."createdAt" DESC, r."id" DESC LIMIT ${RECENT_FINISHED})`;
   const rows = await ctx.db.rollout.findMany({
-    where: { serviceId, state: { in: ["running", "paused", "completed", "rolled_back"] } },
+    where: {
+      serviceId,
+      OR: [{ state: { in: ["running", "paused"] } }, { id: { in: finished.map((r) => r.id) } }],
+    },
     select: { ...snapshotSelect, appliedBy: true, release: { select: { version: true, environment: true } } },
-    orderBy: { createdAt: "desc" },
-    take: 20,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   const { flags, segments } = await getServiceFlags(ctx, serviceId);
   const body: ServiceExposure = {
