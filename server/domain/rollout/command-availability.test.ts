@@ -51,4 +51,17 @@ describe("commandAvailability", () => {
       code: "FROZEN",
     });
   });
+
+  it("disables kill on an ended rollout, where it would change nothing, and says so", () => {
+    const killed = decide(running(), { type: "kill" }, ctx(T0)).next;
+    expect(commandAvailability(killed, ctx(T0)).kill).toEqual({
+      allowed: false,
+      reason: "already rolled back at 0%: nothing to roll back (a new rollout reverts a release)",
+    });
+    const completed = { ...running(), state: "completed" as const, phase: null, exposurePercent: 100 };
+    expect(commandAvailability(completed, ctx(T0)).kill).toMatchObject({
+      allowed: false,
+      reason: expect.stringMatching(/^already completed at 100%: nothing to roll back/),
+    });
+  });
 });

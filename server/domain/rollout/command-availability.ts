@@ -22,14 +22,23 @@ export function commandAvailability(
   for (const type of USER_COMMANDS) {
     try {
       const decision = decide(rollout, { type } as RolloutCommand, ctx);
-      result[type] =
-        decision.changed || type === "kill"
-          ? { allowed: true }
-          : { allowed: false, reason: `already ${rollout.state}` };
+      result[type] = decision.changed
+        ? { allowed: true }
+        : { allowed: false, reason: unchanged(rollout, type) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       result[type] = { allowed: false, reason: error.forPeople ?? error.message, code: error.code };
     }
   }
   return result;
+}
+
+/**
+ * Why a command the state machine accepts would change nothing. The server still records a kill of an
+ * ended rollout (pagers and scripts may always kill), but a button that does nothing would mislead.
+ */
+function unchanged(rollout: RolloutSnapshot, type: UserCommand): string {
+  if (type !== "kill") return `already ${rollout.state}`;
+  const state = rollout.state.replace("_", " ");
+  return `already ${state} at ${rollout.exposurePercent}%: nothing to roll back (a new rollout reverts a release)`;
 }
