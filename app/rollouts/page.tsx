@@ -137,7 +137,9 @@ function RolloutTables() {
               {ended.map((r) => (
                 <tr key={r.id} data-testid={`rollout-row-${r.service.name}`}>
                   <CommonCells r={r} />
-                  <td data-label="Ended">{formatDuration(now - r.updatedAt.getTime())} ago</td>
+                  <td data-label="Ended">
+                    {r.endedAt ? `${formatDuration(now - r.endedAt.getTime())} ago` : "—"}
+                  </td>
                   <td data-label="Ended by" data-testid="ended-by">
                     {r.endedBy ?? "—"}
                     {r.endReason ? (

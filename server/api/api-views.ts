@@ -34,6 +34,7 @@ export function rolloutJson(r: RolloutView) {
     version: r.version,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    endedAt: r.endedAt,
   };
 }
 

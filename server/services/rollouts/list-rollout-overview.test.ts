@@ -66,6 +66,27 @@ describe("the rollout overview and the plain rollout list", () => {
     expect(await demo.database.db.rollout.count()).toBe(4 + ENDED_ROLLOUTS_SHOWN);
   });
 
+  it("orders what ended lately by when each ended, not by its last write, and says when", async () => {
+    const operator = demo.actor("operator");
+    const endAt = async (version: string) => {
+      const deploy = { service: "ledger", environment: "production", version, artifact: "l" };
+      await registerDeploy(demo.services, operator, deploy);
+      const { id } = await createRollout(demo.services, operator, { ...deploy, mechanism: "canary" });
+      demo.advanceClock(60_000);
+      await runRolloutCommand(demo.services, operator, id, { type: "abort" });
+      return id;
+    };
+    const older = await endAt("2.0.0");
+    const newer = await endAt("2.0.1");
+    // A later write to the older one (a controller's weight report, a schema contract phase).
+    await demo.database.db.rollout.update({ where: { id: older }, data: { controllerWeight: 0 } });
+    const { ended } = await listRolloutOverview(demo.services, auditor);
+    expect(ended.slice(0, 2).map((r) => r.id)).toEqual([newer, older]);
+    expect(ended[0]?.endedAt?.getTime()).toBe(demo.services.now().getTime());
+    expect(ended[1]?.endedAt?.getTime()).toBe(demo.services.now().getTime() - 60_000);
+    demo.advanceClock(1_000); // what ends next ends after these
+  });
+
   it("hides an email in who ended a rollout, and in why, from a reader without personal data", async () => {
     const named = { ...demo.actor("operator"), name: "olga@corp.example" };
     await runRolloutCommand(demo.services, named, demo.rollouts.search as string, {

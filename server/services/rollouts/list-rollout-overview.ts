@@ -43,7 +43,7 @@ export async function listRolloutOverview(
     ctx.db.rollout.findMany({
       where: { state: { in: states } },
       select: rolloutViewSelect,
-      orderBy: [{ updatedAt: "desc" }, { id: "desc" }],
+      orderBy: [{ endedAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
       take: ENDED_ROLLOUTS_SHOWN,
     }),
     loadFreezeState(ctx.db),

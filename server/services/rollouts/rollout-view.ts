@@ -15,6 +15,7 @@ export const rolloutViewSelect = {
   version: true,
   createdAt: true,
   updatedAt: true,
+  endedAt: true,
   service: { select: { name: true } },
   release: { select: { version: true, environment: true } },
   simulatedRegression: { select: { errorMultiplier: true, latencyShiftMs: true, conversionDrop: true } },

@@ -6,6 +6,7 @@ import {
   checksVersion,
   conflictError,
   decide,
+  isTerminalState,
   type RolloutCommand,
   type RolloutEvent,
   type RolloutSnapshot,
@@ -81,7 +82,11 @@ export async function runRolloutCommand(
         const write = versionedWrite(before, decision.next);
         const { count } = await tx.rollout.updateMany({
           where: { id: write.id, version: write.expectedVersion },
-          data: { ...snapshotColumns(write.next), version: write.next.version },
+          data: {
+            ...snapshotColumns(write.next),
+            version: write.next.version,
+            ...(isTerminalState(write.next.state) && !isTerminalState(before.state) ? { endedAt: now } : {}),
+          },
         });
         if (count === 0) throw conflictError(write.id, write.expectedVersion);
         after = write.next;
