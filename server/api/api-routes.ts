@@ -180,7 +180,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     summary: "Kill switch for a service or everything: active rollouts back to last-known-good",
     description:
       "Needs an idempotency key (body or header): retries and concurrent calls revert once, and cover " +
-      "the rollouts the first call covered, never one started since. The key on another scope is a 409.",
+      "the rollouts the first call covered, never one started since. The key on another scope is a 409. " +
+      "The first call is audited as rollout.kill-requested (who, why, scope, the rollouts covered), even " +
+      "with nothing active.",
     scopes: ["rollouts:write"],
     headers: idempotencyHeaders,
     body: killBody,
