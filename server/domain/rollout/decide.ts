@@ -121,7 +121,8 @@ function run(
         state: "running",
         phase: "awaiting_approval",
         currentStep: index,
-        stepStartedAt: null,
+        // The previous step's exposure stays live, and is judged, since that step started.
+        stepStartedAt: base.stepStartedAt,
         holdUntil: null,
       },
       events: [

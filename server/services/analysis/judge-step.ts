@@ -5,7 +5,7 @@ import {
   judgementPoint,
   type StepEvaluation,
 } from "../../domain/analysis";
-import type { RolloutSnapshot } from "../../domain/rollout";
+import { liveStepIndex, type RolloutSnapshot } from "../../domain/rollout";
 import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
 import { loadSamples } from "../metrics/load-samples";
@@ -14,11 +14,13 @@ import type { Judgement, StepVerdict } from "../rollouts/progress-rollouts";
 /**
  * The live analysis of a step: the step's samples so far go through the same evaluator that
  * `npm run analyze` replays, and each new interval's judgement is stored and announced. The engine gets
- * the decision back as a verdict, with how long it stands if no sample arrives. A step past its hold
- * (passed and ramping, or paused) is judged the same way, as a hold of its planned length.
+ * the decision back as a verdict, with how long it stands if no sample arrives. A live step past its hold
+ * (passed and ramping or awaiting the next step's approval, or paused) is judged the same way, as a hold
+ * of its planned length.
  */
 export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<Judgement> {
-  const step = rollout.steps[rollout.currentStep];
+  const stepIndex = liveStepIndex(rollout);
+  const step = rollout.steps[stepIndex];
   if (!step || rollout.stepStartedAt === null)
     return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
@@ -58,7 +60,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     elapsedSeconds,
   });
   observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
-  await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
+  await recordEvaluation(ctx, rollout.id, stepIndex, new Date(startedAt + elapsedSeconds * 1000), evaluation);
   return { verdict: toVerdict(evaluation), standsUntil };
 }
 
@@ -116,19 +118,20 @@ function bakeWithoutBaseline(
  */
 async function recordEvaluation(
   ctx: ServiceContext,
-  rollout: RolloutSnapshot,
+  rolloutId: string,
+  stepIndex: number,
   intervalEnd: Date,
   evaluation: StepEvaluation,
 ): Promise<void> {
   const count = await ctx.db.$executeRaw`
     INSERT INTO "StepEvaluation" ("rolloutId", "stepIndex", "intervalEnd", "at", "decision", "reason", "gates")
-    VALUES (${rollout.id}, ${rollout.currentStep}, ${sqlTimestamp(intervalEnd.getTime())}, ${sqlTimestamp(ctx.now().getTime())}, ${evaluation.decision},
+    VALUES (${rolloutId}, ${stepIndex}, ${sqlTimestamp(intervalEnd.getTime())}, ${sqlTimestamp(ctx.now().getTime())}, ${evaluation.decision},
       ${evaluation.reason}, ${JSON.stringify(evaluation.gates)}::jsonb)
     ON CONFLICT ("rolloutId", "stepIndex", "intervalEnd") DO NOTHING`;
   if (count === 1) {
     ctx.events.publish("verdict.recorded", {
-      rolloutId: rollout.id,
-      stepIndex: rollout.currentStep,
+      rolloutId,
+      stepIndex,
       intervalEnd: intervalEnd.getTime(),
       decision: evaluation.decision,
       reason: evaluation.reason,

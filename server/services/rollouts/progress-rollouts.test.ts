@@ -255,4 +255,46 @@ describe("an engine beat with its memo of judgements", () => {
     ]);
     await resolveIncident(demo.services, manager, { id: incident.id });
   });
+
+  it("judges the passed step while the next awaits approval, and rolls it back below on a critical failure", async () => {
+    const manager = demo.actor("release_manager");
+    const deploy = { service: "catalog", environment: "production", version: "6.0.0", artifact: "catalog:6" };
+    await registerDeploy(demo.services, manager, deploy);
+    const steps = [5, 25, 100].map((exposurePercent, i) => ({
+      exposurePercent,
+      holdSeconds: 60,
+      requiresApproval: i === 2,
+    }));
+    const { id } = await createRollout(demo.services, manager, { ...deploy, mechanism: "canary", steps });
+    await runRolloutCommand(demo.services, manager, id, { type: "start" });
+    const judgedSteps: number[] = [];
+    let verdict: StepVerdict = { kind: "promote" };
+    const judge: StepJudge = async (_ctx, rollout) => {
+      judgedSteps.push(rollout.currentStep);
+      return { verdict, standsUntil: 0 };
+    };
+    for (let beat = 0; beat < 4; beat++) {
+      demo.advanceClock(60_000);
+      await progressRollouts(demo.services, judge, { only: [id] });
+    }
+    const waiting = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect([waiting.phase, waiting.currentStep, waiting.exposurePercent]).toEqual([
+      "awaiting_approval",
+      2,
+      25,
+    ]);
+
+    verdict = { kind: "rollback", failedGates: ["error-rate"], reason: "error rate ×9" };
+    judgedSteps.length = 0;
+    demo.advanceClock(10_000);
+    await progressRollouts(demo.services, judge, { only: [id] });
+    expect(judgedSteps).toEqual([2]);
+    const after = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    // 25% had passed, so it is known bad now: back to the plan's 5%.
+    expect([after.state, after.exposurePercent]).toEqual(["rolled_back", 5]);
+    const rolledBack = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: id, action: "rollout.rolled-back" },
+    });
+    expect(rolledBack.reason).toMatch(/error-rate failed at step 2 \(25%\)/);
+  });
 });

@@ -4,6 +4,7 @@ import {
   blockingFreezes,
   freezesAnything,
   isHoldOver,
+  liveStepIndex,
   type RolloutCommand,
   type RolloutSnapshot,
 } from "../../domain/rollout";
@@ -61,8 +62,8 @@ const evaluator = systemActor("evaluator");
 /**
  * One beat of the engine: each running rollout moves on when its time comes. A passed step ramps to the
  * next (or waits for approval), a holding step is judged, and the verdict becomes a command. A step whose
- * exposure stays live without holding (paused, or passed and waiting out a freeze) is still judged, so a
- * critical gate failing there still rolls it back. Frozen and raced commands are left for the next
+ * exposure stays live without holding (paused, passed and waiting out a freeze or for the next step's
+ * approval) is still judged, so a critical gate failing there still rolls it back. Frozen and raced commands are left for the next
  * beat; nothing here bypasses the state machine.
  */
 export async function progressRollouts(
@@ -80,7 +81,7 @@ export async function progressRollouts(
       (SELECT count(*) FROM "MetricSample" m
         WHERE m."rolloutId" = r."id" AND m."intervalEnd" > coalesce(r."stepStartedAt", 'epoch')) AS "samples"
     FROM "Rollout" r
-    WHERE r."state" IN ('running', 'paused') AND r."phase" IN ('ramping', 'holding')
+    WHERE r."state" IN ('running', 'paused') AND r."phase" IS NOT NULL AND r."stepStartedAt" IS NOT NULL
       ${only ? Prisma.sql`AND r."id" IN (${Prisma.join(only)})` : Prisma.empty}`;
   const heads = rows.map((r) => ({ id: r.id, version: r.version, samples: Number(r.samples) }));
   const sampleCounts = new Map(heads.map((h) => [h.id, h.samples]));
@@ -104,7 +105,8 @@ export async function progressRollouts(
         where: {
           id: { in: toLoad },
           state: { in: ["running", "paused"] },
-          phase: { in: ["ramping", "holding"] },
+          phase: { not: null },
+          stepStartedAt: { not: null },
         },
         select: snapshotSelect,
       })
@@ -154,7 +156,7 @@ function commandFor(rollout: RolloutSnapshot, verdict: StepVerdict, now: number)
   const holding = rollout.state === "running" && rollout.phase === "holding";
   const watched = verdict.kind === "rollback" || (verdict.kind === "degraded" && rollout.state === "running");
   if (!holding && !watched) return null;
-  const stepIndex = rollout.currentStep;
+  const stepIndex = liveStepIndex(rollout);
   const holdOver = isHoldOver(rollout, now);
   switch (verdict.kind) {
     case "rollback":
