@@ -57,6 +57,28 @@ describe("an engine beat with its memo of judgements", () => {
       .map((r) => r.id)
       .sort();
 
+  /** A plan of one-minute holds at these exposures; `approved` steps need approval. */
+  const plan = (exposures: number[], approved: number[] = []) =>
+    exposures.map((exposurePercent, i) => ({
+      exposurePercent,
+      holdSeconds: 60,
+      requiresApproval: approved.includes(i),
+    }));
+  /** The first step's hold over and its gates passed: the rollout ramps at its exposure. */
+  const passFirstStep = async (id: string) => {
+    demo.advanceClock(60_000);
+    await runRolloutCommand(demo.services, systemActor("evaluator"), id, {
+      type: "gates-passed",
+      stepIndex: 0,
+    });
+  };
+  const freeze = (service: string, title: string) =>
+    declareIncident(demo.services, demo.actor("release_manager"), {
+      title,
+      severity: "sev2",
+      services: [service],
+    });
+
   beforeAll(async () => {
     demo = await createDemoFixture();
     // Every running rollout has a fresh interval of samples.
@@ -117,23 +139,11 @@ describe("an engine beat with its memo of judgements", () => {
     const operator = demo.actor("release_manager");
     const deploy = { service: "ledger", environment: "production", version: "2.0.0", artifact: "ledger:2" };
     await registerDeploy(demo.services, operator, deploy);
-    const steps = [10, 50].map((exposurePercent) => ({
-      exposurePercent,
-      holdSeconds: 60,
-      requiresApproval: false,
-    }));
+    const steps = plan([10, 50]);
     const { id } = await createRollout(demo.services, operator, { ...deploy, mechanism: "canary", steps });
     await runRolloutCommand(demo.services, operator, id, { type: "start" });
-    demo.advanceClock(60_000);
-    await runRolloutCommand(demo.services, systemActor("evaluator"), id, {
-      type: "gates-passed",
-      stepIndex: 0,
-    });
-    const incident = await declareIncident(demo.services, operator, {
-      title: "ledger errors",
-      severity: "sev2",
-      services: ["ledger"],
-    });
+    await passFirstStep(id);
+    const incident = await freeze("ledger", "ledger errors");
 
     let transactions = 0;
     const counting = {
@@ -198,11 +208,7 @@ describe("an engine beat with its memo of judgements", () => {
     const rolloutOf = async (service: string) => {
       const deploy = { service, environment: "production", version: "5.0.0", artifact: `${service}:5` };
       await registerDeploy(demo.services, manager, deploy);
-      const steps = [10, 50, 100].map((exposurePercent) => ({
-        exposurePercent,
-        holdSeconds: 60,
-        requiresApproval: false,
-      }));
+      const steps = plan([10, 50, 100]);
       const { id } = await createRollout(demo.services, manager, { ...deploy, mechanism: "canary", steps });
       await runRolloutCommand(demo.services, manager, id, { type: "start" });
       return id;
@@ -220,16 +226,8 @@ describe("an engine beat with its memo of judgements", () => {
     const paused = await rolloutOf("pricing");
     await runRolloutCommand(demo.services, manager, paused, { type: "pause", reason: "looking" });
     const frozen = await rolloutOf("shipping");
-    demo.advanceClock(60_000);
-    await runRolloutCommand(demo.services, systemActor("evaluator"), frozen, {
-      type: "gates-passed",
-      stepIndex: 0,
-    });
-    const incident = await declareIncident(demo.services, manager, {
-      title: "shipping slow",
-      severity: "sev2",
-      services: ["shipping"],
-    });
+    await passFirstStep(frozen);
+    const incident = await freeze("shipping", "shipping slow");
     const watched = [degraded, paused, frozen];
     // Nothing a hold decides acts on them (not another pause, not a pass), but a non-critical failure
     // pauses the frozen one: it must not ramp on when the freeze lifts.
@@ -260,11 +258,7 @@ describe("an engine beat with its memo of judgements", () => {
     const manager = demo.actor("release_manager");
     const deploy = { service: "catalog", environment: "production", version: "6.0.0", artifact: "catalog:6" };
     await registerDeploy(demo.services, manager, deploy);
-    const steps = [5, 25, 100].map((exposurePercent, i) => ({
-      exposurePercent,
-      holdSeconds: 60,
-      requiresApproval: i === 2,
-    }));
+    const steps = plan([5, 25, 100], [2]);
     const { id } = await createRollout(demo.services, manager, { ...deploy, mechanism: "canary", steps });
     await runRolloutCommand(demo.services, manager, id, { type: "start" });
     const judgedSteps: number[] = [];
