@@ -121,8 +121,7 @@ function run(
         state: "running",
         phase: "awaiting_approval",
         currentStep: index,
-        // The previous step's exposure stays live, and is judged, since that step started.
-        stepStartedAt: base.stepStartedAt,
+        stepStartedAt: null,
         holdUntil: null,
       },
       events: [

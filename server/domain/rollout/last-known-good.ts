@@ -1,10 +1,5 @@
 import type { RolloutSnapshot } from "./rollout-types";
 
-/** The step whose exposure is live: the current one, or while it awaits approval the one before. */
-export function liveStepIndex(rollout: Pick<RolloutSnapshot, "currentStep" | "phase">): number {
-  return rollout.phase === "awaiting_approval" ? rollout.currentStep - 1 : rollout.currentStep;
-}
-
 /** Exposure of step `index`; 0 before the first step. */
 export function stepExposure(rollout: RolloutSnapshot, index: number): number {
   return index < 0 ? 0 : (rollout.steps[index]?.exposurePercent ?? 0);

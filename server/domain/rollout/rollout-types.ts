@@ -44,8 +44,7 @@ export const isTerminalState = (state: string): boolean =>
  *   its gates pass.
  * - ramping: the current step passed (it is the last-known-good); ready to ramp to the next step
  *   on `advance` (issued by an operator, or at once by the scheduler when auto-advancing).
- * - awaiting_approval: the current step needs approval; its exposure is not live yet. The previous
- *   step's is, and `stepStartedAt` stays that step's start: the engine still judges it.
+ * - awaiting_approval: the current step needs approval; its exposure is not live yet.
  * While paused, `phase` keeps the phase to resume into (null when paused from draft).
  */
 export type RunningPhase = "ramping" | "holding" | "awaiting_approval";

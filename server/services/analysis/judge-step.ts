@@ -5,26 +5,22 @@ import {
   judgementPoint,
   type StepEvaluation,
 } from "../../domain/analysis";
-import { liveStepIndex, type RolloutSnapshot } from "../../domain/rollout";
+import type { RolloutSnapshot } from "../../domain/rollout";
 import { observeGateEvaluation } from "../../observability/sluice-metrics";
 import type { ServiceContext } from "../context";
 import { loadSamples } from "../metrics/load-samples";
 import type { Judgement, StepVerdict } from "../rollouts/progress-rollouts";
 
 /**
- * The live analysis of a step: the step's samples so far go through the same evaluator that
+ * The live analysis of a holding step: the step's samples so far go through the same evaluator that
  * `npm run analyze` replays, and each new interval's judgement is stored and announced. The engine gets
- * the decision back as a verdict, with how long it stands if no sample arrives. A live step past its hold
- * (passed and ramping or awaiting the next step's approval, or paused) is judged the same way, as a hold
- * of its planned length.
+ * the decision back as a verdict, with how long it stands if no sample arrives.
  */
 export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): Promise<Judgement> {
-  const stepIndex = liveStepIndex(rollout);
-  const step = rollout.steps[stepIndex];
-  if (!step || rollout.stepStartedAt === null)
+  const step = rollout.steps[rollout.currentStep];
+  if (!step || rollout.stepStartedAt === null || rollout.holdUntil === null)
     return { verdict: { kind: "continue" }, standsUntil: Number.POSITIVE_INFINITY };
   const startedAt = rollout.stepStartedAt;
-  const holdUntil = rollout.holdUntil ?? startedAt + step.holdSeconds * 1000;
   const stored = await loadSamples(ctx.db, rollout.id, startedAt);
   const intervalSeconds = stored[0]?.intervalSeconds ?? (await intervalBeforeStep(ctx, rollout.id));
   // Analysis counts time in seconds since the step started.
@@ -32,7 +28,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     ...sample,
     intervalEnd: (sample.intervalEnd - startedAt) / 1000,
   }));
-  const holdSeconds = (holdUntil - startedAt) / 1000;
+  const holdSeconds = (rollout.holdUntil - startedAt) / 1000;
   const point = judgementPoint({
     newest: samples.at(-1)?.intervalEnd ?? 0,
     now: (ctx.now().getTime() - startedAt) / 1000,
@@ -60,7 +56,7 @@ export async function judgeStep(ctx: ServiceContext, rollout: RolloutSnapshot): 
     elapsedSeconds,
   });
   observeGateEvaluation(evaluation, (performance.now() - evaluationStarted) / 1000);
-  await recordEvaluation(ctx, rollout.id, stepIndex, new Date(startedAt + elapsedSeconds * 1000), evaluation);
+  await recordEvaluation(ctx, rollout, new Date(startedAt + elapsedSeconds * 1000), evaluation);
   return { verdict: toVerdict(evaluation), standsUntil };
 }
 
@@ -118,20 +114,19 @@ function bakeWithoutBaseline(
  */
 async function recordEvaluation(
   ctx: ServiceContext,
-  rolloutId: string,
-  stepIndex: number,
+  rollout: RolloutSnapshot,
   intervalEnd: Date,
   evaluation: StepEvaluation,
 ): Promise<void> {
   const count = await ctx.db.$executeRaw`
     INSERT INTO "StepEvaluation" ("rolloutId", "stepIndex", "intervalEnd", "at", "decision", "reason", "gates")
-    VALUES (${rolloutId}, ${stepIndex}, ${sqlTimestamp(intervalEnd.getTime())}, ${sqlTimestamp(ctx.now().getTime())}, ${evaluation.decision},
+    VALUES (${rollout.id}, ${rollout.currentStep}, ${sqlTimestamp(intervalEnd.getTime())}, ${sqlTimestamp(ctx.now().getTime())}, ${evaluation.decision},
       ${evaluation.reason}, ${JSON.stringify(evaluation.gates)}::jsonb)
     ON CONFLICT ("rolloutId", "stepIndex", "intervalEnd") DO NOTHING`;
   if (count === 1) {
     ctx.events.publish("verdict.recorded", {
-      rolloutId,
-      stepIndex,
+      rolloutId: rollout.id,
+      stepIndex: rollout.currentStep,
       intervalEnd: intervalEnd.getTime(),
       decision: evaluation.decision,
       reason: evaluation.reason,

@@ -4,7 +4,6 @@ import {
   blockingFreezes,
   freezesAnything,
   isHoldOver,
-  liveStepIndex,
   type RolloutCommand,
   type RolloutSnapshot,
 } from "../../domain/rollout";
@@ -61,10 +60,8 @@ const evaluator = systemActor("evaluator");
 
 /**
  * One beat of the engine: each running rollout moves on when its time comes. A passed step ramps to the
- * next (or waits for approval), a holding step is judged, and the verdict becomes a command. A step whose
- * exposure stays live without holding (paused, passed and waiting out a freeze or for the next step's
- * approval) is still judged, so a critical gate failing there still rolls it back. Frozen and raced commands are left for the next
- * beat; nothing here bypasses the state machine.
+ * next (or waits for approval), a holding step is judged, and the verdict becomes a command. Frozen and
+ * raced commands are left for the next beat; nothing here bypasses the state machine.
  */
 export async function progressRollouts(
   ctx: ServiceContext,
@@ -81,7 +78,7 @@ export async function progressRollouts(
       (SELECT count(*) FROM "MetricSample" m
         WHERE m."rolloutId" = r."id" AND m."intervalEnd" > coalesce(r."stepStartedAt", 'epoch')) AS "samples"
     FROM "Rollout" r
-    WHERE r."state" IN ('running', 'paused') AND r."phase" IS NOT NULL AND r."stepStartedAt" IS NOT NULL
+    WHERE r."state" = 'running' AND r."phase" IN ('ramping', 'holding')
       ${only ? Prisma.sql`AND r."id" IN (${Prisma.join(only)})` : Prisma.empty}`;
   const heads = rows.map((r) => ({ id: r.id, version: r.version, samples: Number(r.samples) }));
   const sampleCounts = new Map(heads.map((h) => [h.id, h.samples]));
@@ -102,12 +99,7 @@ export async function progressRollouts(
   }
   const loaded = toLoad.length
     ? await ctx.db.rollout.findMany({
-        where: {
-          id: { in: toLoad },
-          state: { in: ["running", "paused"] },
-          phase: { not: null },
-          stepStartedAt: { not: null },
-        },
+        where: { id: { in: toLoad }, state: "running", phase: { in: ["ramping", "holding"] } },
         select: snapshotSelect,
       })
     : [];
@@ -134,13 +126,13 @@ export async function progressRollouts(
   // the process busy meanwhile. Each rollout's own judgement and command stay in order.
   // A frozen service's ramps wait without a transaction each per beat (during a "*" incident, one per
   // ramping rollout every second); the command's own check in its transaction stays the one that counts.
-  const ramping = (rollout: { state: string; phase: string | null }) =>
-    rollout.state === "running" && rollout.phase === "ramping";
-  const freeze = loaded.some(ramping) ? await loadFreezeState(ctx.db) : null;
+  const freeze = loaded.some((r) => r.phase === "ramping") ? await loadFreezeState(ctx.db) : null;
   const frozen = (rollout: RolloutSnapshot) => freezesAnything(blockingFreezes(freeze, rollout));
   await eachLimited(loaded.map(toSnapshot), JUDGEMENTS_AT_ONCE, (rollout) =>
     attempt(async () => {
-      if (ramping(rollout) && !frozen(rollout)) return act(rollout, { type: "advance" }, scheduler);
+      if (rollout.phase === "ramping") {
+        return frozen(rollout) ? undefined : act(rollout, { type: "advance" }, scheduler);
+      }
       const judgement = await judge(ctx, rollout);
       memo?.set(rollout.id, { rollout, sampleCount: sampleCounts.get(rollout.id) ?? 0, judgement });
       return act(rollout, commandFor(rollout, judgement.verdict, now), evaluator);
@@ -151,12 +143,7 @@ export async function progressRollouts(
 }
 
 function commandFor(rollout: RolloutSnapshot, verdict: StepVerdict, now: number): RolloutCommand | null {
-  // Live exposure outside a hold is only watched: a critical failure rolls it back, a non-critical one
-  // pauses a running rollout; passing, pausing again or extending a hold are for holds.
-  const holding = rollout.state === "running" && rollout.phase === "holding";
-  const watched = verdict.kind === "rollback" || (verdict.kind === "degraded" && rollout.state === "running");
-  if (!holding && !watched) return null;
-  const stepIndex = liveStepIndex(rollout);
+  const stepIndex = rollout.currentStep;
   const holdOver = isHoldOver(rollout, now);
   switch (verdict.kind) {
     case "rollback":
