@@ -5,6 +5,9 @@ import { murmur3x86_32 } from "./murmur3";
 export const STRATEGY_SEED = 0;
 /** Seed Unleash uses for variant selection, so variant and rollout buckets are independent. */
 export const VARIANT_SEED = 86028157;
+/** Buckets per key space for basis-point precision (0.01%). */
+export const BASIS_POINT_BUCKETS = 10_000;
+
 /**
  * Unleash's client-specification `normalizedValue`: murmur3(`${groupId}:${id}`, seed) mod normalizer,
  * plus one, so 1..normalizer. Unleash puts a key in a gradual rollout at p% when this is <= p.
@@ -21,14 +24,9 @@ export function isEnabledUnleash(id: string, groupId: string, percentage: number
   return percentage > 0 && normalizedValue(id, groupId, 100, STRATEGY_SEED) <= percentage;
 }
 
-/**
- * The key's basis-point bucket, 0..9999, stable for a (groupId, key) pair. The whole percent is Unleash's
- * (hash mod 100) and the hundredths come from the hash's next digits, so at a whole percentage exactly the
- * keys an Unleash SDK puts in are in (isEnabledUnleash), and a finer one only adds keys on top.
- */
+/** The key's basis-point bucket, 0..9999, stable for a (groupId, key) pair. */
 export function basisPointBucket(key: string, groupId: string): number {
-  const hash = murmur3x86_32(`${groupId}:${key}`, STRATEGY_SEED);
-  return (hash % 100) * 100 + (Math.floor(hash / 100) % 100);
+  return murmur3x86_32(`${groupId}:${key}`, STRATEGY_SEED) % BASIS_POINT_BUCKETS;
 }
 
 /**
