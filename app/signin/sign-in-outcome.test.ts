@@ -26,6 +26,10 @@ describe("afterSignInPath", () => {
       "https://evil.example/rollouts",
       "https://sluice.example.evil.example/",
       "javascript:alert(1)",
+      "/.//evil.example",
+      "/..//evil.example",
+      "/%2e//evil.example",
+      "/a/..//evil.example",
       "http://[",
     ]) {
       expect(afterSignInPath(attack, origin), attack).toBe("/rollouts");

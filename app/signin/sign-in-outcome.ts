@@ -16,7 +16,9 @@ export function afterSignInPath(callbackUrl: string | null, origin: string): str
     return DEFAULT_PAGE;
   }
   if (url.origin !== origin || url.pathname === "/signin") return DEFAULT_PAGE;
-  return `${url.pathname}${url.search}${url.hash}`;
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // A path can itself read as another host: `/.//evil.example` normalises to `//evil.example`.
+  return new URL(path, origin).origin === origin ? path : DEFAULT_PAGE;
 }
 
 export const WRONG_CREDENTIALS = "Wrong email or password.";
