@@ -16,7 +16,7 @@ export const writableFlagSelect = {
   archivedAt: true,
   rolloutId: true,
   version: true,
-  rollout: { select: { id: true, state: true } },
+  rollout: { select: { id: true, state: true, exposurePercent: true } },
 } satisfies Prisma.FlagSelect;
 
 export type WritableFlag = Prisma.FlagGetPayload<{ select: typeof writableFlagSelect }>;

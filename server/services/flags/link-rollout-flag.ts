@@ -5,7 +5,7 @@ import { isTerminalState, type PlanStep } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { DomainEvents } from "../events/event-bus";
-import { configOf } from "./flag-rows";
+import { configOf, percentageOf } from "./flag-rows";
 import { flagKeySchema } from "./flag-schemas";
 import { auditOf, configColumns, flagAudit, flagChanged, writableFlagSelect, writeFlag } from "./flag-writes";
 
@@ -99,11 +99,13 @@ export async function linkRolloutFlag(
   if (existing.percentageVariant === null) {
     throw new AppError("BAD_INPUT", `flagKey: flag ${key} names no percentageVariant to expose`, "flagKey");
   }
-  // A plan starting below what the flag already serves could only take the feature from those users.
+  // A plan starting below what the flag serves now (its own percentage, or the finished rollout's
+  // exposure it still serves) could only take the feature from those users.
   const first = input.steps[0]?.exposurePercent ?? 0;
-  if (existing.percentage !== null && existing.percentage > first) {
+  const served = percentageOf(existing, existing.rollout)?.percent ?? 0;
+  if (served > first) {
     const field = "steps[0].exposurePercent";
-    const floor = `${existing.percentage}%`;
+    const floor = `${served}%`;
     throw new AppError(
       "BAD_INPUT",
       `${field}: flag ${key} already serves ${floor}; the first step must be at least ${floor}`,

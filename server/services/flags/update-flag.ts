@@ -43,7 +43,8 @@ export async function updateFlag(
       );
     }
     // Once its rollout is over, a percentage set by hand takes the flag back: it is the flag's own again.
-    const unlinkFrom = finished && parsed.percentage !== undefined ? rollout : null;
+    // Clearing it (null) keeps the rollout's exposure serving, as it does while the rollout runs.
+    const unlinkFrom = finished && parsed.percentage != null ? rollout : null;
     const rolloutId = unlinkFrom ? null : row.rolloutId;
     const before = configOf(row);
     const config: FlagConfig = {
