@@ -20,7 +20,7 @@ export interface JudgedStep {
 /**
  * The verdict on a rollout from its newest stored judgement. A reverted rollout has failed; a running
  * one is judged only on its current step's judgement (an earlier step's pass says nothing of the
- * exposure now live); missing or undecided evidence is inconclusive.
+ * exposure now live); missing or undecided evidence is inconclusive, and so is a paused one's pass.
  */
 export function analysisVerdict(
   rollout: { state: RolloutState; currentStep: number },
@@ -40,6 +40,10 @@ export function analysisVerdict(
   }
   switch (latest.decision) {
     case "promote":
+      // Paused before the engine passed the step (a human stepped in): the human decides, not this.
+      if (rollout.state === "paused") {
+        return { verdict: "inconclusive", score, reason: `paused: ${latest.reason}; a human decides` };
+      }
       return { verdict: "pass", score, reason: latest.reason };
     case "rollback":
       return { verdict: "fail", score, reason: latest.reason };

@@ -76,6 +76,14 @@ describe("analysisVerdict", () => {
       score: null,
       reason: "no gate judgement stored yet",
     });
+    expect(analysisVerdict({ state: "paused", currentStep: 2 }, judged)).toEqual({
+      verdict: "inconclusive",
+      score: 1,
+      reason: "paused: ok; a human decides",
+    });
+    expect(
+      analysisVerdict({ state: "paused", currentStep: 2 }, { ...judged, decision: "rollback" }).verdict,
+    ).toBe("fail");
   });
 
   it("fails a reverted rollout whatever its last judgement said", () => {
