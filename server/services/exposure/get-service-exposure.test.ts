@@ -28,7 +28,11 @@ describe("the exposure document of a busy service", () => {
       return id;
     };
     const live = await rollout("production", "5.0.0");
+    // In eu, the older rollout is the last to end: it holds eu's exposure, not the newer one.
     const killed = await rollout("eu", "5.0.0");
+    const newerInEu = await rollout("eu", "5.0.1");
+    await runRolloutCommand(demo.services, manager, newerInEu, { type: "kill", reason: "drill" });
+    demo.advanceClock(1_000);
     await runRolloutCommand(demo.services, manager, killed, { type: "kill", reason: "drill" });
     const staging: string[] = [];
     for (let i = 1; i <= 21; i++) {
@@ -48,5 +52,6 @@ describe("the exposure document of a busy service", () => {
     // History beyond the newest twenty finished ones is left out; newest first.
     expect(listed).not.toContain(staging[0]);
     expect(listed).toEqual([...staging.slice(1).reverse(), killed, live]);
+    expect(listed).not.toContain(newerInEu);
   });
 });

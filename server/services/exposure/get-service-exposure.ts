@@ -36,7 +36,7 @@ const RECENT_FINISHED = 20;
  * The desired exposure a router, mesh or SDK applies for a service: one entry per rollout that has
  * exposed anything (drafts and aborted rollouts expose nothing), newest first, and the service's flags
  * with their rules and percentages, with a content ETag. Every live (running or paused) rollout is
- * listed, and each environment's newest finished one, which holds its exposure now; older finished
+ * listed, and each environment's last to finish, which holds its exposure now; older finished
  * ones only up to the newest 20, so a busy environment never pushes another's exposure out.
  */
 export async function getServiceExposure(
@@ -48,7 +48,7 @@ export async function getServiceExposure(
     (SELECT DISTINCT ON (rel."environment") r."id"
       FROM "Rollout" r JOIN "Release" rel ON rel."id" = r."releaseId"
       WHERE r."serviceId" = ${serviceId} AND r."state" IN ('completed', 'rolled_back')
-      ORDER BY rel."environment", r."createdAt" DESC, r."id" DESC)
+      ORDER BY rel."environment", r."endedAt" DESC NULLS LAST, r."id" DESC)
     UNION
     (SELECT r."id" FROM "Rollout" r
       WHERE r."serviceId" = ${serviceId} AND r."state" IN ('completed', 'rolled_back')
