@@ -46,11 +46,14 @@ describe("audit filters and personal data", () => {
     expect(await actors({ targetId: "email:bob@corp.example" }, auditor)).toEqual(["system:sign-in"]);
   });
 
-  it("matches an actor holding an email only by what the reader is shown, its role", async () => {
+  it("matches an actor holding an email only by what the reader is shown: its role and (hidden)", async () => {
     expect(await actors({ actor: "alice" })).toEqual([]);
     expect(await actors({ actor: "corp.example" })).toEqual([]);
     expect(await actors({ actor: "olga" })).toEqual(["operator:olga"]);
     expect(await actors({ actor: "OPERATOR:" })).toEqual(["operator:olga", "operator:(hidden)"]);
+    expect(await actors({ actor: "operator:(hidden)" })).toEqual(["operator:(hidden)"]);
+    expect(await actors({ actor: "(hidden)" })).toEqual(["operator:(hidden)"]);
+    expect(await actors({ actor: "operator:(h" })).toEqual(["operator:(hidden)"]);
     expect(await actors({ actor: "alice" }, auditor)).toEqual(["operator:alice@corp.example"]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "../../auth/permissions";
 import type { Prisma } from "../../db/client";
-import type { PersonalDataReader } from "../../domain/audit";
+import { HIDDEN, type PersonalDataReader } from "../../domain/audit";
 import { AppError } from "../../domain/errors";
 import { text } from "../../validation/text";
 import { timeBound } from "../../validation/time-bound";
@@ -105,9 +105,9 @@ const ACTOR_ROLES = [...ROLES, "system"];
 function actorWhere(actor: string, reader: PersonalDataReader): Prisma.AuditEventWhereInput {
   const contains: Prisma.AuditEventWhereInput = { actor: { contains: actor, mode: "insensitive" } };
   if (reader.personalData) return contains;
-  // An actor holding an email reads `operator:(hidden)` here: only its role may match, else a
+  // An actor holding an email reads `operator:(hidden)` here, and matches by that text alone, else a
   // letter-by-letter filter ("operator:a", "operator:al", ...) would spell the hidden email out.
-  const roles = ACTOR_ROLES.filter((role) => `${role}:`.includes(actor.toLowerCase()));
+  const roles = ACTOR_ROLES.filter((role) => `${role}:${HIDDEN}`.includes(actor.toLowerCase()));
   const withEmail: Prisma.AuditEventWhereInput = { actor: { contains: "@" } };
   const shown: Prisma.AuditEventWhereInput = { AND: [contains, { NOT: withEmail }] };
   if (roles.length === 0) return shown; // (an empty OR would match everything)
