@@ -473,6 +473,46 @@ describe("flag services", () => {
     expect((await listFlagDebt(ctx)).map((f) => f.key)).not.toContain(key);
   });
 
+  it("lists a temporary flag set to a fixed 100% after its rollout as debt, counted from that change", async () => {
+    const rolloutId = await flagRollout("search", "4.1.0");
+    const key = "search.release-4.1.0";
+    await runRolloutCommand(ctx, manager(), rolloutId, { type: "start" });
+    await passHold(rolloutId, 0);
+    await runRolloutCommand(ctx, manager(), rolloutId, { type: "advance" });
+    await passHold(rolloutId, 1);
+    demo.advanceClock(3 * DAY);
+    // Setting the percentage by hand unlinks the flag from its completed rollout (41784f8).
+    expect(await updateFlag(ctx, manager(), key, { percentage: 100 })).toMatchObject({ rollout: null });
+    const setAt = ctx.now();
+    const debtKeys = async () => (await listFlagDebt(ctx)).map((f) => f.key);
+
+    demo.advanceClock(6 * DAY);
+    expect(await debtKeys()).not.toContain(key);
+    // Another edit must not restart the clock: it counts from the change to 100%, not from updatedAt.
+    await updateFlag(ctx, manager(), key, { description: "fully out" });
+    demo.advanceClock(2 * DAY);
+    const [debt] = (await listFlagDebt(ctx)).filter((f) => f.key === key);
+    expect(debt?.debt).toEqual({ ageDays: 8, fullExposureSince: setAt });
+    expect((await listFlags(ctx)).find((f) => f.key === key)?.debt?.ageDays).toBe(8);
+    expect((await getFlag(ctx, key)).debt?.ageDays).toBe(8);
+
+    // Killed, disabled or below 100%, it no longer serves everyone the feature.
+    await setFlagKilled(ctx, manager(), key, true, "drill");
+    expect(await debtKeys()).not.toContain(key);
+    await setFlagKilled(ctx, manager(), key, false);
+    expect(await debtKeys()).toContain(key);
+    await updateFlag(ctx, manager(), key, { enabled: false });
+    expect(await debtKeys()).not.toContain(key);
+    await updateFlag(ctx, manager(), key, { enabled: true, percentage: 50 });
+    expect(await debtKeys()).not.toContain(key);
+    // Back at 100%, it counts again from then.
+    await updateFlag(ctx, manager(), key, { percentage: 100 });
+    expect((await listFlagDebt(ctx, { olderThanDays: 0 })).map((f) => f.key)).not.toContain(key);
+    demo.advanceClock(DAY + 1);
+    expect((await getFlag(ctx, key)).debt).toBeNull();
+    expect((await listFlagDebt(ctx, { olderThanDays: 0 })).find((f) => f.key === key)?.debt?.ageDays).toBe(1);
+  });
+
   it("evaluates 100,000 times in process well under a second", () => {
     const contexts = Array.from({ length: 1000 }, (_, i) => ({ targetingKey: `user-${i}`, country: "DE" }));
     const started = performance.now();

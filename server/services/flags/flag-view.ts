@@ -1,4 +1,4 @@
-import type { Prisma } from "../../db/client";
+import type { Db, Prisma } from "../../db/client";
 import type { FlagPercentage, FlagVariant, TargetingRule } from "../../domain/flags";
 import { type FlagDebt, type FlagExposure, findFlagDebt, fullExposureSince } from "../../domain/rollout";
 import { snapshotSelect, toSnapshot } from "../rollouts/rollout-snapshot";
@@ -32,6 +32,7 @@ export interface FlagView {
 
 export const flagViewSelect = {
   key: true,
+  rolloutId: true,
   description: true,
   ...flagConfigColumns,
   killedAt: true,
@@ -51,8 +52,57 @@ export interface DebtOptions {
   olderThanDays?: number;
 }
 
-function exposureOf(row: FlagViewRow): FlagExposure | null {
-  if (!row.rollout || row.archivedAt) return null;
+/** The fields, on a flag row or on a flag audit snapshot, that say it serves a fixed 100% on its own. */
+interface FixedPercentage {
+  rolloutId?: unknown;
+  percentageVariant?: unknown;
+  percentage?: unknown;
+}
+
+/** Unlinked and at a fixed 100% (as percentageOf serves it), so everyone gets the percentage variant. */
+function servesFixedFull(flag: FixedPercentage | null): boolean {
+  return flag?.rolloutId == null && typeof flag?.percentageVariant === "string" && flag.percentage === 100;
+}
+
+/**
+ * A temporary flag fully out with no rollout behind it: e.g. one whose percentage was set to 100 by hand
+ * after its rollout ended, which unlinks it. Disabled or killed, it serves no one the feature.
+ */
+function isFixedFullCandidate(row: FlagViewRow): boolean {
+  return row.temporary && row.enabled && !row.killed && !row.archivedAt && servesFixedFull(row);
+}
+
+/**
+ * When each flag began serving its fixed 100%: the latest audit event after which it did and before which it
+ * did not. updatedAt would restart the clock on any edit (a description, a rule), so the audit trail, which
+ * every flag write records with the flag's before and after, is the honest source.
+ */
+async function fixedFullSince(db: Db, keys: readonly string[]): Promise<Map<string, number>> {
+  const since = new Map<string, number>();
+  if (keys.length === 0) return since;
+  const events = await db.auditEvent.findMany({
+    where: { targetType: "flag", targetId: { in: [...keys] } },
+    select: { targetId: true, at: true, before: true, after: true },
+    orderBy: { id: "asc" },
+  });
+  const snapshot = (json: Prisma.JsonValue) =>
+    typeof json === "object" && json !== null && !Array.isArray(json) ? (json as FixedPercentage) : null;
+  for (const e of events) {
+    if (servesFixedFull(snapshot(e.after)) && !servesFixedFull(snapshot(e.before))) {
+      since.set(e.targetId, e.at.getTime());
+    }
+  }
+  return since;
+}
+
+function exposureOf(row: FlagViewRow, fixedSince: ReadonlyMap<string, number>): FlagExposure | null {
+  if (row.archivedAt) return null;
+  if (!row.rollout) {
+    const since = fixedSince.get(row.key);
+    return since === undefined
+      ? null
+      : { key: row.key, temporary: row.temporary, exposurePercent: 100, fullExposureSince: since };
+  }
   const rollout = toSnapshot(row.rollout);
   return {
     key: row.key,
@@ -63,11 +113,16 @@ function exposureOf(row: FlagViewRow): FlagExposure | null {
 }
 
 /** Views of the rows, in the given order, each with its debt age; `debt` lists the indebted oldest first. */
-export function toFlagViews(
+export async function toFlagViews(
+  db: Db,
   rows: readonly FlagViewRow[],
   options: DebtOptions,
-): { views: FlagView[]; debt: FlagDebt[] } {
-  const exposures = rows.flatMap((row) => exposureOf(row) ?? []);
+): Promise<{ views: FlagView[]; debt: FlagDebt[] }> {
+  const fixedSince = await fixedFullSince(
+    db,
+    rows.filter(isFixedFullCandidate).map((row) => row.key),
+  );
+  const exposures = rows.flatMap((row) => exposureOf(row, fixedSince) ?? []);
   const debt = findFlagDebt(exposures, options.now.getTime(), { olderThanDays: options.olderThanDays });
   const debtByKey = new Map(debt.map((d) => [d.key, d]));
   const views = rows.map((row): FlagView => {
