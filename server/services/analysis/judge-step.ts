@@ -82,9 +82,22 @@ function toVerdict(evaluation: StepEvaluation): StepVerdict {
     case "promote":
       return { kind: "promote" };
     case "inconclusive":
-      return { kind: "inconclusive", reason: evaluation.reason };
-    case "continue":
-      return { kind: "continue" };
+    case "continue": {
+      // A failing non-critical gate rolls nothing back, but the step can no longer pass: a human judges
+      // it now rather than at the end of the hold and its extension.
+      const failed = evaluation.gates.filter((g) => g.verdict === "fail");
+      if (failed.length > 0) {
+        const details = failed.map((g) => `${g.gate} (${g.detail})`).join("; ");
+        return {
+          kind: "degraded",
+          failedGates: failed.map((g) => g.gate),
+          reason: `non-critical gate failed: ${details}`,
+        };
+      }
+      return evaluation.decision === "continue"
+        ? { kind: "continue" }
+        : { kind: "inconclusive", reason: evaluation.reason };
+    }
   }
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultGates } from "../../domain/analysis";
 import { NO_REGRESSION, simulateInterval } from "../../metrics/simulated-traffic";
 import { DEMO_PROFILE, startSimulator } from "../../metrics/simulator";
 import { createDemoFixture, type DemoFixture } from "../../testing/demo-fixture";
@@ -27,11 +28,12 @@ describe("an engine beat with its memo of judgements", () => {
     await progressRollouts(demo.services, countingJudge, { memo });
     return judged.sort();
   };
-  /** Stores healthy ten-second intervals of a rollout, ending at each of `ends`. */
-  const ingestHealthy = async (
+  /** Stores ten-second intervals of a rollout, ending at each of `ends`: healthy, or with a regression. */
+  const ingestIntervals = async (
     rollout: { id: string; exposurePercent: number },
     ends: number[],
     seed: number,
+    regression = NO_REGRESSION,
   ) => {
     const random = seededRandom(seed);
     const samples = ends.flatMap((intervalEnd) =>
@@ -41,7 +43,7 @@ describe("an engine beat with its memo of judgements", () => {
         intervalSeconds: 10,
         exposurePercent: rollout.exposurePercent,
         profile: DEMO_PROFILE,
-        regression: NO_REGRESSION,
+        regression,
         random,
       }),
     );
@@ -77,7 +79,7 @@ describe("an engine beat with its memo of judgements", () => {
 
     const [sampled, commanded] = all as [string, string];
     const row = await demo.database.db.rollout.findUniqueOrThrow({ where: { id: sampled } });
-    await ingestHealthy(row, [demo.services.now().getTime()], 6);
+    await ingestIntervals(row, [demo.services.now().getTime()], 6);
     expect(await beat()).toEqual([sampled]);
 
     await runRolloutCommand(demo.services, demo.actor("operator"), commanded, { type: "pause" });
@@ -101,7 +103,7 @@ describe("an engine beat with its memo of judgements", () => {
     demo.advanceClock(holdUntil - 5_000 - now);
     const ends: number[] = [];
     for (let end = holdUntil; end > now - 20_000; end -= 10_000) ends.push(end);
-    await ingestHealthy(rollout, ends, 8);
+    await ingestIntervals(rollout, ends, 8);
     expect(await beat()).toContain(rollout.id);
     const version = async () =>
       (await demo.database.db.rollout.findUniqueOrThrow({ where: { id: rollout.id } })).version;
@@ -176,7 +178,7 @@ describe("an engine beat with its memo of judgements", () => {
     };
 
     // The router sends the canary 30% of requests where Sluice set 10%.
-    await ingestHealthy({ id, exposurePercent: 30 }, nextIntervals(6), 21);
+    await ingestIntervals({ id, exposurePercent: 30 }, nextIntervals(6), 21);
     await progressRollouts(demo.services, countingJudge, { only: [id] });
     expect(await stateOf()).toEqual({ state: "paused", phase: "holding" });
     const pause = await demo.database.db.auditEvent.findFirstOrThrow({
@@ -186,8 +188,31 @@ describe("an engine beat with its memo of judgements", () => {
 
     // Someone fixes the routing and resumes: the hold restarts on traffic split as set.
     await runRolloutCommand(demo.services, operator, id, { type: "resume" });
-    await ingestHealthy({ id, exposurePercent: 10 }, nextIntervals(6), 22);
+    await ingestIntervals({ id, exposurePercent: 10 }, nextIntervals(6), 22);
     await progressRollouts(demo.services, countingJudge, { only: [id] });
     expect(await stateOf()).toEqual({ state: "running", phase: "holding" });
+  });
+
+  it("pauses a holding step at once when a non-critical gate fails, and rolls nothing back", async () => {
+    const manager = demo.actor("release_manager");
+    const deploy = { service: "reviews", environment: "production", version: "4.0.0", artifact: "reviews:4" };
+    await registerDeploy(demo.services, manager, deploy);
+    const gates = defaultGates().map((gate) => ({ ...gate, critical: false }));
+    const steps = [{ exposurePercent: 25, holdSeconds: 3_600, requiresApproval: false, gates }];
+    const { id } = await createRollout(demo.services, manager, { ...deploy, mechanism: "canary", steps });
+    await runRolloutCommand(demo.services, manager, id, { type: "start" });
+    const from = demo.services.now().getTime();
+    const ends = Array.from({ length: 12 }, (_, k) => from + (k + 1) * 10_000);
+    demo.advanceClock(12 * 10_000);
+    await ingestIntervals({ id, exposurePercent: 25 }, ends, 31, { ...NO_REGRESSION, errorMultiplier: 8 });
+    await progressRollouts(demo.services, judgeStep, { only: [id] });
+    const after = await demo.database.db.rollout.findUniqueOrThrow({ where: { id } });
+    expect([after.state, after.phase, after.exposurePercent]).toEqual(["paused", "holding", 25]);
+    const pause = await demo.database.db.auditEvent.findFirstOrThrow({
+      where: { targetId: id, action: "rollout.paused" },
+    });
+    expect(pause.reason).toMatch(
+      /^error-rate(, [a-z0-9-]+)* failed at step 1 \(25%\): non-critical gate failed: error-rate \(/,
+    );
   });
 });
