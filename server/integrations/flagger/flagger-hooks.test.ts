@@ -475,6 +475,18 @@ describe("Flagger webhooks over HTTP", () => {
     expect(await stored()).toEqual(before);
   };
 
+  it("refuses a reserved metadata key, which zod would drop unnoticed, naming the field", async () => {
+    await expectRefusals(
+      "reserved-api",
+      ["__proto__", "constructor", "prototype"].map((key) => [
+        // As Flagger's JSON arrives: an own `__proto__` key, which an object literal cannot write.
+        JSON.parse(`{"${key}": "x", "weights": "10,100"}`),
+        `metadata.${key}`,
+        `metadata.${key}: "${key}" is not allowed as a key`,
+      ]),
+    );
+  });
+
   it("refuses an approveAt that matches no weight instead of dropping it", async () => {
     await expectRefusals("approve-api", [
       [

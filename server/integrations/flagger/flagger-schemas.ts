@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "../../api/api-schemas";
+import { withoutReservedKeys } from "../../validation/reserved-keys";
 import { NOT_STORABLE, storable, text } from "../../validation/text";
 
 /** Kubernetes object names: DNS-1123 labels or subdomains, at most 253 characters. */
@@ -8,8 +9,11 @@ const kubernetesName = text(253).regex(
   "must be a Kubernetes name (lower-case letters, digits, '-' and '.')",
 );
 
-/** Flagger sends every metadata value as a string (a map[string]string in its Canary spec). */
-const metadata = z.record(text(100), z.string().max(2000)).default({});
+/**
+ * Flagger sends every metadata value as a string (a map[string]string in its Canary spec). A reserved key
+ * is refused, as for flag variants: zod would drop a `__proto__` key without a word.
+ */
+const metadata = withoutReservedKeys(z.record(text(100), z.string().max(2000)).default({}));
 
 /** Flagger's webhook payload (CanaryWebhookPayload); unknown fields are ignored, as Flagger adds some over versions. */
 export const flaggerHookBody = z.object({

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../domain/errors";
 import { OPERATORS } from "../../domain/flags";
+import { withoutReservedKeys } from "../../validation/reserved-keys";
 import { exact, NOT_EXACT, NOT_STORABLE, storable, storableJson, text } from "../../validation/text";
 import { describeZodError } from "../../validation/zod-issue";
 
@@ -23,38 +24,7 @@ const scalar = z.union([str(500), z.number(), z.boolean()], {
 const MAX_OBJECT_DEPTH = 32;
 const MAX_OBJECT_CHARS = 10_000;
 
-/** Keys that mean a prototype to JavaScript: zod silently drops `__proto__`, and SDKs merging them are at risk. */
-const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
-
-/**
- * The first problem of a variant object's shape, too deep or a reserved key, with the path to it. Walked
- * without recursion, so a value nested 20,000 deep is refused rather than overflowing; and on the input as
- * sent, before zod's record parsing drops a `__proto__` key unnoticed.
- */
-function shapeProblem(value: unknown): { path: PropertyKey[]; message: string } | undefined {
-  const stack: [unknown, PropertyKey[]][] = [[value, []]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [item, path] = next;
-    if (typeof item !== "object" || item === null) continue;
-    if (path.length >= MAX_OBJECT_DEPTH)
-      return { path: [], message: `must nest at most ${MAX_OBJECT_DEPTH} levels deep` };
-    for (const [key, child] of Object.entries(item)) {
-      const at = [...path, Array.isArray(item) ? Number(key) : key];
-      if (RESERVED_KEYS.has(key)) return { path: at, message: `"${key}" is not allowed as a key` };
-      stack.push([child, at]);
-    }
-  }
-  return undefined;
-}
-
-const boundedJsonObject = z
-  .unknown()
-  .check((ctx) => {
-    // An array is no variant object: the record below refuses it as such.
-    const problem = Array.isArray(ctx.value) ? undefined : shapeProblem(ctx.value);
-    if (problem) ctx.issues.push({ code: "custom", input: ctx.value, continue: false, ...problem });
-  })
-  .pipe(z.record(z.string(), z.unknown()))
+const boundedJsonObject = withoutReservedKeys(z.record(z.string(), z.unknown()), MAX_OBJECT_DEPTH)
   .refine((value) => JSON.stringify(value).length <= MAX_OBJECT_CHARS, {
     error: `must be at most ${MAX_OBJECT_CHARS} characters as JSON`,
     abort: true,
