@@ -10,6 +10,12 @@ export interface DeliveryOptions {
   batchSize?: number;
 }
 
+/**
+ * Claims per pass. A failed delivery waits out its back-off and holds its channel, so only a pass's
+ * first round can wait on a hanging receiver; the rest go to channels that answer.
+ */
+const ROUNDS_PER_PASS = 50;
+
 interface ClaimedDelivery {
   id: bigint;
   attempts: number;
@@ -21,23 +27,32 @@ interface ClaimedDelivery {
 }
 
 /**
- * Sends every due delivery once: claims a batch, POSTs them in parallel, and logs each attempt. A failed
- * one is due again after its back-off, until the policy's attempts run out. Returns how many were tried.
+ * Sends every due delivery once, a round at a time: each round claims one per channel, POSTs them in
+ * parallel and logs each attempt. A failed one is due again after its back-off, until the policy's
+ * attempts run out. Returns how many were tried.
  */
 export async function deliverDueNotifications(
   ctx: ServiceContext,
   options: DeliveryOptions,
 ): Promise<number> {
-  const claimed = await claimDue(ctx, options);
-  await Promise.all(claimed.map((delivery) => deliver(ctx, delivery, options)));
-  return claimed.length;
+  let tried = 0;
+  // A claim takes one delivery per channel; the channel's next is claimable once that one is settled.
+  for (let round = 0; round < ROUNDS_PER_PASS; round++) {
+    const claimed = await claimDue(ctx, options);
+    if (claimed.length === 0) break;
+    await Promise.all(claimed.map((delivery) => deliver(ctx, delivery, options)));
+    tried += claimed.length;
+  }
+  return tried;
 }
 
 /**
  * Claiming takes the due rows with FOR UPDATE SKIP LOCKED and, in the same statement, counts the attempt
  * and moves the row's due time past the send's timeout: a lease. Another dispatcher skips the locked rows
  * and then finds them not due, so no delivery is sent twice at once; if this process dies mid-send, the
- * lease runs out and another dispatcher retries it (at least once, never lost).
+ * lease runs out and another dispatcher retries it (at least once, never lost). Only a channel's oldest
+ * pending delivery can be claimed, so a channel gets its messages one at a time and in order: one that
+ * waits out a back-off holds the later ones until it is delivered or given up.
  */
 async function claimDue(ctx: ServiceContext, options: DeliveryOptions): Promise<ClaimedDelivery[]> {
   const now = ctx.now();
@@ -51,6 +66,9 @@ async function claimDue(ctx: ServiceContext, options: DeliveryOptions): Promise<
         SELECT due.id FROM "NotificationDelivery" AS due
         JOIN "NotificationChannel" AS ch ON ch.id = due."channelId"
         WHERE due.status = 'pending' AND due."nextAttemptAt" <= ${now} AND ch.enabled
+          AND NOT EXISTS (
+            SELECT 1 FROM "NotificationDelivery" AS earlier
+            WHERE earlier."channelId" = due."channelId" AND earlier.status = 'pending' AND earlier.id < due.id)
         ORDER BY due."nextAttemptAt", due.id
         LIMIT ${options.batchSize ?? 20}
         FOR UPDATE OF due SKIP LOCKED

@@ -93,6 +93,27 @@ describe("notification delivery", () => {
     expect(new Set(hook.received.map((r) => r.headers["x-sluice-delivery"])).size).toBe(1);
   });
 
+  it("sends a channel its messages one at a time and in order, a retried one before any later", async () => {
+    const hook = await receiver((i) => (i === 0 ? 503 : 200));
+    await channelTo(hook.url);
+    await kill("checkout-api");
+    await kill("search");
+    // One pass: only the channel's oldest is sent (it fails once); the later one waits behind it.
+    await dispatchNotifications(demo.services, settings());
+    expect(hook.received).toHaveLength(1);
+    demo.advanceClock(2_000);
+    await dispatchNotifications(demo.services, settings());
+    expect(hook.received).toHaveLength(1);
+    for (let pass = 0; pass < 3; pass++) {
+      demo.advanceClock(10_000);
+      await dispatchNotifications(demo.services, settings());
+    }
+    const ids = hook.received.map((r) => Number(r.headers["x-sluice-delivery"]));
+    expect(ids).toHaveLength(3);
+    const [first, retried, later] = ids as [number, number, number];
+    expect([retried, later]).toEqual([first, first + 1]);
+  });
+
   it("gives up after the last attempt and says so in the log", async () => {
     const hook = await receiver(() => 500);
     await channelTo(hook.url);
