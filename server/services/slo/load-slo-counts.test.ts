@@ -112,4 +112,48 @@ describe("the traffic an SLO judges", () => {
     expect(await load(now + MIN, week)).toEqual(await exact(now + MIN, week));
     expect(await load(now + 5 * MIN)).toEqual(await exact(now + 5 * MIN));
   });
+
+  it("counts a latency bucket spanning the threshold as bad: a sample lacking that bound never passes", async () => {
+    const db = demo.database.db;
+    const search = await db.service.findUniqueOrThrow({ where: { name: "search" }, select: { id: true } });
+    const now = demo.services.now().getTime();
+    // Cohort samples (bounds 5 … 100, 250 … 5000): 40 minutes and 2 days ago. The first test's one of
+    // 20 minutes ago has 800 requests, all in (50, 100].
+    await insertTestSamples(db, demo.rollouts.search as string, [
+      { at: now - 40 * MIN, requests: 1_000, errors: 0, at250: 200, slow: 30 },
+      { at: now - 2 * 24 * 60 * MIN, requests: 500, errors: 0, at250: 100 },
+    ]);
+    // A service sample 4 minutes ago whose histogram has only the bounds 100 and 1000.
+    await storeServiceSamples(demo.services, [
+      {
+        service: "search",
+        environment: "production",
+        intervalEnd: now - 4 * MIN,
+        intervalSeconds: 60,
+        requests: 1_000,
+        errors: 0,
+        latency: { bounds: [100, 1000], counts: [600, 400, 0] },
+      },
+    ]);
+    const slo = (latencyThresholdMs: number) => ({
+      kind: "latency" as const,
+      windowDays: 30,
+      latencyThresholdMs,
+      environment: "production",
+    });
+    // 200 ms is a bound of neither: (100, 250] and (100, 1000] span it, and count as bad whole.
+    const at200 = await loadSloCounts(db, search.id, slo(200), new Date(now));
+    expect(at200.windows["5m"]).toEqual({ total: 1_000, bad: 400 });
+    expect(at200.windows["1h"]).toEqual({ total: 2_800, bad: 400 + 200 + 30 });
+    expect(at200.sloWindow).toEqual({ total: 3_300, bad: 400 + 200 + 30 + 100 });
+    // 250 ms is a cohort bound: (100, 250] is good there, the service sample's (100, 1000] still bad.
+    const at250 = await loadSloCounts(db, search.id, slo(250), new Date(now));
+    expect(at250.windows["1h"]).toEqual({ total: 2_800, bad: 400 + 30 });
+    // slo-watch's reused long-window sums count the same.
+    const longSums = new LongWindowSums();
+    await loadSloCounts(db, search.id, slo(200), new Date(now), longSums);
+    const reused = await loadSloCounts(db, search.id, slo(200), new Date(now + MIN), longSums);
+    expect(reused).toEqual(await loadSloCounts(db, search.id, slo(200), new Date(now + MIN)));
+    expect(reused.sloWindow.bad).toBe(730);
+  });
 });

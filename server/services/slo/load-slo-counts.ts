@@ -19,9 +19,10 @@ const SAMPLED_LATELY_MS = 6 * 3_600_000;
  * sample covers (before service samples began, or a gap in them), so nothing is counted twice and a
  * stalled service source does not blind the SLO while rollouts report. A window holds the samples with
  * now − window < intervalEnd ≤ now (a sample ahead of the clock counts once its time has come).
- * `serviceSampled`: whether a service sample arrived in the last 6 hours. Latency "bad" is the histogram
- * tail: buckets whose lower bound is at or above the threshold (bucket i covers (bounds[i-1], bounds[i]],
- * the last one is the overflow). With `longSums` (slo-watch's), the older part of each window of a day
+ * `serviceSampled`: whether a service sample arrived in the last 6 hours. Latency "bad" is every bucket
+ * whose upper bound is above the threshold (bucket i covers (bounds[i-1], bounds[i]], the last one is the
+ * overflow, unbounded): the tail above the threshold, and the bucket spanning it when the sample lacks
+ * the threshold as a bound. With `longSums` (slo-watch's), the older part of each window of a day
  * or more is summed at most every five minutes and reused in between; its newest hours always afresh.
  */
 export async function loadSloCounts(
@@ -45,10 +46,14 @@ export async function loadSloCounts(
   const inWindow = (alias: string) =>
     Prisma.sql`${Prisma.raw(alias)}."intervalEnd" > ${since(Math.max(...spans))}
       AND ${Prisma.raw(alias)}."intervalEnd" <= ${since(0)}`;
+  // The threshold is a bound only of the histograms seen when the SLO was defined: a later sample may lack
+  // it, and its bucket spanning the threshold (lower < threshold < upper) counts as bad, since none of its
+  // requests can be shown fast enough. Missing data is never a pass. The overflow's upper bound (past the
+  // array's end, so NULL) is infinite.
   const bad = (alias: string) =>
     slo.kind === "latency"
       ? Prisma.sql`(SELECT coalesce(sum(u.c), 0) FROM unnest(${Prisma.raw(alias)}."latencyCounts") WITH ORDINALITY AS u(c, i)
-                    WHERE u.i > 1 AND ${Prisma.raw(alias)}."latencyBoundsMs"[u.i - 1] >= ${slo.latencyThresholdMs ?? 0}::float8)`
+                    WHERE coalesce(${Prisma.raw(alias)}."latencyBoundsMs"[u.i], 'Infinity') > ${slo.latencyThresholdMs ?? 0}::float8)`
       : Prisma.sql`${Prisma.raw(alias)}."errors"`;
   const sums = (column: "total" | "bad") =>
     Prisma.join(
