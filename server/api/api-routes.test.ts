@@ -240,6 +240,42 @@ describe("/api/v1 routes", () => {
     expect(mismatch).toMatchObject({ status: 400, json: { field: "idempotencyKey" } });
   });
 
+  it("refuses a reason on start, advance, approve and resume, where nothing would record it", async () => {
+    const id = await newRollout(api, writer, "scheduler");
+    for (const type of ["start", "advance", "approve", "resume"]) {
+      const refused = await command(id, type, { reason: "CHG-1234 approved by CAB" });
+      expect(refused, type).toMatchObject({ status: 400, json: { code: "BAD_INPUT", field: "reason" } });
+    }
+    expect((await api.request("GET", `/api/v1/rollouts/${id}`, { token: reader })).json).toMatchObject({
+      state: "draft",
+    });
+  });
+
+  it("refuses an Idempotency-Key reused for another request of the same command, except a kill", async () => {
+    const id = await newRollout(api, writer, "notifier");
+    await command(id, "start");
+    const key = { "Idempotency-Key": "pipeline-77" };
+    expect((await command(id, "pause", { reason: "first pause" }, key)).json).toMatchObject({
+      rollout: { state: "paused" },
+      repeated: false,
+    });
+    expect((await command(id, "pause", { reason: "first pause" }, key)).json).toMatchObject({
+      repeated: true,
+    });
+    await command(id, "resume");
+    // The same key on a new pause would answer "paused" from the first while the rollout runs.
+    const reused = await command(id, "pause", { reason: "a different pause, later" }, key);
+    expect(reused).toMatchObject({ status: 409, json: { code: "CONFLICT", field: "idempotencyKey" } });
+    expect((await api.request("GET", `/api/v1/rollouts/${id}`, { token: reader })).json).toMatchObject({
+      state: "running",
+    });
+
+    const killKey = { "Idempotency-Key": "page-77" };
+    await command(id, "kill", { reason: "pager" }, killKey);
+    const again = await command(id, "kill", { reason: "pager, second responder" }, killKey);
+    expect(again).toMatchObject({ status: 200, json: { rollout: { state: "rolled_back" }, repeated: true } });
+  });
+
   it("freezes a service on an incident: start and advance refused, pause and kill work, until resolved", async () => {
     const incidents = await api.token(["incidents:write"]);
     const ramping = await newRollout(api, writer, "billing");

@@ -30,6 +30,7 @@ import {
   incidentBody,
   killBody,
   metricsBody,
+  pauseCommandBody,
   reasonedCommandBody,
   rolloutIdParams,
   rolloutListQuery,
@@ -65,6 +66,7 @@ const COMMAND_SUMMARIES: Record<UserCommand, string> = {
 };
 
 function commandRoute(type: UserCommand): ApiRoute {
+  const reasoned = type === "pause" || type === "abort" || type === "kill";
   const needsReason = type === "abort" || type === "kill";
   return defineRoute({
     method: "POST",
@@ -74,12 +76,11 @@ function commandRoute(type: UserCommand): ApiRoute {
     scopes: ["rollouts:write"],
     params: rolloutIdParams,
     headers: idempotencyHeaders,
-    body: needsReason ? reasonedCommandBody : commandBody,
+    body: needsReason ? reasonedCommandBody : reasoned ? pauseCommandBody : commandBody,
     responses: { 200: "The outcome; `repeated` when the idempotency key had already been used" },
     errors: ["NOT_FOUND", "CONFLICT", "ILLEGAL_TRANSITION", "FROZEN"],
     async handle({ services, actor, params, headers, body }) {
-      const command =
-        type === "pause" || type === "abort" || type === "kill" ? { type, reason: body.reason } : { type };
+      const command = reasoned ? { type, reason: (body as { reason?: string }).reason } : { type };
       const outcome = await runRolloutCommand(services, actor, params.id, command, {
         expectedVersion: body.expectedVersion,
         idempotencyKey: idempotencyKeyOf(body, headers),

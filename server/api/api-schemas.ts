@@ -76,8 +76,8 @@ export const createRolloutBody = z.strictObject({
     .describe("Same as the Idempotency-Key header: a repeat creates nothing"),
 });
 
+/** Start, advance, approve and resume: no reason (the audit would have nowhere to keep one). */
 export const commandBody = z.strictObject({
-  reason: reason.optional(),
   expectedVersion: z
     .number()
     .int()
@@ -89,6 +89,7 @@ export const commandBody = z.strictObject({
   idempotencyKey: idempotencyKey.optional().describe("Same as the Idempotency-Key header"),
 });
 
+export const pauseCommandBody = commandBody.extend({ reason: reason.optional() });
 export const reasonedCommandBody = commandBody.extend({ reason });
 
 export const idempotencyHeaders = z.object({

@@ -15,6 +15,7 @@ import {
 import { startCommandTimer } from "../../observability/sluice-metrics";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
+import { sha256Hex } from "../audit/sha256";
 import type { ServiceContext } from "../context";
 import { loadFreezeState } from "../freezes/load-freeze-state";
 import { rolloutNotFound } from "./get-rollout";
@@ -50,12 +51,24 @@ export async function runRolloutCommand(
   const now = ctx.now();
   const timer = startCommandTimer(command.type);
   const expectedVersion = checksVersion(command.type) ? options.expectedVersion : undefined;
+  // What a retry repeats: the same key on another request (a new reason, say) is a client bug.
+  const request = sha256Hex(JSON.stringify({ command, expectedVersion }));
   const attempt = () =>
     ctx.db.$transaction(async (tx) => {
       if (options.idempotencyKey) {
         // Scoped to the command and rollout, so one key can drive a service-wide kill of many rollouts.
         const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
         const earlier = await claimIdempotencyKey(tx, key, command.type);
+        // A kill is never refused, and what it did stays true (nothing leaves rolled back): any repeat of
+        // its key is the same kill, e.g. a standing SLO kill whose reason carries the burn rate of the day.
+        const mismatch = earlier?.request !== undefined && earlier.request !== request;
+        if (mismatch && command.type !== "kill") {
+          throw new AppError(
+            "CONFLICT",
+            `idempotencyKey: ${options.idempotencyKey} was used for a different ${command.type} of rollout ${rolloutId}; use a new key`,
+            "idempotencyKey",
+          );
+        }
         if (earlier) {
           await recordAuditEvent(tx, {
             actor,
@@ -65,7 +78,7 @@ export async function runRolloutCommand(
             reason: `idempotency key ${options.idempotencyKey} already used; no second effect`,
             at: now,
           });
-          return { ...earlier, repeated: true, changed: false };
+          return { ...earlier.outcome, repeated: true, changed: false };
         }
       }
       const row = await tx.rollout.findUnique({ where: { id: rolloutId }, select: snapshotSelect });
@@ -111,7 +124,7 @@ export async function runRolloutCommand(
       };
       if (options.idempotencyKey) {
         const key = `${command.type}:${rolloutId}:${options.idempotencyKey}`;
-        await tx.idempotencyKey.update({ where: { key }, data: { result: asJson(result) } });
+        await tx.idempotencyKey.update({ where: { key }, data: { result: asJson({ ...result, request }) } });
       }
       return result;
     });
@@ -153,14 +166,16 @@ async function claimIdempotencyKey(
   tx: Prisma.TransactionClient,
   key: string,
   command: string,
-): Promise<CommandOutcome | null> {
+): Promise<{ outcome: CommandOutcome; request?: string } | null> {
   const { count } = await tx.idempotencyKey.createMany({
     data: [{ key, command, result: {} }],
     skipDuplicates: true,
   });
   if (count === 1) return null;
   const stored = await tx.idempotencyKey.findUniqueOrThrow({ where: { key } });
-  return stored.result as unknown as CommandOutcome;
+  // Outcomes stored before requests were fingerprinted have no `request`: they match any retry.
+  const { request, ...outcome } = stored.result as unknown as CommandOutcome & { request?: string };
+  return { outcome, request };
 }
 
 function reasonOf(command: RolloutCommand, event: RolloutEvent): string | null {
