@@ -4,7 +4,8 @@ import { EXIT } from "./exit-codes";
 export interface ApiClient {
   /** The server's base URL, for messages. */
   url: string;
-  get<T>(path: string): Promise<T>;
+  /** `signal` is the caller's own limit (e.g. `wait`'s deadline): when it fires, its reason is thrown. */
+  get<T>(path: string, signal?: AbortSignal): Promise<T>;
   /** `body` is sent as JSON, so fields left undefined are left out. */
   post<T>(path: string, body: unknown): Promise<T>;
 }
@@ -24,8 +25,10 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
     throw usageError(`--url: use an http or https URL, not ${baseUrl}`);
   const root = base.href.replace(/\/+$/, "");
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    let response: Response;
+  async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const cap = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    let response: Response | undefined;
+    let text: string;
     try {
       response = await fetch(`${root}/api/v1${path}`, {
         method,
@@ -35,20 +38,34 @@ export function createApiClient(baseUrl: string, token: string): ApiClient {
           ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: signal ? AbortSignal.any([cap, signal]) : cap,
       });
+      // The body can fail too (the connection cut mid-answer): the same outage, retried by `wait`.
+      text = await response.text();
     } catch (error) {
-      throw new CliError(EXIT.UNAVAILABLE, "UNAVAILABLE", `cannot reach ${root}: ${networkCause(error)}`);
+      if (signal?.aborted) throw signal.reason;
+      const what = response ? `answer from ${root} cut off` : `cannot reach ${root}`;
+      throw new CliError(EXIT.UNAVAILABLE, "UNAVAILABLE", `${what}: ${networkCause(error)}`);
     }
-    const text = await response.text();
     const json = parseJson(text);
-    if (response.ok) return json as T;
-    throw serverError(response.status, json, text);
+    if (!response.ok) throw serverError(response.status, json, text);
+    // Every success of /api/v1 is JSON; anything else is some other server (a wrong URL, an SSO
+    // proxy's login page), which no retry will change.
+    if (json === null) {
+      const type = response.headers.get("content-type") ?? "no content type";
+      throw new CliError(
+        EXIT.USAGE,
+        "NOT_JSON",
+        `the server at ${root} did not answer JSON (HTTP ${response.status}, ${type}): ` +
+          "is SLUICE_URL (or --url) Sluice's address?",
+      );
+    }
+    return json as T;
   }
 
   return {
     url: root,
-    get: (path) => request("GET", path),
+    get: (path, signal) => request("GET", path, undefined, signal),
     post: (path, body) => request("POST", path, body),
   };
 }

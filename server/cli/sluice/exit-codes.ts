@@ -3,7 +3,10 @@ export const EXIT = {
   OK: 0,
   /** `wait`: rolled back (a failed gate or a kill) or aborted. `analyze`: the replay rolls back. */
   FAILED: 1,
-  /** Bad command, flag or argument; no server or token given; an unreadable or invalid scenario. */
+  /**
+   * Bad command, flag or argument; no server or token given, or a --url that answers something other
+   * than JSON (not Sluice); an unreadable or invalid scenario.
+   */
   USAGE: 2,
   /** `wait`: paused or awaiting approval. `analyze`: inconclusive. A person must decide. */
   NEEDS_HUMAN: 3,
@@ -22,7 +25,8 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 export const EXIT_CODES_HELP = `Exit codes:
   0  success (wait: completed; analyze: promote)
   1  wait: rolled back or aborted; analyze: rollback
-  2  usage error: bad command, flag or argument, no --url/--token, invalid scenario file
+  2  usage error: bad command, flag or argument, no --url/--token, a --url that does not answer
+     JSON (not a Sluice server), invalid scenario file
   3  wait: paused or awaiting approval; analyze: inconclusive (a person must decide)
   4  wait: --timeout passed
   5  refused by the server (bad input, not found, illegal transition, conflict, frozen)

@@ -12,7 +12,10 @@ export interface Output {
   json: boolean;
   /** `value` as JSON with --json, else the text `human` renders. */
   result(value: unknown, human: () => string): void;
-  /** A progress or warning line on stderr (quiet with --json, so stdout stays one JSON document). */
+  /**
+   * A progress or warning line on stderr; with --json a JSON line `{"note": …}`, like errors, so a
+   * script reading stderr sees JSON and a CI log still shows a long wait's outages.
+   */
   note(line: string): void;
   error(error: CliError): void;
 }
@@ -26,7 +29,7 @@ export function createOutput(json: boolean): Output {
       write(process.stdout, json ? JSON.stringify(value, null, 2) : human());
     },
     note(line) {
-      if (!json) write(process.stderr, line);
+      write(process.stderr, json ? JSON.stringify({ note: line }) : line);
     },
     error(error) {
       const { field, status } = error.details;

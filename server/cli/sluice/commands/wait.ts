@@ -50,8 +50,11 @@ export const waitCommand: Command = {
   },
   details:
     "Exits 0 when completed; 1 when rolled back (a failed gate or a kill) or aborted; 3 when paused or\n" +
-    "awaiting approval (unless --keep-waiting); 4 on --timeout; 7 if the server stayed unreachable until then.\n" +
-    "A draft rollout is waited on until it starts and ends. Brief outages are retried until the timeout.",
+    "awaiting approval (unless --keep-waiting); 4 on --timeout; 7 if the server stayed unreachable until then;\n" +
+    "2 at once if --url answers something other than JSON (not a Sluice server, e.g. a login page).\n" +
+    "A draft rollout is waited on until it starts and ends. Brief outages are retried until the timeout.\n" +
+    'Progress and outage notes go to stderr, with --json as JSON lines {"note": "..."}; stdout holds only\n' +
+    "the result.",
   async run({ args, values, out, api }) {
     const id = args[0] as string;
     const deadline = Date.now() + durationOption(values, "timeout", "1h");
@@ -62,13 +65,18 @@ export const waitCommand: Command = {
     let last: RolloutJson | null = null;
     let outage: CliError | null = null;
     for (;;) {
+      // A request may not outlast the deadline; one cut off by it says nothing of the server.
+      const untilDeadline = AbortSignal.timeout(Math.max(0, deadline - Date.now()));
       try {
-        last = await client.get<RolloutJson>(`/rollouts/${encodeURIComponent(id)}`);
+        last = await client.get<RolloutJson>(`/rollouts/${encodeURIComponent(id)}`, untilDeadline);
         outage = null;
       } catch (error) {
-        if (!(error instanceof CliError) || error.exitCode !== EXIT.UNAVAILABLE) throw error;
-        outage = error;
-        out.note(`still waiting: ${error.message}`);
+        // Cut off by the deadline: the check below ends the wait, judged by the polls before.
+        if (!untilDeadline.aborted) {
+          if (!(error instanceof CliError) || error.exitCode !== EXIT.UNAVAILABLE) throw error;
+          outage = error;
+          out.note(`still waiting: ${error.message}`);
+        }
       }
       if (last) {
         const where = `${last.service} ${last.id}: ${stateText(last)}, step ${stepText(last)}, exposure ${last.exposurePercent}%`;
