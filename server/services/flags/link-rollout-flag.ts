@@ -5,7 +5,7 @@ import { isTerminalState, type PlanStep } from "../../domain/rollout";
 import type { CommandActor } from "../actors";
 import { recordAuditEvent } from "../audit/record-audit-event";
 import type { DomainEvents } from "../events/event-bus";
-import { configOf, percentageOf } from "./flag-rows";
+import { configOf } from "./flag-rows";
 import { flagKeySchema } from "./flag-schemas";
 import { auditOf, configColumns, flagAudit, flagChanged, writableFlagSelect, writeFlag } from "./flag-writes";
 
@@ -99,10 +99,12 @@ export async function linkRolloutFlag(
   if (existing.percentageVariant === null) {
     throw new AppError("BAD_INPUT", `flagKey: flag ${key} names no percentageVariant to expose`, "flagKey");
   }
-  // A plan starting below what the flag serves now (its own percentage, or the finished rollout's
-  // exposure it still serves) could only take the feature from those users.
+  // A plan starting below what the flag has released (its own percentage, or what a completed rollout
+  // took it to) could only take the feature from those users. A rolled-back or aborted rollout's
+  // exposure was never released: the next release's plan starts over.
   const first = input.steps[0]?.exposurePercent ?? 0;
-  const served = percentageOf(existing, existing.rollout)?.percent ?? 0;
+  const completed = existing.rollout?.state === "completed" ? existing.rollout.exposurePercent : 0;
+  const served = Math.max(existing.percentage ?? 0, completed);
   if (served > first) {
     const field = "steps[0].exposurePercent";
     const floor = `${served}%`;
