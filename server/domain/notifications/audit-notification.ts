@@ -19,7 +19,9 @@ export const NOTIFIABLE_ACTIONS = [
   "rollout.step-passed",
   "incident.declared",
   "incident.updated",
+  "incident.resolved",
   "slo.budget-exhausted",
+  "slo.budget-restored",
 ] as const;
 
 /** The kind of notification an audit event is, or null for one nobody is told about. */
@@ -33,9 +35,12 @@ export function notificationKindOf(
       return "approval-needed";
     case "rollout.step-passed":
       return "step-completed";
+    // Those told of a freeze are told when it lifts.
     case "incident.declared":
     case "incident.updated":
+    case "incident.resolved":
     case "slo.budget-exhausted":
+    case "slo.budget-restored":
       return "freeze";
     default:
       return null;
@@ -108,22 +113,49 @@ export function toNotification(
         why: event.reason ?? "every gate passed over the hold",
       };
     case "freeze":
-      return event.action !== "slo.budget-exhausted"
-        ? {
-            ...base,
-            // A repeat declaration may widen the freeze to services nobody was told about.
-            title: `Delivery frozen: incident ${event.action === "incident.updated" ? "updated" : "declared"}`,
-            what: `Incident (${String(field(event.after, "severity") ?? "no severity")}) freezes starts, advances, approvals and resumes of ${services(field(event.after, "services"))}.`,
-            why: event.reason,
-            link: `${context.baseUrl}/incidents`,
-          }
-        : {
-            ...base,
-            title: `Delivery frozen: error budget exhausted`,
-            what: `Starts, advances, approvals and resumes of the service in ${String(field(field(event.after, "slo"), "environment") ?? "its SLO's environment")} are frozen until its error budget recovers.`,
-            why: event.reason,
-            link: `${context.baseUrl}/slos`,
-          };
+      return { ...base, ...freezeNotice(event, context) };
+  }
+}
+
+/** What a freeze's start, widening or lifting says; those told of a freeze are told when it lifts. */
+function freezeNotice(
+  event: NotifiableAuditEvent,
+  context: NotificationContext,
+): Pick<Notification, "title" | "what" | "why" | "link"> {
+  const incidents = `${context.baseUrl}/incidents`;
+  const slos = `${context.baseUrl}/slos`;
+  const environment = String(field(field(event.after, "slo"), "environment") ?? "its SLO's environment");
+  const others = "(other incidents or spent error budgets may still freeze them)";
+  switch (event.action) {
+    case "incident.resolved":
+      return {
+        title: "Delivery unfrozen: incident resolved",
+        what: `Incident “${event.reason ?? event.targetId}” no longer freezes starts, advances, approvals and resumes ${others}.`,
+        why: null,
+        link: incidents,
+      };
+    case "slo.budget-exhausted":
+      return {
+        title: "Delivery frozen: error budget exhausted",
+        what: `Starts, advances, approvals and resumes of the service in ${environment} are frozen until its error budget recovers.`,
+        why: event.reason,
+        link: slos,
+      };
+    case "slo.budget-restored":
+      return {
+        title: "Delivery unfrozen: error budget recovered",
+        what: `Starts, advances, approvals and resumes of the service in ${environment} are no longer frozen by its error budget ${others}.`,
+        why: event.reason,
+        link: slos,
+      };
+    default:
+      return {
+        // A repeat declaration may widen the freeze to services nobody was told about.
+        title: `Delivery frozen: incident ${event.action === "incident.updated" ? "updated" : "declared"}`,
+        what: `Incident (${String(field(event.after, "severity") ?? "no severity")}) freezes starts, advances, approvals and resumes of ${services(field(event.after, "services"))}.`,
+        why: event.reason,
+        link: incidents,
+      };
   }
 }
 

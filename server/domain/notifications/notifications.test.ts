@@ -174,8 +174,48 @@ describe("notifications made from audit events", () => {
     });
   });
 
+  it("freeze: says when an incident's or a budget's freeze lifts, to those told it began", () => {
+    const resolved = toNotification(
+      auditEvent({
+        action: "incident.resolved",
+        targetType: "incident",
+        targetId: "inc1",
+        reason: "payments down",
+      }),
+      { baseUrl: BASE },
+    );
+    expect(resolved).toMatchObject({
+      kind: "freeze",
+      title: "Delivery unfrozen: incident resolved",
+      what: expect.stringMatching(
+        /^Incident “payments down” no longer freezes starts, advances, approvals and resumes/,
+      ),
+      link: "https://sluice.example/incidents",
+    });
+    const reason = "checkout-api/availability error budget no longer exhausted (spent 97% of 43 min)";
+    const restored = toNotification(
+      auditEvent({
+        action: "slo.budget-restored",
+        targetType: "service",
+        targetId: "svc1",
+        reason,
+        after: { slo: { id: "slo1", name: "availability", environment: "production" } },
+      }),
+      { baseUrl: BASE },
+    );
+    expect(restored).toMatchObject({
+      kind: "freeze",
+      title: "Delivery unfrozen: error budget recovered",
+      what: expect.stringMatching(
+        /^Starts, advances, approvals and resumes of the service in production are no longer frozen/,
+      ),
+      why: reason,
+      link: "https://sluice.example/slos",
+    });
+  });
+
   it("other audit events are not notifications", () => {
-    for (const action of ["rollout.started", "rollout.paused", "token.created", "incident.resolved"]) {
+    for (const action of ["rollout.started", "rollout.paused", "token.created", "rollout.resumed"]) {
       expect(toNotification(auditEvent({ action }), { baseUrl: BASE })).toBeNull();
     }
   });
