@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Role } from "../auth/permissions";
 import { CSRF_HEADER } from "../http/csrf";
 import { sessionCookie } from "../http/http-test-server";
+import { declareIncident } from "../services/incidents/declare-incident";
+import { resolveIncident } from "../services/incidents/resolve-incident";
 import { useDemoServer } from "../testing/demo-server";
 
 type Refusal = { status: number; message: string; code: string; field: string | undefined };
@@ -14,7 +16,8 @@ type Refusal = { status: number; message: string; code: string; field: string | 
 describe("tRPC error messages as the client receives them", () => {
   const app = useDemoServer();
 
-  async function mutate(role: Role, path: string, input: unknown): Promise<Refusal> {
+  /** The refusal of a mutation as the browser receives it: HTTP status and tRPC's error JSON. */
+  async function refusal(role: Role, path: string, input: unknown) {
     const response = await fetch(`${app.server.url}/api/trpc/${path}`, {
       method: "POST",
       headers: {
@@ -25,11 +28,15 @@ describe("tRPC error messages as the client receives them", () => {
       body: JSON.stringify(superjson.serialize(input)),
     });
     const body = (await response.json()) as {
-      error?: { json: { message: string; data: { code: string; field?: string } } };
+      error?: { json: { message: string; data: { code: string; field?: string; appCode?: string } } };
     };
     if (!body.error) throw new Error(`${path} was not refused (HTTP ${response.status})`);
-    const { message, data } = body.error.json;
-    return { status: response.status, message, code: data.code, field: data.field };
+    return { status: response.status, ...body.error.json };
+  }
+
+  async function mutate(role: Role, path: string, input: unknown): Promise<Refusal> {
+    const { status, message, data } = await refusal(role, path, input);
+    return { status, message, code: data.code, field: data.field };
   }
 
   const gate = {
@@ -109,5 +116,30 @@ describe("tRPC error messages as the client receives them", () => {
     expect(await mutate("admin", "tokens.revoke", { id: "" })).toMatchObject({
       message: "id: must not be empty",
     });
+  });
+
+  it("tells a frozen command from an illegal one in data.appCode, as REST's 423 and 412 do", async () => {
+    const appCodeOf = async (role: Role, path: string, input: unknown) =>
+      (await refusal(role, path, input)).data;
+    const search = app.demo.rollouts.search as string;
+    expect(await appCodeOf("release_manager", "rollouts.start", { id: search })).toMatchObject({
+      code: "PRECONDITION_FAILED",
+      appCode: "ILLEGAL_TRANSITION",
+    });
+    const operator = app.demo.actor("operator");
+    const incident = await declareIncident(app.demo.services, operator, {
+      title: "profile down",
+      severity: "sev2",
+      services: ["profile"],
+    });
+    try {
+      const profile = app.demo.rollouts.profile as string;
+      expect(await appCodeOf("release_manager", "rollouts.start", { id: profile })).toMatchObject({
+        code: "PRECONDITION_FAILED",
+        appCode: "FROZEN",
+      });
+    } finally {
+      await resolveIncident(app.demo.services, operator, { id: incident.id });
+    }
   });
 });

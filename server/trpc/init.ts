@@ -30,7 +30,10 @@ const t = initTRPC.context<TrpcContext>().create({
     const { message, field } = hide
       ? { message: "Internal error", field: undefined }
       : clientErrorMessage(error);
-    return { ...shape, message, data: { ...data, ...(field ? { field } : {}) } };
+    // tRPC has one code for both "not now" refusals: appCode tells FROZEN (break glass may help) from
+    // ILLEGAL_TRANSITION, as the REST API's 423 and 412 do.
+    const appCode = error.cause instanceof AppError ? { appCode: error.cause.code } : {};
+    return { ...shape, message, data: { ...data, ...(field ? { field } : {}), ...appCode } };
   },
 });
 
