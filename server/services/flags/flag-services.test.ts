@@ -426,6 +426,40 @@ describe("flag services", () => {
     });
   });
 
+  describe("after a flag rollout completed at 100%", () => {
+    const everyone = Array.from({ length: 1_000 }, (_, i) => `user-${i}`);
+    const servedOn = async (key: string) => {
+      await store.reload();
+      return everyone.filter((targetingKey) => {
+        const result = store.evaluate(key, { targetingKey });
+        return "value" in result && result.value === true;
+      }).length;
+    };
+    const complete = async (rolloutId: string) => {
+      await runRolloutCommand(ctx, manager(), rolloutId, { type: "start" });
+      await passHold(rolloutId, 0);
+      await runRolloutCommand(ctx, manager(), rolloutId, { type: "advance" });
+      await passHold(rolloutId, 1);
+    };
+
+    it("refuses a next rollout of its flag that would start below the 100% released", async () => {
+      await complete(await flagRollout("search", "3.8.0", "search.released"));
+      expect(await servedOn("search.released")).toBe(everyone.length);
+      await expect(flagRollout("search", "3.8.1", "search.released")).rejects.toMatchObject({
+        code: "BAD_INPUT",
+        field: "steps[0].exposurePercent",
+        message: expect.stringContaining("already serves 100%"),
+      });
+      expect(await servedOn("search.released")).toBe(everyone.length);
+    });
+
+    it("keeps serving the rollout's 100% when the flag's percentage is cleared", async () => {
+      await complete(await flagRollout("search", "3.9.0"));
+      await updateFlag(ctx, manager(), "search.release-3.9.0", { percentage: null });
+      expect(await servedOn("search.release-3.9.0")).toBe(everyone.length);
+    });
+  });
+
   it("archives only flags whose rollout is over; archived flags leave evaluation and cannot change", async () => {
     const rolloutId = await flagRollout("search", "3.5.0");
     const key = "search.release-3.5.0";
