@@ -95,4 +95,14 @@ describe("sluice wait against a misbehaving server", () => {
     expect(run.stderr).toContain("is SLUICE_URL (or --url) Sluice's address?");
     expect(run.ms).toBeLessThan(5_000);
   });
+
+  it("stops at once when the JSON answered is not a rollout (another JSON API at that URL)", async () => {
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+    });
+    const run = await wait(url, "--interval", "50ms", "--timeout", "10s");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`the server at ${url} answered JSON that is not a rollout`);
+    expect(run.ms).toBeLessThan(5_000);
+  });
 });

@@ -70,6 +70,14 @@ export const waitCommand: Command = {
       try {
         last = await client.get<RolloutJson>(`/rollouts/${encodeURIComponent(id)}`, untilDeadline);
         outage = null;
+        // Some other JSON API (a wrong URL) would otherwise be polled, silently, until the timeout.
+        if (typeof last?.state !== "string") {
+          throw new CliError(
+            EXIT.USAGE,
+            "NOT_A_ROLLOUT",
+            `the server at ${client.url} answered JSON that is not a rollout: is SLUICE_URL (or --url) Sluice's address?`,
+          );
+        }
       } catch (error) {
         // Cut off by the deadline: the check below ends the wait, judged by the polls before.
         if (!untilDeadline.aborted) {
