@@ -2,11 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { TOKEN_SCOPES, type TokenScope } from "../../../server/services/tokens/token-scopes";
+import { tokenState } from "../../../server/services/tokens/token-state";
 import { ConfirmButton } from "../../_components/confirm-button";
 import { ErrorAlert } from "../../_components/error-alert";
 import { RequireSession } from "../../_components/require-session";
 import { useTRPC } from "../../_lib/trpc";
-import { tokenState } from "./token-state";
 
 const when = (date: Date | null) => (date ? date.toLocaleString() : "—");
 

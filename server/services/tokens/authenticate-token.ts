@@ -1,6 +1,7 @@
 import type { ServiceContext } from "../context";
 import { isTokenScope, type TokenScope } from "./token-scopes";
 import { hashTokenSecret, TOKEN_PREFIX } from "./token-secret";
+import { tokenState } from "./token-state";
 
 export interface AuthenticatedToken {
   id: string;
@@ -30,9 +31,7 @@ export async function authenticateToken(
     select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
   });
   const now = ctx.now();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= now.getTime())) {
-    return null;
-  }
+  if (!token || tokenState(token, now.getTime()).kind !== "active") return null;
   const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!token.lastUsedAt || token.lastUsedAt < staleBefore) {
     // Conditional, so concurrent requests (or instances) write it once.

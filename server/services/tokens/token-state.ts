@@ -1,4 +1,7 @@
-/** Whether a token still authenticates, as the server decides it: revoked first, then past its expiry. */
+/**
+ * Whether a token still authenticates: revoked first, then past its expiry. The one rule, for
+ * authentication and for the tokens page that shows it.
+ */
 export type TokenState = { kind: "active" } | { kind: "revoked" | "expired"; since: Date };
 
 export function tokenState(
