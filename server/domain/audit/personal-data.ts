@@ -18,9 +18,11 @@ export function hideEmails(text: string): string {
   return text.replace(EMAIL, HIDDEN);
 }
 
-/** A name or text for this reader: whole with the right to personal data, its emails hidden without. */
-export function nameFor(reader: PersonalDataReader, text: string): string {
-  return reader.personalData ? text : hideEmails(text);
+/** A name or text (or none) for this reader: whole with the right to personal data, emails hidden without. */
+export function nameFor(reader: PersonalDataReader, text: string): string;
+export function nameFor(reader: PersonalDataReader, text: string | null): string | null;
+export function nameFor(reader: PersonalDataReader, text: string | null): string | null {
+  return reader.personalData || text === null ? text : hideEmails(text);
 }
 
 /**

@@ -74,7 +74,7 @@ export async function listFreezeHistory(
         ...(override?.exhaustedBudgets ?? []).map((budget) => `error budget ${budget}`),
       ],
       actor: nameFor(reader, row.actor),
-      reason: row.reason === null ? null : nameFor(reader, row.reason),
+      reason: nameFor(reader, row.reason),
     };
   });
 }

@@ -15,10 +15,9 @@ export function incidentFor<I extends { declaredBy: string; resolvedBy: string |
   reader: PersonalDataReader,
   incident: I,
 ): I {
-  const { declaredBy, resolvedBy } = incident;
   return {
     ...incident,
-    declaredBy: nameFor(reader, declaredBy),
-    resolvedBy: resolvedBy === null ? null : nameFor(reader, resolvedBy),
+    declaredBy: nameFor(reader, incident.declaredBy),
+    resolvedBy: nameFor(reader, incident.resolvedBy),
   };
 }

@@ -70,11 +70,8 @@ export async function listRolloutOverview(
     })),
     ended: ended.map((rollout) => ({
       ...rollout,
-      endedBy: nameOrNull(reader, endingOf.get(rollout.id)?.actor),
-      endReason: nameOrNull(reader, endingOf.get(rollout.id)?.reason),
+      endedBy: nameFor(reader, endingOf.get(rollout.id)?.actor ?? null),
+      endReason: nameFor(reader, endingOf.get(rollout.id)?.reason ?? null),
     })),
   };
 }
-
-const nameOrNull = (reader: PersonalDataReader, text: string | null | undefined) =>
-  text == null ? null : nameFor(reader, text);
