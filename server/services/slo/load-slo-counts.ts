@@ -46,10 +46,9 @@ export async function loadSloCounts(
   const inWindow = (alias: string) =>
     Prisma.sql`${Prisma.raw(alias)}."intervalEnd" > ${since(Math.max(...spans))}
       AND ${Prisma.raw(alias)}."intervalEnd" <= ${since(0)}`;
-  // The threshold is a bound only of the histograms seen when the SLO was defined: a later sample may lack
-  // it, and its bucket spanning the threshold (lower < threshold < upper) counts as bad, since none of its
-  // requests can be shown fast enough. Missing data is never a pass. The overflow's upper bound (past the
-  // array's end, so NULL) is infinite.
+  // A sample may lack the threshold as a bound (it was checked only against the histograms seen when the
+  // SLO was defined): its bucket spanning the threshold cannot be shown fast enough, so it counts as bad.
+  // The overflow bucket's upper bound, past the array's end, reads NULL: infinite.
   const bad = (alias: string) =>
     slo.kind === "latency"
       ? Prisma.sql`(SELECT coalesce(sum(u.c), 0) FROM unnest(${Prisma.raw(alias)}."latencyCounts") WITH ORDINALITY AS u(c, i)
