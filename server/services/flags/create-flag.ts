@@ -7,7 +7,7 @@ import { requireServiceId } from "../require-service";
 import { segmentsNamed } from "./flag-rows";
 import { type CreateFlagInput, createFlagSchema, parseInput } from "./flag-schemas";
 import type { FlagView } from "./flag-view";
-import { configColumns, existingSegments, flagAudit } from "./flag-writes";
+import { configColumns, existingSegments, flagAudit, flagChanged } from "./flag-writes";
 import { getFlag } from "./list-flags";
 
 /** Creates a flag of a service. Everything is checked before anything is stored. */
@@ -61,6 +61,6 @@ export async function createFlag(
       at: now,
     });
   });
-  ctx.events.publish("flag.changed", { kind: "flag", key: parsed.key, version: 0, rolloutId: null });
+  ctx.events.publish("flag.changed", flagChanged({ key: parsed.key, rolloutId: null }, 0));
   return getFlag(ctx, parsed.key);
 }
